@@ -7,11 +7,11 @@
  * @see https://docs.scipy.org/doc/scipy/reference/stats.html
  */
 import betainc from '@stdlib/math-base-special-betainc';
+import erfcinv from '@stdlib/math-base-special-erfcinv';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import betaQuantileStd from '@stdlib/stats-base-dists-beta-quantile';
 import chisqQuantileStd from '@stdlib/stats-base-dists-chisquare-quantile';
 import normalCdfStd from '@stdlib/stats-base-dists-normal-cdf';
-import normalQuantileStd from '@stdlib/stats-base-dists-normal-quantile';
 import tCdfStd from '@stdlib/stats-base-dists-t-cdf';
 import tQuantileStd from '@stdlib/stats-base-dists-t-quantile';
 
@@ -23,9 +23,14 @@ export function normalCdf(z: number): number {
 export function normalSf(z: number): number {
   return normalCdfStd(-z, 0, 1);
 }
-/** Standard normal quantile Φ⁻¹(p). */
+/**
+ * Standard normal quantile Φ⁻¹(p) = −√2·erfc⁻¹(2p), accurate in both tails (for p > ½ by symmetry on
+ * 1 − p, which is exact in floating point there).
+ */
 export function normalQuantile(p: number): number {
-  return normalQuantileStd(p, 0, 1);
+  if (Number.isNaN(p) || p < 0 || p > 1) return Number.NaN;
+  if (p > 0.5) return Math.SQRT2 * erfcinv(2 * (1 - p));
+  return -Math.SQRT2 * erfcinv(2 * p);
 }
 
 /** Student t cdf with `df` degrees of freedom (df may be fractional, as in Welch's test). */

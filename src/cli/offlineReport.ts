@@ -1,0 +1,89 @@
+import { readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  GSM8K_MODELS,
+  loadGsm8kSolutions,
+  loadLlmperfTrace,
+  type PairedAccuracyComparison,
+  summarizeGsm8k,
+  summarizeLatencyTrace,
+} from '../index';
+import { fixed, formatTable, int, pct, pValue } from './table';
+
+/**
+ * The offline analysis of the bundled real data that `npm start` prints until the batch pipeline exists:
+ * GSM8K accuracy of the four recorded models with Wilson intervals and pairwise McNemar tests, and the
+ * llmperf traces' success rates and latency percentiles.
+ */
+export async function offlineReport(datasetsDir: string): Promise<string> {
+  const out: string[] = [];
+  const problems = await loadGsm8kSolutions(join(datasetsDir, 'gsm8k', 'model_solutions.jsonl'));
+  const g = summarizeGsm8k(problems, GSM8K_MODELS);
+  out.push(
+    `GSM8K test set: ${int(problems.length)} problems, four recorded GPT-3 models (OpenAI grade-school-math, MIT).`,
+    'Graded by the final "A: <number>" of each solution against the reference; 95% Wilson intervals.',
+    '',
+    formatTable(g.models, [
+      { header: 'model', cell: (r) => r.model },
+      { header: 'correct', align: 'right', cell: (r) => `${int(r.correct)}/${int(r.n)}` },
+      { header: 'accuracy', align: 'right', cell: (r) => pct(r.accuracy.estimate) },
+      {
+        header: '95% CI',
+        align: 'right',
+        cell: (r) => `[${pct(r.accuracy.lower)}, ${pct(r.accuracy.upper)}]`,
+      },
+      { header: 'no answer', align: 'right', cell: (r) => int(r.noAnswer) },
+    ]),
+    '',
+    'Paired comparison on the same problems: exact McNemar test on the discordant pairs.',
+    '',
+    formatTable<PairedAccuracyComparison>(g.pairs, [
+      { header: 'model A', cell: (r) => r.a },
+      { header: 'model B', cell: (r) => r.b },
+      { header: 'A only', align: 'right', cell: (r) => int(r.aOnly) },
+      { header: 'B only', align: 'right', cell: (r) => int(r.bOnly) },
+      { header: 'B − A', align: 'right', cell: (r) => `${r.difference >= 0 ? '+' : ''}${pct(r.difference)}` },
+      { header: 'p-value', align: 'right', cell: (r) => pValue(r.test.pValue) },
+    ]),
+  );
+
+  const dir = join(datasetsDir, 'llmperf');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  const rows = await Promise.all(
+    files.map(async (f) => ({
+      name: basename(f, '.json'),
+      s: summarizeLatencyTrace(await loadLlmperfTrace(join(dir, f))),
+    })),
+  );
+  const q = (v: number | undefined) => (v === undefined ? '—' : fixed(v, 2));
+  out.push(
+    '',
+    `llmperf traces: ${files.length} provider/model files (ray-project/llmperf-leaderboard, Apache-2.0).`,
+    'Success rate with 95% Wilson interval; latency percentiles (type 7) over successful requests, seconds.',
+    '',
+    formatTable(rows, [
+      { header: 'trace', cell: (r) => r.name },
+      { header: 'requests', align: 'right', cell: (r) => int(r.s.requests) },
+      { header: 'success', align: 'right', cell: (r) => pct(r.s.successRate.estimate) },
+      {
+        header: '95% CI',
+        align: 'right',
+        cell: (r) => `[${pct(r.s.successRate.lower)}, ${pct(r.s.successRate.upper)}]`,
+      },
+      { header: 'e2e P50', align: 'right', cell: (r) => q(r.s.endToEnd?.p50) },
+      { header: 'P95', align: 'right', cell: (r) => q(r.s.endToEnd?.p95) },
+      { header: 'P99', align: 'right', cell: (r) => q(r.s.endToEnd?.p99) },
+      { header: 'TTFT P50', align: 'right', cell: (r) => q(r.s.ttft?.p50) },
+      { header: 'P95', align: 'right', cell: (r) => q(r.s.ttft?.p95) },
+      { header: 'P99', align: 'right', cell: (r) => q(r.s.ttft?.p99) },
+      {
+        header: 'errors',
+        cell: (r) =>
+          Object.entries(r.s.errors)
+            .map(([code, k]) => `${code}×${k}`)
+            .join(' '),
+      },
+    ]),
+  );
+  return out.join('\n');
+}
