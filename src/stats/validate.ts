@@ -19,11 +19,14 @@ export function checkSample(fn: string, name: string, values: unknown, min = 1):
   }
   const arr = values as ArrayLike<unknown>;
   if (arr.length < min) {
-    throw new RangeError(`${fn}: ${name} needs at least ${min} value${min === 1 ? '' : 's'}, got ${arr.length}`);
+    throw new RangeError(
+      `${fn}: ${name} needs at least ${min} value${min === 1 ? '' : 's'}, got ${arr.length}`,
+    );
   }
   for (let i = 0; i < arr.length; i++) {
     const v = arr[i];
-    if (typeof v !== 'number') throw new TypeError(`${fn}: ${name}[${i}] must be a number, got ${describe(v)}`);
+    if (typeof v !== 'number')
+      throw new TypeError(`${fn}: ${name}[${i}] must be a number, got ${describe(v)}`);
     if (!Number.isFinite(v)) throw new RangeError(`${fn}: ${name}[${i}] must be finite, got ${v}`);
   }
   return arr as readonly number[];
@@ -31,14 +34,16 @@ export function checkSample(fn: string, name: string, values: unknown, min = 1):
 
 /** Throws unless `p` is a number in [0, 1]. */
 export function checkProbability(fn: string, name: string, p: unknown): number {
-  if (typeof p !== 'number' || Number.isNaN(p)) throw new TypeError(`${fn}: ${name} must be a number, got ${describe(p)}`);
+  if (typeof p !== 'number' || Number.isNaN(p))
+    throw new TypeError(`${fn}: ${name} must be a number, got ${describe(p)}`);
   if (p < 0 || p > 1) throw new RangeError(`${fn}: ${name} must be in [0, 1], got ${p}`);
   return p;
 }
 
 /** Throws unless `x` is a number strictly inside (0, 1); used for confidence levels and alphas. */
 export function checkOpenUnit(fn: string, name: string, x: unknown): number {
-  if (typeof x !== 'number' || Number.isNaN(x)) throw new TypeError(`${fn}: ${name} must be a number, got ${describe(x)}`);
+  if (typeof x !== 'number' || Number.isNaN(x))
+    throw new TypeError(`${fn}: ${name} must be a number, got ${describe(x)}`);
   if (!(x > 0 && x < 1)) throw new RangeError(`${fn}: ${name} must be in (0, 1), got ${x}`);
   return x;
 }
@@ -56,7 +61,9 @@ export function checkCount(fn: string, name: string, x: unknown, min = 0): numbe
 export function readTestOptions(fn: string, opts: TestOptions | undefined): Required<TestOptions> {
   const alternative = opts?.alternative ?? 'two-sided';
   if (alternative !== 'two-sided' && alternative !== 'less' && alternative !== 'greater') {
-    throw new RangeError(`${fn}: alternative must be 'two-sided', 'less' or 'greater', got ${describe(alternative)}`);
+    throw new RangeError(
+      `${fn}: alternative must be 'two-sided', 'less' or 'greater', got ${describe(alternative)}`,
+    );
   }
   const confidence = checkOpenUnit(fn, 'confidence', opts?.confidence ?? 0.95);
   return { alternative, confidence };
