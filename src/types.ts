@@ -1,0 +1,124 @@
+/**
+ * The core records of canarylab (DESIGN.md, "Core records"). Their names and fields are part of the public
+ * contract: every stage writes one of them, and every later stage, notebook and report reads them.
+ */
+import type { ChatMessage, ErrorKind } from './gateway/types';
+
+export type { ChatMessage, ErrorKind };
+
+/** Which side of the comparison a call belongs to. */
+export type Arm = 'primary' | 'canary';
+
+/** One evaluation item: a prompt (as chat messages), an optional reference answer, and segment metadata. */
+export interface EvalItem {
+  id: string;
+  messages: ChatMessage[];
+  /** Reference answer for rubrics and judges (a number for GSM8K, text elsewhere). */
+  reference?: string | number;
+  meta?: { userId?: string; tier?: string; tags?: string[]; [key: string]: unknown };
+}
+
+/** One finished call (after retries) of one arm on one item: a line of runs/<runId>/calls.jsonl. */
+export interface CallRecord {
+  runId: string;
+  itemId: string;
+  arm: Arm;
+  model: string;
+  /** Repeat index, 0-based, when items are run k times (independent samples). */
+  repeat: number;
+  ok: boolean;
+  errorKind?: ErrorKind;
+  /** Stable error code (CANARYLAB_ERR_…) of the final failure. */
+  errorCode?: string;
+  errorMessage?: string;
+  httpStatus?: number;
+  /** Every HTTP attempt, including retries and a fallback. */
+  attempts: number;
+  latencyMs: number;
+  ttftMs?: number;
+  usage: { promptTokens: number; completionTokens: number };
+  /** True when usage was estimated with a tokenizer because the server sent none. */
+  usageEstimated?: boolean;
+  costUsd: number;
+  /** Model output: untrusted text. */
+  content?: string;
+  finishReason?: string;
+  /** ISO-8601 time the call was first sent. */
+  startedAt: string;
+  /** Served from the response cache: original latency and usage, no new cost. */
+  cached: boolean;
+  /** Set when a configured fallback model answered after a model error of `model`. */
+  fallback?: { from: string; to: string; errorCode: string };
+}
+
+/** One scorer's verdict on one call: a line of runs/<runId>/scores.jsonl. */
+export interface ScoreRecord {
+  runId: string;
+  itemId: string;
+  arm: Arm;
+  repeat?: number;
+  scorer: string;
+  /** Score in the scorer's own scale (1–10 for judges, 0–1 for most rubrics); null for a scorer error. */
+  score: number | null;
+  pass?: boolean;
+  reason?: string;
+  /** Set when scoring itself failed (judge call failed, malformed verdict): never counted as a score. */
+  error?: string;
+  judge?: { model: string; rawVerdict?: string };
+}
+
+/** A pairwise judgment of primary vs canary on one item. */
+export interface PairwiseRecord {
+  itemId: string;
+  judge: string;
+  winner: 'primary' | 'canary' | 'tie';
+  /** False when the verdict flipped with the answer order (then recorded as a tie, MT-Bench's rule). */
+  orderConsistent: boolean;
+}
+
+/** One side of a comparison: sample size, estimate, interval. */
+export interface ArmEstimate {
+  n: number;
+  estimate: number;
+  ci: [number, number];
+}
+
+/** A metric measured on both arms, their difference, and the test of it. */
+export interface MetricComparison {
+  metric: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  primary: ArmEstimate;
+  canary: ArmEstimate;
+  /** canary − primary (or the relative change, as `unit` says), with its interval. */
+  delta: { estimate: number; ci: [number, number]; relative?: { estimate: number; ci: [number, number] } };
+  test: { method: string; statistic: number; pValue: number; adjustedPValue?: number };
+  segment?: { key: string; value: string };
+}
+
+export type Severity = 'required' | 'important' | 'recommended';
+export type GateStatus = 'pass' | 'fail' | 'inconclusive';
+export type Stage = 'shadow' | 'flag' | 'percentage' | 'full';
+
+/** One promotion gate judged on its interval. */
+export interface GateResult {
+  gate: string;
+  metric: string;
+  threshold: number;
+  observed: number;
+  ci: [number, number];
+  status: GateStatus;
+  severity: Severity;
+  reason: string;
+  samplesNeeded?: number;
+}
+
+/** The promotion decision of a run. */
+export interface Decision {
+  verdict: 'promote' | 'hold' | 'rollback';
+  stage: Stage;
+  nextStage?: Stage;
+  trafficPercent: number;
+  gates: GateResult[];
+  reasons: string[];
+}
