@@ -2,9 +2,25 @@
  * The core records of canarylab (DESIGN.md, "Core records"). Their names and fields are part of the public
  * contract: every stage writes one of them, and every later stage, notebook and report reads them.
  */
-import type { ChatMessage, ErrorKind } from './gateway/types';
 
-export type { ChatMessage, ErrorKind };
+/** The error kinds a CallRecord can carry. */
+export type ErrorKind =
+  | 'timeout'
+  | 'network'
+  | 'rate_limit'
+  | 'server'
+  | 'client'
+  | 'invalid_response'
+  | 'content_filter';
+
+/** One chat message (OpenAI chat-completions shape). */
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  content: string | null | ReadonlyArray<{ type: string; text?: string; [key: string]: unknown }>;
+  name?: string;
+  tool_call_id?: string;
+  tool_calls?: unknown[];
+}
 
 /** Which side of the comparison a call belongs to. */
 export type Arm = 'primary' | 'canary';
