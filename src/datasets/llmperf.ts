@@ -34,11 +34,11 @@ export async function loadLlmperfTrace(file: string): Promise<LlmperfRequest[]> 
         throw new TypeError(`${at(field)}: expected a finite number`);
       return v;
     };
-    const code = row?.error_code;
+    const code: unknown = row?.error_code;
     if (code !== null && typeof code !== 'number')
       throw new TypeError(`${at('error_code')}: expected null or a number`);
     return {
-      errorCode: code,
+      errorCode: typeof code === 'number' ? code : null,
       errorMessage: typeof row.error_msg === 'string' ? row.error_msg : '',
       endToEndLatencyS: num('end_to_end_latency_s'),
       ttftS: num('ttft_s'),
