@@ -8,9 +8,24 @@ export {
   summarizeGsm8k,
   summarizeLatencyTrace,
 } from './analysis/offlineSummaries';
+// Decision
+export { ConfigError } from './config/schemaErrors';
 // Datasets
 export { GSM8K_MODELS, type Gsm8kModel, type Gsm8kProblem, loadGsm8kSolutions } from './datasets/gsm8k';
 export { type LlmperfRequest, loadLlmperfTrace } from './datasets/llmperf';
+export { type DecisionDetails, decide, type RolloutPosition } from './decision/decide';
+export {
+  DEFAULT_POLICY,
+  type Gate,
+  loadPolicy,
+  type Policy,
+  type PolicyInput,
+  parsePolicy,
+  type RolloutStep,
+} from './decision/policy';
+// Routing
+export { bucketOf, type RoutingRule, routeToCanary, simulateRollout } from './routing/bucket';
+export { cyrb53 } from './routing/cyrb53';
 // Scoring
 export { extractFinalNumber, numbersMatch } from './scoring/extractFinalNumber';
 export { chiSquareGoodnessOfFit } from './stats/chiSquareGoodnessOfFit';
@@ -51,3 +66,20 @@ export { variance } from './stats/variance';
 export { welchTTest } from './stats/welchTTest';
 export { wilcoxonSignedRank } from './stats/wilcoxonSignedRank';
 export { wilsonInterval } from './stats/wilsonInterval';
+// Records
+export type {
+  Arm,
+  ArmEstimate,
+  CallRecord,
+  ChatMessage,
+  Decision,
+  ErrorKind,
+  EvalItem,
+  GateResult,
+  GateStatus,
+  MetricComparison,
+  PairwiseRecord,
+  ScoreRecord,
+  Severity,
+  Stage,
+} from './types';

@@ -1,0 +1,264 @@
+import type { Decision, GateResult, MetricComparison, Stage } from '../types';
+import { DEFAULT_POLICY, type Gate, type Policy, type RolloutStep } from './policy';
+
+/** Where the rollout stands now: a step of the policy's plan. Defaults to its first step. */
+export interface RolloutPosition {
+  stage: Stage;
+  trafficPercent: number;
+  shadowPercent?: number;
+}
+
+/** The decision plus what a release owner needs to act on it. */
+export interface DecisionDetails extends Decision {
+  /** The plan step the rollout is at now. */
+  current: RolloutStep;
+  /** The step to move to when promoting (absent at the last step). */
+  next?: RolloutStep;
+  /** Where traffic goes back to on rollback: shadow, no traffic served by the canary. */
+  fallback: RolloutStep;
+  /** Index of the current step in the plan. */
+  stepIndex: number;
+}
+
+/**
+ * Judges every gate of the policy on its interval and returns promote / hold / rollback.
+ * A gate passes only when its whole interval is on the good side of the threshold, fails only when its
+ * whole interval is on the bad side, and is inconclusive otherwise, with an estimate of how many more
+ * samples per arm would decide it (the interval's half-width shrinks as 1/√n). Any failed required gate →
+ * rollback; any failed important gate or any required or important gate inconclusive → hold; otherwise
+ * promote to the next step of the plan. Failed recommended gates are reported but do not block.
+ *
+ * @example
+ * decide(comparisons, DEFAULT_POLICY, { stage: 'shadow', trafficPercent: 0, shadowPercent: 5 }).verdict;
+ */
+export function decide(
+  comparisons: readonly MetricComparison[],
+  policy: Policy = DEFAULT_POLICY,
+  position?: RolloutPosition,
+): DecisionDetails {
+  const stepIndex = findStep(policy.plan, position);
+  const current = policy.plan[stepIndex];
+  const next = policy.plan[stepIndex + 1];
+  const fallback: RolloutStep = {
+    stage: 'shadow',
+    trafficPercent: 0,
+    shadowPercent: policy.plan[0].shadowPercent,
+  };
+  const gates: GateResult[] = [];
+  for (const gate of policy.gates) {
+    const r = evaluateGate(gate, comparisons, policy.confidence);
+    if (r) gates.push(r);
+  }
+  const failed = (sev: string) => gates.filter((g) => g.severity === sev && g.status === 'fail');
+  const inconclusive = (sev: string) =>
+    gates.filter((g) => g.severity === sev && g.status === 'inconclusive');
+  const reasons: string[] = [];
+  let verdict: Decision['verdict'];
+  if (failed('required').length > 0) {
+    verdict = 'rollback';
+    reasons.push(...failed('required').map((g) => `Required gate failed: ${g.reason}`));
+    reasons.push('Roll back: send all traffic to the primary; keep the canary in shadow to diagnose.');
+  } else if (
+    failed('important').length > 0 ||
+    inconclusive('required').length > 0 ||
+    inconclusive('important').length > 0
+  ) {
+    verdict = 'hold';
+    reasons.push(...failed('important').map((g) => `Important gate failed: ${g.reason}`));
+    reasons.push(
+      ...[...inconclusive('required'), ...inconclusive('important')].map(
+        (g) => `Not yet decided: ${g.reason}`,
+      ),
+    );
+    reasons.push(`Hold at ${describeStep(current)}.`);
+  } else {
+    verdict = 'promote';
+    reasons.push('Every required and important gate passed on its whole interval.');
+    reasons.push(
+      next ? `Promote to ${describeStep(next)}.` : 'Already at full migration: nothing further to promote.',
+    );
+  }
+  for (const g of [...failed('recommended'), ...inconclusive('recommended')]) {
+    reasons.push(
+      `Recommended gate ${g.status === 'fail' ? 'failed' : 'not yet decided'} (does not block): ${g.reason}`,
+    );
+  }
+  const trafficPercent =
+    verdict === 'promote'
+      ? (next ?? current).trafficPercent
+      : verdict === 'hold'
+        ? current.trafficPercent
+        : 0;
+  return {
+    verdict,
+    stage: current.stage,
+    nextStage: verdict === 'promote' ? next?.stage : verdict === 'rollback' ? fallback.stage : undefined,
+    trafficPercent,
+    gates,
+    reasons,
+    current,
+    next,
+    fallback,
+    stepIndex,
+  };
+}
+
+function findStep(plan: readonly RolloutStep[], position?: RolloutPosition): number {
+  if (!position) return 0;
+  const i = plan.findIndex(
+    (s) =>
+      s.stage === position.stage &&
+      s.trafficPercent === position.trafficPercent &&
+      (position.shadowPercent === undefined || s.shadowPercent === position.shadowPercent),
+  );
+  if (i < 0) {
+    const where = `${position.stage} at ${position.trafficPercent}%${position.shadowPercent !== undefined ? ` (shadow ${position.shadowPercent}%)` : ''}`;
+    throw new RangeError(`decide: position ${where} is not a step of the policy's plan`);
+  }
+  return i;
+}
+
+export function describeStep(s: RolloutStep): string {
+  if (s.stage === 'shadow')
+    return `shadow (canary gets copies of ${s.shadowPercent ?? 0}% of requests, serves none)`;
+  if (s.stage === 'flag')
+    return `feature flag (${s.trafficPercent}% of users${s.targetTiers?.length ? `, tiers ${s.targetTiers.join(', ')} first` : ''})`;
+  if (s.stage === 'percentage') return `percentage rollout (${s.trafficPercent}% of traffic)`;
+  return 'full migration (100% of traffic)';
+}
+
+/** Reads one gate off the comparisons; null when the metric is missing and the gate says 'skip'. */
+export function evaluateGate(
+  gate: Gate,
+  comparisons: readonly MetricComparison[],
+  confidence: number,
+): GateResult | null {
+  const mc = comparisons.find((c) => c.metric === gate.metric && !c.segment);
+  const conf = `${Math.round(confidence * 100)}% CI`;
+  if (!mc) {
+    if (gate.whenMissing === 'skip') return null;
+    return {
+      gate: gate.name,
+      metric: gate.metric,
+      threshold: gate.threshold ?? -(gate.margin ?? 0),
+      observed: Number.NaN,
+      ci: [Number.NaN, Number.NaN],
+      status: 'inconclusive',
+      severity: gate.severity,
+      reason: `${gate.name}: no measurement of ${gate.metric} in this run.`,
+    };
+  }
+  let observed: number;
+  let ci: [number, number];
+  let threshold: number;
+  let direction: 'above' | 'below';
+  let n: number;
+  let subject: string;
+  let fmt = (x: number) => formatValue(x, mc.unit);
+  if (gate.kind === 'absolute') {
+    ({ estimate: observed, ci, n } = mc.canary);
+    threshold = gate.threshold as number;
+    direction = gate.direction as 'above' | 'below';
+    subject = 'canary';
+  } else if (gate.kind === 'relative') {
+    if (!mc.delta.relative) {
+      return {
+        gate: gate.name,
+        metric: gate.metric,
+        threshold: gate.threshold as number,
+        observed: Number.NaN,
+        ci: [Number.NaN, Number.NaN],
+        status: 'inconclusive',
+        severity: gate.severity,
+        reason: `${gate.name}: the comparison of ${gate.metric} has no relative change to judge.`,
+      };
+    }
+    ({ estimate: observed, ci } = mc.delta.relative);
+    n = Math.min(mc.primary.n, mc.canary.n);
+    threshold = gate.threshold as number;
+    direction = gate.direction as 'above' | 'below';
+    subject = 'canary vs primary';
+    fmt = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
+  } else {
+    ({ estimate: observed, ci } = mc.delta);
+    n = Math.min(mc.primary.n, mc.canary.n);
+    subject = 'canary − primary';
+    if (gate.kind === 'difference') {
+      threshold = gate.threshold as number;
+      direction = gate.direction as 'above' | 'below';
+    } else {
+      const margin = gate.margin as number;
+      threshold = mc.better === 'higher' ? -margin : margin;
+      direction = mc.better === 'higher' ? 'above' : 'below';
+    }
+    const base = fmt;
+    fmt = (x: number) => `${x >= 0 ? '+' : ''}${base(x)}`;
+  }
+  const [lo, hi] = ci;
+  const good = direction === 'above' ? lo > threshold : hi < threshold;
+  const bad = direction === 'above' ? hi < threshold : lo > threshold;
+  const status = good ? 'pass' : bad ? 'fail' : 'inconclusive';
+  const limit = `${direction === 'above' ? 'must exceed' : 'must stay below'} ${fmt(threshold)}`;
+  const measured = `${subject} ${fmt(observed)} (${conf} ${fmt(lo)} to ${fmt(hi)})`;
+  let reason: string;
+  let samplesNeeded: number | undefined;
+  if (status === 'pass')
+    reason = `${gate.name}: ${measured}; ${limit}: passed with the whole interval on the good side.`;
+  else if (status === 'fail')
+    reason = `${gate.name}: ${measured}; ${limit}: failed with the whole interval on the bad side.`;
+  else {
+    samplesNeeded = additionalSamples({ observed, lo, hi, threshold, n });
+    const more =
+      samplesNeeded === undefined
+        ? 'the estimate sits on the threshold, so more data alone may not decide it'
+        : `about ${samplesNeeded.toLocaleString('en-US')} more samples per arm would decide it`;
+    reason = `${gate.name}: ${measured}; ${limit}: the interval straddles the threshold; ${more}.`;
+  }
+  return {
+    gate: gate.name,
+    metric: gate.metric,
+    threshold,
+    observed,
+    ci,
+    status,
+    severity: gate.severity,
+    reason,
+    samplesNeeded,
+  };
+}
+
+/**
+ * Samples per arm still needed before the interval clears the threshold, assuming the estimate stays put
+ * and the half-width on the threshold's side shrinks as 1/√n: n_total = n·(halfWidth/distance)².
+ */
+function additionalSamples(a: {
+  observed: number;
+  lo: number;
+  hi: number;
+  threshold: number;
+  n: number;
+}): number | undefined {
+  const distance = Math.abs(a.observed - a.threshold);
+  if (!(distance > 0) || !(a.n > 0)) return undefined;
+  const halfWidth = a.threshold < a.observed ? a.observed - a.lo : a.hi - a.observed;
+  if (!Number.isFinite(halfWidth)) return undefined;
+  const total = Math.ceil(a.n * (halfWidth / distance) ** 2);
+  return Math.max(1, total - a.n);
+}
+
+/** Formats a value in the unit of its metric. */
+export function formatValue(x: number, unit: string): string {
+  if (!Number.isFinite(x)) return String(x);
+  switch (unit) {
+    case 'proportion':
+      return `${(100 * x).toFixed(2)}%`;
+    case 'ms':
+      return `${Math.round(x).toLocaleString('en-US')} ms`;
+    case 'usd':
+      return `$${x < 0.01 && x > -0.01 ? x.toPrecision(3) : x.toFixed(2)}`;
+    case 'usd_per_1k_tokens':
+      return `$${x.toPrecision(3)}/1K tok`;
+    default:
+      return Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
+  }
+}

@@ -1,0 +1,169 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/decision/decide';
+import { DEFAULT_POLICY, loadPolicy, parsePolicy } from '../../src/decision/policy';
+import type { MetricComparison } from '../../src/types';
+
+/** A comparison with the given canary interval and relative delta (hand-made inputs for the gate logic). */
+function mc(
+  metric: string,
+  unit: string,
+  better: 'higher' | 'lower',
+  canary: [number, number, number],
+  opts: { n?: number; delta?: [number, number, number]; relative?: [number, number, number] } = {},
+): MetricComparison {
+  const n = opts.n ?? 1000;
+  const [d, dlo, dhi] = opts.delta ?? [0, -0.01, 0.01];
+  return {
+    metric,
+    unit,
+    better,
+    primary: { n, estimate: canary[0], ci: [canary[1], canary[2]] },
+    canary: { n, estimate: canary[0], ci: [canary[1], canary[2]] },
+    delta: {
+      estimate: d,
+      ci: [dlo, dhi],
+      relative: opts.relative
+        ? { estimate: opts.relative[0], ci: [opts.relative[1], opts.relative[2]] }
+        : undefined,
+    },
+    test: { method: 'hand-made', statistic: 0, pValue: 1 },
+  };
+}
+
+const healthy = (): MetricComparison[] => [
+  mc('success_rate', 'proportion', 'higher', [0.999, 0.9975, 0.9996]),
+  mc('latency_p95_ms', 'ms', 'lower', [1400, 1300, 1500]),
+  mc('cost_per_1k_tokens_usd', 'usd_per_1k_tokens', 'lower', [0.004, 0.0039, 0.0041], {
+    relative: [-0.5, -0.52, -0.48],
+  }),
+  mc('quality', 'proportion', 'higher', [0.8, 0.78, 0.82], { delta: [0.005, -0.01, 0.02] }),
+  mc('error_rate_variance', 'proportion', 'lower', [0.00001, 0, 0.00005]),
+];
+
+describe('decide: the playbook checklist on intervals', () => {
+  it('promotes when every gate passes on its whole interval, to the next step of the plan', () => {
+    const d = decide(healthy(), DEFAULT_POLICY, { stage: 'shadow', trafficPercent: 0, shadowPercent: 5 });
+    expect(d.verdict).toBe('promote');
+    expect(d.gates.map((g) => g.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(d.next).toMatchObject({ stage: 'shadow', shadowPercent: 10 });
+    expect(d.reasons.join(' ')).toContain('Promote to shadow (canary gets copies of 10% of requests');
+  });
+
+  it('rolls back when a required gate fails: success-rate interval wholly below 99.5%', () => {
+    const cs = healthy();
+    cs[0] = mc('success_rate', 'proportion', 'higher', [0.99, 0.9835, 0.9943]);
+    const d = decide(cs, DEFAULT_POLICY, { stage: 'percentage', trafficPercent: 50 });
+    expect(d.verdict).toBe('rollback');
+    expect(d.trafficPercent).toBe(0);
+    expect(d.nextStage).toBe('shadow');
+    expect(d.gates[0].status).toBe('fail');
+    expect(d.reasons[0]).toBe(
+      'Required gate failed: success rate: canary 99.00% (95% CI 98.35% to 99.43%); must exceed 99.50%: failed with the whole interval on the bad side.',
+    );
+  });
+
+  it('holds with a sample-size estimate when a required gate is inconclusive', () => {
+    // P95 2,800 ms with CI [2,500, 3,100] at n = 400 against < 3,000 ms: upper half-width 300, distance 200,
+    // so n_total = 400·(300/200)² = 900 and 500 more samples per arm.
+    const cs = healthy();
+    cs[1] = mc('latency_p95_ms', 'ms', 'lower', [2800, 2500, 3100], { n: 400 });
+    const d = decide(cs);
+    expect(d.verdict).toBe('hold');
+    expect(d.gates[1]).toMatchObject({ status: 'inconclusive', samplesNeeded: 500 });
+    expect(d.gates[1].reason).toContain('about 500 more samples per arm would decide it');
+    expect(d.trafficPercent).toBe(0);
+  });
+
+  it('holds when an important gate fails: cost per 1K tokens up 25% [22%, 28%] against < 20%', () => {
+    const cs = healthy();
+    cs[2] = mc('cost_per_1k_tokens_usd', 'usd_per_1k_tokens', 'lower', [0.01, 0.0098, 0.0102], {
+      relative: [0.25, 0.22, 0.28],
+    });
+    const d = decide(cs, DEFAULT_POLICY, { stage: 'flag', trafficPercent: 5 });
+    expect(d.verdict).toBe('hold');
+    expect(d.trafficPercent).toBe(5);
+    expect(d.reasons[0]).toContain('cost per 1K tokens: canary vs primary +25.0% (95% CI +22.0% to +28.0%)');
+  });
+
+  it('quality non-inferiority: fails when the whole difference interval is below −margin', () => {
+    const cs = healthy();
+    cs[3] = mc('quality', 'proportion', 'higher', [0.7, 0.68, 0.72], { delta: [-0.08, -0.11, -0.05] });
+    const d = decide(cs);
+    expect(d.gates[3]).toMatchObject({ status: 'fail', threshold: -0.02 });
+    expect(d.verdict).toBe('hold');
+  });
+
+  it('a failed recommended gate is reported but does not block promotion', () => {
+    const cs = healthy();
+    cs[4] = mc('error_rate_variance', 'proportion', 'lower', [0.004, 0.002, 0.006]);
+    const d = decide(cs);
+    expect(d.verdict).toBe('promote');
+    expect(d.reasons.at(-1)).toContain('Recommended gate failed (does not block)');
+  });
+
+  it('skips a missing quality metric, and a missing required metric is inconclusive', () => {
+    const d = decide(healthy().filter((c) => c.metric !== 'quality'));
+    expect(d.gates.map((g) => g.gate)).not.toContain('output quality');
+    expect(d.verdict).toBe('promote');
+    const d2 = decide(healthy().filter((c) => c.metric !== 'latency_p95_ms'));
+    expect(d2.verdict).toBe('hold');
+    expect(d2.reasons.join(' ')).toContain('no measurement of latency_p95_ms');
+  });
+
+  it('at full migration a promote has no next step', () => {
+    const d = decide(healthy(), DEFAULT_POLICY, { stage: 'full', trafficPercent: 100 });
+    expect(d.verdict).toBe('promote');
+    expect(d.next).toBeUndefined();
+    expect(d.trafficPercent).toBe(100);
+  });
+
+  it('rejects a position that is not in the plan', () => {
+    expect(() => decide(healthy(), DEFAULT_POLICY, { stage: 'flag', trafficPercent: 7 })).toThrow(
+      'decide: position flag at 7% is not a step of the policy',
+    );
+  });
+});
+
+describe('policy as data', () => {
+  it('validates with messages naming the field', () => {
+    expect(() =>
+      parsePolicy({
+        gates: [{ name: 'x', metric: 'm', kind: 'absolute', severity: 'required' }],
+        plan: [{ stage: 'shadow', trafficPercent: 0 }],
+      }),
+    ).toThrow(/gates\[0\]\.threshold: required for a absolute gate/);
+    expect(() =>
+      parsePolicy({
+        gates: [{ name: 'x', metric: 'm', kind: 'nonInferiority', severity: 'urgent' }],
+        plan: [],
+      }),
+    ).toThrow(
+      /gates\[0\]\.severity: Invalid option: expected one of "required"\|"important"\|"recommended"\n {2}- plan: Too small/,
+    );
+  });
+
+  it('loads YAML and reports the file on errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canarylab-policy-'));
+    const good = join(dir, 'policy.yaml');
+    writeFileSync(
+      good,
+      [
+        'confidence: 0.9',
+        'gates:',
+        '  - { name: p95, metric: latency_p95_ms, kind: absolute, direction: below, threshold: 2000, severity: required }',
+        'plan:',
+        '  - { stage: flag, trafficPercent: 5 }',
+      ].join('\n'),
+    );
+    const p = await loadPolicy(good);
+    expect(p.confidence).toBe(0.9);
+    expect(p.gates[0].whenMissing).toBe('inconclusive');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'gates: [ { name: 1 } ]\nplan: []\n');
+    await expect(loadPolicy(bad)).rejects.toThrow(`${bad}: invalid configuration`);
+    await expect(loadPolicy(join(dir, 'none.yaml'))).rejects.toThrow('cannot read the file (ENOENT)');
+  });
+});
