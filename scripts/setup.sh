@@ -21,4 +21,37 @@ else
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
+# Jupyter (Debian packages: PyPI is not reachable here) and the tslab TypeScript kernel, registered for this
+# project only (absolute kernel binary, /usr/bin/python3, project-local JUPYTER_PATH in .jupyter/).
+# Optional for `npm start`; needed for the notebooks. Skip with CANARYLAB_SKIP_JUPYTER=1.
+jupyter_ok() { /usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel, jupyter_client' >/dev/null 2>&1; }
+if [ "${CANARYLAB_SKIP_JUPYTER:-0}" = "1" ]; then
+  say "skipping Jupyter (CANARYLAB_SKIP_JUPYTER=1)"
+else
+  if jupyter_ok; then
+    say "Jupyter present"
+  else
+    pkgs="jupyter-core jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+    if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
+      say "installing Jupyter from Debian packages ($pkgs)"
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+    else
+      say "WARNING: Jupyter is missing and this user cannot apt-get install; notebooks will not run."
+      say "         as root: apt-get install -y --no-install-recommends $pkgs"
+    fi
+  fi
+  if jupyter_ok; then
+    kernel=.jupyter/share/jupyter/kernels/tslab/kernel.json
+    if [ -f "$kernel" ] && grep -q "$PWD/node_modules/.bin/tslab" "$kernel"; then
+      say "tslab kernel registered (.jupyter/)"
+    else
+      say "registering the tslab kernel in .jupyter/"
+      node node_modules/tslab/bin/tslab install --python=/usr/bin/python3 \
+        --binary="$PWD/node_modules/.bin/tslab" --prefix="$PWD/.jupyter" >/dev/null
+    fi
+  fi
+fi
 say "done (Node $node_version)"
