@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { runSimCommand } from '../index';
 import { offlineReport } from './offlineReport';
 
 const ROOT = join(__dirname, '..', '..');
@@ -9,6 +10,8 @@ Usage: canarylab <command> [options]
 
 Commands:
   demo            offline analysis of the bundled real data (the default; no API key, no network)
+  sim             serve the embedded OpenAI-compatible simulator on 127.0.0.1
+                  (canarylab sim --config datasets/sim.example.json [--port N] [--seed N])
   help            this text
 `;
 
@@ -20,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${await offlineReport(join(ROOT, 'datasets'))}\n`);
       return 0;
     }
+    case 'sim':
+      return runSimCommand(argv.slice(1));
     case 'help':
     case '--help':
     case '-h':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractFinalNumber, numbersMatch } from '../../src/scoring/extractFinalNumber';
+import { extractFinalAnswer, extractFinalNumber, numbersMatch } from '../../src/scoring/extractFinalNumber';
 
 describe('extractFinalNumber', () => {
   it.each([
@@ -33,5 +33,48 @@ describe('extractFinalNumber', () => {
     expect(numbersMatch(0.1 + 0.2, 0.3)).toBe(true);
     expect(numbersMatch(18, 19)).toBe(false);
     expect(numbersMatch(null, 1)).toBe(false);
+  });
+});
+
+describe('extractFinalAnswer', () => {
+  it('says which marker the answer came from and how it was written', () => {
+    expect(extractFinalAnswer('9 * 2 = 18\nA: $18.')).toEqual({ value: 18, marker: 'answer:', text: '$18' });
+    expect(extractFinalAnswer('#### 1,450,000')).toEqual({
+      value: 1450000,
+      marker: '####',
+      text: '1,450,000',
+    });
+    expect(extractFinalAnswer('x = \\boxed{42}')?.marker).toBe('boxed');
+    expect(extractFinalAnswer('So the answer is 7 apples.')?.marker).toBe('the answer is');
+    expect(extractFinalAnswer('ends with 3 / 4')).toEqual({
+      value: 0.75,
+      marker: 'last number',
+      text: '3 / 4',
+    });
+    expect(extractFinalAnswer('ends with 3 / 4', { strict: true })).toBeNull();
+    expect(extractFinalAnswer('A:\n18')?.value).toBe(18);
+  });
+
+  it('runs in linear time on hostile 1 MB inputs (the old patterns were quadratic: 4 KB of newlines took ~20 s)', () => {
+    const MB = 1 << 20;
+    const inputs = [
+      '\n'.repeat(MB),
+      ' '.repeat(MB),
+      `1${' '.repeat(MB)}`,
+      `the${' '.repeat(MB)}`,
+      `\nA${' '.repeat(MB)}`,
+      '#'.repeat(MB),
+      `\\boxed{${'x'.repeat(MB)}`,
+      '1,'.repeat(MB / 2),
+      '- '.repeat(MB / 2),
+      '\nA:'.repeat(MB / 4),
+      '9'.repeat(MB),
+    ];
+    for (const text of inputs) {
+      const t0 = performance.now();
+      extractFinalAnswer(text);
+      extractFinalAnswer(text, { strict: true });
+      expect(performance.now() - t0, JSON.stringify(text.slice(0, 12))).toBeLessThan(500);
+    }
   });
 });

@@ -1,0 +1,293 @@
+/**
+ * Turning what a server sent into a ChatResponse or a typed error: OpenAI error bodies, JSON completions and
+ * server-sent event streams. Everything here treats the body as untrusted input.
+ */
+import {
+  ClientError,
+  ContentFilterError,
+  ContextLengthExceededError,
+  type GatewayError,
+  InvalidResponseError,
+  ModelNotFoundError,
+  QuotaExceededError,
+  RateLimitError,
+  ServerError,
+} from './errors';
+import { msg, sanitizeServerText } from './messages';
+import { parseRetryAfter } from './retry';
+import type { Usage } from './types';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+interface ErrorContext {
+  model: string;
+  secrets: readonly string[];
+}
+
+const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation']);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Maps an HTTP error response (status ≥ 400, or an `error` object in a 200 body or stream) to its class.
+ * Reads OpenAI's `{ error: { message, type, param, code } }` and the shapes of vLLM and Ollama.
+ */
+export function errorFromResponse(options: {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  ctx: ErrorContext;
+}): GatewayError {
+  const { status, headers, ctx } = options;
+  const parsed = typeof options.body === 'string' ? tryJson(options.body) : options.body;
+  let rawMessage: unknown;
+  let code: string | undefined;
+  let type: string | undefined;
+  if (isObject(parsed)) {
+    const e = parsed.error;
+    if (isObject(e)) {
+      rawMessage = e.message;
+      if (typeof e.code === 'string') code = e.code;
+      if (typeof e.type === 'string') type = e.type;
+    } else if (typeof e === 'string') {
+      rawMessage = e;
+    } else {
+      rawMessage = parsed.message;
+      if (typeof parsed.code === 'string') code = parsed.code;
+      if (typeof parsed.type === 'string') type = parsed.type;
+    }
+  } else if (typeof options.body === 'string' && options.body.length > 0 && !/^\s*</.test(options.body)) {
+    rawMessage = options.body;
+  }
+  const detail = sanitizeServerText(rawMessage, ctx.secrets);
+  const providerCode = code === undefined ? undefined : sanitizeServerText(code, ctx.secrets).slice(0, 80);
+  const providerType = type === undefined ? undefined : sanitizeServerText(type, ctx.secrets).slice(0, 80);
+  const retryAfterMs = parseRetryAfter(headers);
+  const base = { model: ctx.model, httpStatus: status, providerCode, providerType };
+  const lower = detail.toLowerCase();
+
+  if (
+    code === 'model_not_found' ||
+    (status === 404 && lower.includes('model') && /not found|does not exist|no such model/.test(lower))
+  ) {
+    return new ModelNotFoundError(msg.modelNotFound(ctx.model, detail), base);
+  }
+  if (
+    code === 'context_length_exceeded' ||
+    (status === 400 && /maximum context length|context length exceeded|context window/.test(lower))
+  ) {
+    return new ContextLengthExceededError(msg.contextLength(ctx.model, detail), base);
+  }
+  if (code !== undefined && CONTENT_FILTER_CODES.has(code)) {
+    return new ContentFilterError(msg.contentFilter(ctx.model, detail), base);
+  }
+  if (status === 429) {
+    if (code === 'insufficient_quota')
+      return new QuotaExceededError(msg.quotaExceeded(ctx.model, detail), base);
+    return new RateLimitError(msg.rateLimit(ctx.model, retryAfterMs, detail), { ...base, retryAfterMs });
+  }
+  if (status >= 500) return new ServerError(msg.server(ctx.model, status, detail), { ...base, retryAfterMs });
+  if (status >= 400) return new ClientError(msg.client(ctx.model, status, detail), base);
+  // An error object inside a 2xx body or stream: trust its numeric code if it is an HTTP status.
+  const numeric = isObject(parsed) && isObject(parsed.error) ? parsed.error.code : undefined;
+  if (typeof numeric === 'number' && numeric >= 400 && numeric < 600 && numeric !== status) {
+    return errorFromResponse({ ...options, status: numeric, body: parsed });
+  }
+  return new ServerError(msg.server(ctx.model, status, detail), { ...base, retryAfterMs });
+}
+
+/** The fields of a completion the client keeps, validated. */
+export interface ParsedCompletion {
+  content: string | null;
+  finishReason: string | null;
+  usage: Usage | null;
+  model?: string;
+  id?: string;
+  toolCalls?: unknown[];
+}
+
+export function parseUsage(u: unknown): Usage | null {
+  if (!isObject(u)) return null;
+  const p = u.prompt_tokens;
+  const c = u.completion_tokens;
+  if (typeof p !== 'number' || typeof c !== 'number' || !Number.isFinite(p) || !Number.isFinite(c))
+    return null;
+  const t = typeof u.total_tokens === 'number' && Number.isFinite(u.total_tokens) ? u.total_tokens : p + c;
+  return { promptTokens: p, completionTokens: c, totalTokens: t };
+}
+
+/** Validates a non-streaming completion body (already JSON-parsed). Throws InvalidResponseError / mapped errors. */
+export function parseCompletion(options: {
+  body: unknown;
+  status: number;
+  headers: Headers;
+  ctx: ErrorContext;
+}): ParsedCompletion {
+  const { body, ctx } = options;
+  const bad = (what: string) =>
+    new InvalidResponseError(msg.invalidShape(ctx.model, what), {
+      model: ctx.model,
+      httpStatus: options.status,
+    });
+  if (!isObject(body)) throw bad('body is not a JSON object');
+  if (body.error !== undefined && body.error !== null) {
+    throw errorFromResponse({ status: options.status, headers: options.headers, body, ctx });
+  }
+  const choices = body.choices;
+  if (!Array.isArray(choices) || choices.length === 0) {
+    throw new InvalidResponseError(msg.noChoices(ctx.model), {
+      model: ctx.model,
+      httpStatus: options.status,
+    });
+  }
+  const choice = choices[0];
+  if (!isObject(choice)) throw bad('choices[0] is not an object');
+  const message = choice.message;
+  if (!isObject(message)) throw bad('choices[0].message is missing');
+  const content = message.content;
+  if (content !== null && content !== undefined && typeof content !== 'string') {
+    throw bad('choices[0].message.content is not a string');
+  }
+  const finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : null;
+  if (finishReason === 'content_filter') {
+    throw new ContentFilterError(msg.contentFilter(ctx.model, ''), {
+      model: ctx.model,
+      httpStatus: options.status,
+    });
+  }
+  const out: ParsedCompletion = {
+    content: typeof content === 'string' ? content : null,
+    finishReason,
+    usage: parseUsage(body.usage),
+  };
+  if (typeof body.model === 'string') out.model = body.model;
+  if (typeof body.id === 'string') out.id = body.id;
+  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) out.toolCalls = message.tool_calls;
+  return out;
+}
+
+/**
+ * Incremental parser for an OpenAI chat-completions event stream (text/event-stream). Feed it decoded text;
+ * it accumulates the first choice's content, finish reason and usage, and notes when the first token came.
+ */
+export class ChatStreamParser {
+  content = '';
+  sawContent = false;
+  finishReason: string | null = null;
+  usage: Usage | null = null;
+  model?: string;
+  id?: string;
+  done = false;
+  firstTokenAt?: number;
+  private readonly toolCalls: unknown[] = [];
+  private buffer = '';
+
+  constructor(
+    private readonly ctx: ErrorContext & { status: number; headers: Headers },
+    private readonly now: () => number,
+  ) {}
+
+  /** Feeds decoded text; throws a typed error on a malformed event or an error event. */
+  push(text: string): void {
+    this.buffer += text;
+    if (this.buffer.includes('\r')) {
+      // Keep a trailing \r back: it may be the first half of \r\n.
+      const holdCr = this.buffer.endsWith('\r');
+      const body = holdCr ? this.buffer.slice(0, -1) : this.buffer;
+      this.buffer = body.replace(/\r\n?/g, '\n') + (holdCr ? '\r' : '');
+    }
+    let idx = this.buffer.indexOf('\n\n');
+    while (idx !== -1) {
+      const event = this.buffer.slice(0, idx);
+      this.buffer = this.buffer.slice(idx + 2);
+      this.handleEvent(event);
+      idx = this.buffer.indexOf('\n\n');
+    }
+  }
+
+  /** Call at end of body: processes a last event without its blank line. */
+  end(): void {
+    const rest = this.buffer.replace(/\r$/, '');
+    this.buffer = '';
+    if (rest.trim().length > 0) this.handleEvent(rest);
+  }
+
+  get toolCallDeltas(): unknown[] | undefined {
+    return this.toolCalls.length > 0 ? this.toolCalls : undefined;
+  }
+
+  private handleEvent(event: string): void {
+    let data = '';
+    let hasData = false;
+    for (const line of event.split('\n')) {
+      if (line.startsWith('data:')) {
+        const v = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+        data = hasData ? `${data}\n${v}` : v;
+        hasData = true;
+      }
+    }
+    if (!hasData || this.done) return;
+    if (data.trim() === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    const model = this.ctx.model;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(data);
+    } catch {
+      throw new InvalidResponseError(msg.invalidJson(model), { model, httpStatus: this.ctx.status });
+    }
+    if (!isObject(obj)) {
+      throw new InvalidResponseError(msg.invalidShape(model, 'stream event is not an object'), {
+        model,
+        httpStatus: this.ctx.status,
+      });
+    }
+    if (obj.error !== undefined && obj.error !== null) {
+      throw errorFromResponse({
+        status: this.ctx.status,
+        headers: this.ctx.headers,
+        body: obj,
+        ctx: this.ctx,
+      });
+    }
+    if (typeof obj.model === 'string' && this.model === undefined) this.model = obj.model;
+    if (typeof obj.id === 'string' && this.id === undefined) this.id = obj.id;
+    const usage = parseUsage(obj.usage);
+    if (usage) this.usage = usage;
+    const choices = obj.choices;
+    if (!Array.isArray(choices)) return;
+    for (const choice of choices) {
+      if (!isObject(choice) || (choice.index !== undefined && choice.index !== 0)) continue;
+      const delta = choice.delta;
+      if (isObject(delta)) {
+        if (typeof delta.content === 'string' && delta.content.length > 0) {
+          if (this.firstTokenAt === undefined) this.firstTokenAt = this.now();
+          this.content += delta.content;
+          this.sawContent = true;
+        }
+        if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
+          if (this.firstTokenAt === undefined) this.firstTokenAt = this.now();
+          this.toolCalls.push(...delta.tool_calls);
+        }
+      }
+      if (typeof choice.finish_reason === 'string') {
+        this.finishReason = choice.finish_reason;
+        if (choice.finish_reason === 'content_filter') {
+          throw new ContentFilterError(msg.contentFilter(model, ''), { model, httpStatus: this.ctx.status });
+        }
+      }
+    }
+  }
+}

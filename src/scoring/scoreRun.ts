@@ -1,0 +1,344 @@
+import { existsSync } from 'node:fs';
+import { open, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Arm, CallRecord, EvalItem, ScoreRecord } from '../types';
+import { type JsonlTail, readJsonlTolerant } from './jsonlFile';
+import { type ScoreResult, type Scorer, ScorerError } from './types';
+
+/** File names inside a run folder (DESIGN.md, "The pipeline"). */
+export const CALLS_FILE = 'calls.jsonl';
+export const SCORES_FILE = 'scores.jsonl';
+
+/** Options of {@link scoreRun}. */
+export interface ScoreRunOptions {
+  /** The run folder: reads `<runDir>/calls.jsonl`, appends to `<runDir>/scores.jsonl`. */
+  runDir: string;
+  /** The items the run was made from (looked up by CallRecord.itemId). */
+  items: readonly EvalItem[];
+  /** Scorers with unique names. */
+  scorers: readonly Scorer[];
+  /** Scorer calls in flight at once (judges make HTTP calls). Default 8. */
+  concurrency?: number;
+  /**
+   * Score again the (item, arm, repeat, scorer) whose only records are errors (e.g. a judge that timed
+   * out); the new record is appended and `loadScores` prefers it. Default false: any record counts as done.
+   */
+  retryErrors?: boolean;
+  /** Stops scheduling new scorer calls; in-flight ones finish and are written, then scoreRun rejects. */
+  signal?: AbortSignal;
+  onProgress?: (progress: ScoreRunProgress) => void;
+  /** Torn lines and duplicates are reported here (default: console.warn) and in the summary. */
+  onWarning?: (message: string) => void;
+}
+
+/** Counts so far (the summary without warnings). */
+export interface ScoreRunProgress {
+  /** Distinct (item, arm, repeat) calls in calls.jsonl (the last record of each wins). */
+  calls: number;
+  /** New ScoreRecords with a score. */
+  scored: number;
+  /** New ScoreRecords with `score: null` and an error (the scorer threw or returned no finite score). */
+  errors: number;
+  /** (call, scorer) pairs already in scores.jsonl, not scored again. */
+  skipped: number;
+  /**
+   * Calls that failed (ok: false): never scored, so never a bad answer; they count against the success
+   * rate, and quality metrics are computed without them.
+   */
+  excludedFailedCalls: number;
+}
+
+/** What {@link scoreRun} did. */
+export interface ScoreRunSummary extends ScoreRunProgress {
+  scoresFile: string;
+  warnings: string[];
+}
+
+const ARMS: readonly Arm[] = ['primary', 'canary'];
+const MAX_REASON = 1000;
+const MAX_ERROR = 500;
+const MAX_VERDICT = 20_000;
+
+function callKey(itemId: string, arm: string, repeat: number): string {
+  return JSON.stringify([itemId, arm, repeat]);
+}
+
+function scoreKey(itemId: string, arm: string, repeat: number, scorer: string): string {
+  return JSON.stringify([itemId, arm, repeat, scorer]);
+}
+
+/** Checks the fields of a calls.jsonl line that scoring relies on. */
+function parseCall(file: string, line: number, value: unknown): CallRecord {
+  const where = `${file}:${line}`;
+  const r = value as Record<string, unknown>;
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
+    throw new TypeError(`${where}: expected a CallRecord object`);
+  if (typeof r.runId !== 'string') throw new TypeError(`${where}: runId: expected a string`);
+  if (typeof r.itemId !== 'string') throw new TypeError(`${where}: itemId: expected a string`);
+  if (!ARMS.includes(r.arm as Arm)) {
+    throw new TypeError(`${where}: arm: expected 'primary' or 'canary', got ${JSON.stringify(r.arm)}`);
+  }
+  if (r.repeat !== undefined && !(Number.isInteger(r.repeat) && (r.repeat as number) >= 0)) {
+    throw new TypeError(`${where}: repeat: expected an integer >= 0, got ${JSON.stringify(r.repeat)}`);
+  }
+  if (typeof r.ok !== 'boolean') throw new TypeError(`${where}: ok: expected a boolean`);
+  if (r.content !== undefined && r.content !== null && typeof r.content !== 'string') {
+    throw new TypeError(`${where}: content: expected a string`);
+  }
+  return { ...(r as unknown as CallRecord), repeat: (r.repeat as number | undefined) ?? 0 };
+}
+
+/** Checks a scores.jsonl line. */
+function parseScore(file: string, line: number, value: unknown): ScoreRecord {
+  const where = `${file}:${line}`;
+  const r = value as Record<string, unknown>;
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
+    throw new TypeError(`${where}: expected a ScoreRecord object`);
+  for (const f of ['runId', 'itemId', 'scorer'] as const) {
+    if (typeof r[f] !== 'string') throw new TypeError(`${where}: ${f}: expected a string`);
+  }
+  if (!ARMS.includes(r.arm as Arm)) {
+    throw new TypeError(`${where}: arm: expected 'primary' or 'canary', got ${JSON.stringify(r.arm)}`);
+  }
+  if (r.repeat !== undefined && !(Number.isInteger(r.repeat) && (r.repeat as number) >= 0)) {
+    throw new TypeError(`${where}: repeat: expected an integer >= 0`);
+  }
+  if (!(r.score === null || (typeof r.score === 'number' && Number.isFinite(r.score)))) {
+    throw new TypeError(`${where}: score: expected a finite number or null`);
+  }
+  if (r.score === null && typeof r.error !== 'string') {
+    throw new TypeError(`${where}: error: expected a string when score is null`);
+  }
+  return r as unknown as ScoreRecord;
+}
+
+/** Removes credentials an error message might carry (a judge's HTTP error echoing a header, say). */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/\b(?:sk|pk|rk|ak)-[A-Za-z0-9_-]{8,}/g, '[redacted]')
+    .replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/gi, 'Bearer [redacted]')
+    .replace(
+      /\b(api[_-]?key|authorization|x-api-key|token|secret|password)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi,
+      '$1$2[redacted]',
+    );
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function validJudge(j: unknown): ScoreRecord['judge'] | undefined {
+  if (typeof j !== 'object' || j === null) return undefined;
+  const { model, rawVerdict } = j as { model?: unknown; rawVerdict?: unknown };
+  if (typeof model !== 'string') return undefined;
+  return typeof rawVerdict === 'string' ? { model, rawVerdict: clip(rawVerdict, MAX_VERDICT) } : { model };
+}
+
+/** Runs one scorer on one call and turns whatever happens into a ScoreRecord (never throws). */
+async function scoreOne(
+  scorer: Scorer,
+  item: EvalItem,
+  call: CallRecord,
+  signal: AbortSignal | undefined,
+): Promise<ScoreRecord> {
+  const base = {
+    runId: call.runId,
+    itemId: call.itemId,
+    arm: call.arm,
+    repeat: call.repeat,
+    scorer: scorer.name,
+  };
+  let result: ScoreResult;
+  try {
+    result = await scorer.score(item, call, { signal });
+  } catch (e) {
+    const rec: ScoreRecord = {
+      ...base,
+      score: null,
+      error: clip(redactSecrets(e instanceof Error ? e.message : String(e)), MAX_ERROR),
+    };
+    const judge = e instanceof ScorerError ? validJudge(e.judge) : undefined;
+    if (judge) rec.judge = judge;
+    return rec;
+  }
+  const r = result as Partial<ScoreResult> | null | undefined;
+  if (typeof r?.score !== 'number' || !Number.isFinite(r.score)) {
+    return {
+      ...base,
+      score: null,
+      error: `scorer returned score ${typeof r?.score === 'number' ? r.score : JSON.stringify(r?.score ?? null)}; expected a finite number`,
+    };
+  }
+  const rec: ScoreRecord = { ...base, score: r.score };
+  if (typeof r.pass === 'boolean') rec.pass = r.pass;
+  if (typeof r.reason === 'string') rec.reason = clip(r.reason, MAX_REASON);
+  const judge = validJudge(r.judge);
+  if (judge) rec.judge = judge;
+  return rec;
+}
+
+/**
+ * Scores every successful call of a run with every scorer and appends one ScoreRecord per (item, arm,
+ * repeat, scorer) to `<runDir>/scores.jsonl`.
+ *
+ * - Resumable: pairs already in scores.jsonl are skipped; a torn last line there (a crash mid-write) is
+ *   cut off with a warning before appending. A torn last line of calls.jsonl is ignored with a warning.
+ * - When calls.jsonl holds several records of one (item, arm, repeat) (a resumed runner retried it), the
+ *   last one is the call.
+ * - A failed call (ok: false) is never scored: it is excluded from quality and counted in
+ *   `excludedFailedCalls` (the success rate counts it).
+ * - A scorer that throws, or returns no finite score, is recorded as `score: null` with `error` (secrets
+ *   redacted): the run never crashes on it and never gets a made-up score.
+ *
+ * @throws {TypeError} before scoring when scorer names are empty or repeated, or items repeat an id; while
+ *   reading, naming `file:line` and the field, when a record is malformed or a call's item is not in `items`
+ */
+export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunSummary> {
+  const { runDir, scorers, signal } = opts;
+  const concurrency = opts.concurrency ?? 8;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new RangeError(`scoreRun: concurrency: expected an integer >= 1, got ${concurrency}`);
+  }
+  const names = new Set<string>();
+  scorers.forEach((s, i) => {
+    if (typeof s?.name !== 'string' || s.name === '' || typeof s.score !== 'function') {
+      throw new TypeError(`scoreRun: scorers[${i}]: expected a Scorer with a non-empty name`);
+    }
+    if (names.has(s.name)) throw new TypeError(`scoreRun: scorers[${i}].name: "${s.name}" is used twice`);
+    names.add(s.name);
+  });
+  const items = new Map<string, EvalItem>();
+  opts.items.forEach((item, i) => {
+    if (items.has(item.id)) throw new TypeError(`scoreRun: items[${i}].id: "${item.id}" is used twice`);
+    items.set(item.id, item);
+  });
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    (opts.onWarning ?? console.warn)(m);
+  };
+
+  const callsFile = join(runDir, CALLS_FILE);
+  const scoresFile = join(runDir, SCORES_FILE);
+  if (!existsSync(callsFile)) throw new Error(`scoreRun: ${callsFile}: not found (run the batch first)`);
+
+  // What is already scored.
+  const done = new Set<string>();
+  const onlyErrors = new Set<string>();
+  const scoresTail: JsonlTail = { needsNewline: false };
+  if (existsSync(scoresFile)) {
+    for await (const { line, value } of readJsonlTolerant(scoresFile, scoresTail, warn)) {
+      const s = parseScore(scoresFile, line, value);
+      const key = scoreKey(s.itemId, s.arm, s.repeat ?? 0, s.scorer);
+      if (s.score === null) {
+        if (!done.has(key)) onlyErrors.add(key);
+      } else onlyErrors.delete(key);
+      done.add(key);
+    }
+  }
+  if (opts.retryErrors) for (const key of onlyErrors) done.delete(key);
+
+  // First pass over the calls: which line is the last record of each (item, arm, repeat).
+  const lastLine = new Map<string, number>();
+  const callsTail: JsonlTail = { needsNewline: false };
+  for await (const { line, value } of readJsonlTolerant(callsFile, callsTail, warn)) {
+    const c = parseCall(callsFile, line, value);
+    if (!items.has(c.itemId)) {
+      throw new TypeError(
+        `${callsFile}:${line}: itemId: "${c.itemId}" is not among the ${items.size} items given to scoreRun`,
+      );
+    }
+    lastLine.set(callKey(c.itemId, c.arm, c.repeat), line);
+  }
+
+  const fh = await open(scoresFile, 'a');
+  const progress: ScoreRunProgress = {
+    calls: lastLine.size,
+    scored: 0,
+    errors: 0,
+    skipped: 0,
+    excludedFailedCalls: 0,
+  };
+  try {
+    if (scoresTail.tornAt !== undefined) await truncate(scoresFile, scoresTail.tornAt);
+    if (scoresTail.needsNewline) await fh.write('\n');
+    let writing: Promise<unknown> = Promise.resolve();
+    const write = (rec: ScoreRecord) => {
+      writing = writing.then(() => fh.write(`${JSON.stringify(rec)}\n`));
+      return writing;
+    };
+    const running = new Set<Promise<void>>();
+    let failure: unknown = null;
+    const ignoredTail: JsonlTail = { needsNewline: false };
+    // Second pass: score the last record of each call.
+    for await (const { line, value } of readJsonlTolerant(callsFile, ignoredTail, () => {})) {
+      const call = parseCall(callsFile, line, value);
+      if (lastLine.get(callKey(call.itemId, call.arm, call.repeat)) !== line) continue;
+      if (!call.ok) {
+        progress.excludedFailedCalls++;
+        opts.onProgress?.({ ...progress });
+        continue;
+      }
+      const item = items.get(call.itemId) as EvalItem;
+      for (const scorer of scorers) {
+        if (done.has(scoreKey(call.itemId, call.arm, call.repeat, scorer.name))) {
+          progress.skipped++;
+          continue;
+        }
+        if (signal?.aborted || failure !== null) break;
+        while (running.size >= concurrency) await Promise.race(running);
+        const task = scoreOne(scorer, item, call, signal)
+          .then(async (rec) => {
+            await write(rec);
+            if (rec.score === null) progress.errors++;
+            else progress.scored++;
+            opts.onProgress?.({ ...progress });
+          })
+          .catch((e) => {
+            failure ??= e;
+          })
+          .finally(() => running.delete(task));
+        running.add(task);
+      }
+      if (signal?.aborted || failure !== null) break;
+    }
+    await Promise.all(running);
+    await writing;
+    if (failure !== null) throw failure;
+    signal?.throwIfAborted();
+  } finally {
+    await fh.close();
+  }
+  return { ...progress, scoresFile, warnings };
+}
+
+/**
+ * Reads `<runDir>/scores.jsonl` (a torn last line is dropped with a warning; the file is not modified)
+ * and returns one record per (item, arm, repeat, scorer), in file order: the first record with a score,
+ * or, when there are only errors, the last error.
+ */
+export async function loadScores(
+  runDir: string,
+  opts: { onWarning?: (message: string) => void } = {},
+): Promise<ScoreRecord[]> {
+  const file = join(runDir, SCORES_FILE);
+  const warn = opts.onWarning ?? console.warn;
+  const kept = new Map<string, { order: number; rec: ScoreRecord }>();
+  let order = 0;
+  let duplicates = 0;
+  for await (const { line, value } of readJsonlTolerant(file, { needsNewline: false }, warn)) {
+    const rec = parseScore(file, line, value);
+    const key = scoreKey(rec.itemId, rec.arm, rec.repeat ?? 0, rec.scorer);
+    const prev = kept.get(key);
+    order++;
+    if (!prev) {
+      kept.set(key, { order, rec });
+      continue;
+    }
+    if (prev.rec.score === null) kept.set(key, { order: rec.score === null ? prev.order : order, rec });
+    else if (rec.score !== null) duplicates++;
+  }
+  if (duplicates > 0)
+    warn(`${file}: ${duplicates} duplicate scored records ignored (the first of each is kept)`);
+  return [...kept.values()].sort((a, b) => a.order - b.order).map((k) => k.rec);
+}

@@ -1,0 +1,303 @@
+/**
+ * Simulator configuration: model profiles (latency, faults, answers), the playbook's ready profiles, and the
+ * validation that rejects a bad configuration at start with messages naming the field.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { simMsg } from './messages';
+
+/** Fault names a profile can inject, each with a rate in [0, 1]. */
+export const FAULT_NAMES = [
+  'rate_limit',
+  'server_error',
+  'unavailable',
+  'reset',
+  'hang',
+  'malformed',
+  'missing_usage',
+  'content_filter',
+] as const;
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+/** Answer fields of datasets/gsm8k/model_solutions.jsonl (each line has `<field>.solution`). */
+export const ANSWER_FIELDS = [
+  '6b_finetuning',
+  '6b_verification',
+  '175b_finetuning',
+  '175b_verification',
+] as const;
+export type AnswerField = (typeof ANSWER_FIELDS)[number];
+
+const rate = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
+const nonNeg = z.number().finite().nonnegative();
+
+const LognormalSchema = z.strictObject({
+  /** Median end-to-end latency. */
+  p50Ms: nonNeg,
+  /** 95th percentile end-to-end latency (≥ p50Ms). */
+  p95Ms: nonNeg,
+  /** Share of the latency spent before the first token when streaming. Default 0.3. */
+  ttftFraction: z.number().min(0).max(1).optional(),
+});
+
+const TraceSchema = z.strictObject({
+  /** Path of an llmperf trace (JSON array), relative to the simulator's baseDir. */
+  trace: z.string().min(1),
+  /** `cycle`: records in order, round robin (exact quantiles over whole cycles); `random`: drawn with replacement. */
+  order: z.enum(['cycle', 'random']).optional(),
+});
+
+const FaultsSchema = z.strictObject(
+  Object.fromEntries(FAULT_NAMES.map((f) => [f, rate.optional()])) as Record<
+    FaultName,
+    z.ZodOptional<typeof rate>
+  >,
+);
+
+export const ProfileSchema = z.strictObject({
+  /** Start from a built-in profile (DEFAULT_PROFILES) and override. */
+  extends: z.string().optional(),
+  latency: z.union([LognormalSchema, TraceSchema]).optional(),
+  /** Multiplies every simulated delay (0.01 replays a trace 100× faster). */
+  timeScale: z.number().positive().finite().optional(),
+  faults: FaultsSchema.optional(),
+  /** Faults for the first requests to this model, in arrival order (`none` = serve normally), before the rates apply. */
+  faultPlan: z.array(z.enum([...FAULT_NAMES, 'none'])).optional(),
+  /** Retry-After of injected 429s (and 503s), whole seconds as RFC 9110 requires. Default 1. */
+  retryAfterS: z.number().int().nonnegative().optional(),
+  /** Prompts above this many tokens get `context_length_exceeded`. */
+  maxPromptTokens: z.number().int().positive().optional(),
+  /** Recorded answers to replay (gsm8k field), or `template` for a deterministic generated text. */
+  answers: z.union([z.enum(ANSWER_FIELDS), z.literal('template')]).optional(),
+  /** Minimum gap between streamed chunks, in real milliseconds (not scaled). Default 20. */
+  streamIntervalMs: nonNeg.optional(),
+});
+
+export type SimModelProfileInput = z.input<typeof ProfileSchema>;
+
+export const SimConfigSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).optional(),
+  /** Interface to bind. Default 127.0.0.1 (loopback only). */
+  host: z.string().min(1).optional(),
+  seed: z.number().finite().optional(),
+  /** Profiles by model name. Names of built-in profiles inherit them. Default: the built-in profiles. */
+  models: z.record(z.string().min(1), ProfileSchema).optional(),
+  /** Global multiplier of every model's timeScale. */
+  timeScale: z.number().positive().finite().optional(),
+  /** gsm8k answers file. Default datasets/gsm8k/model_solutions.jsonl under baseDir's project (cwd). */
+  answersFile: z.string().min(1).optional(),
+  /** If set, requests must carry `Authorization: Bearer <apiKey>`. */
+  apiKey: z.string().optional(),
+  /** Directory that relative trace and answer paths are resolved against. Default: the working directory. */
+  baseDir: z.string().optional(),
+});
+
+export type SimConfigInput = z.input<typeof SimConfigSchema>;
+
+/** One row of an llmperf trace, the fields the simulator replays. */
+export interface TraceRecord {
+  errorCode: number | null;
+  e2eMs: number;
+  ttftMs: number;
+  outputTokens: number;
+}
+
+export type ResolvedLatency =
+  | { type: 'lognormal'; p50Ms: number; p95Ms: number; mu: number; sigma: number; ttftFraction: number }
+  | { type: 'trace'; path: string; order: 'cycle' | 'random'; records: TraceRecord[] };
+
+export interface ResolvedProfile {
+  name: string;
+  latency: ResolvedLatency;
+  timeScale: number;
+  faults: Partial<Record<FaultName, number>>;
+  faultPlan: Array<FaultName | 'none'>;
+  retryAfterS: number;
+  maxPromptTokens: number;
+  answers: AnswerField | 'template';
+  streamIntervalMs: number;
+}
+
+export interface ResolvedSimConfig {
+  port: number;
+  host: string;
+  seed: number;
+  timeScale: number;
+  models: Map<string, ResolvedProfile>;
+  answersFile: string;
+  apiKey?: string;
+}
+
+/**
+ * The rollout playbook's model table as ready profiles (latency P50/P95 from the playbook; context windows
+ * as published; the gsm8k answer field each replays is an arbitrary but fixed pick so that arms differ).
+ * Prices are in datasets/pricing.json.
+ */
+export const DEFAULT_PROFILES: Readonly<Record<string, SimModelProfileInput>> = Object.freeze({
+  'gpt-4.1': {
+    latency: { p50Ms: 1200, p95Ms: 2800 },
+    maxPromptTokens: 1_047_576,
+    answers: '175b_verification',
+  },
+  'claude-sonnet-4-5': {
+    latency: { p50Ms: 1500, p95Ms: 3200 },
+    maxPromptTokens: 200_000,
+    answers: '175b_finetuning',
+  },
+  'gemini-2.5-flash': {
+    latency: { p50Ms: 400, p95Ms: 800 },
+    maxPromptTokens: 1_048_576,
+    answers: '6b_verification',
+  },
+  'deepseek-v3.2': {
+    latency: { p50Ms: 800, p95Ms: 1500 },
+    maxPromptTokens: 128_000,
+    answers: '6b_finetuning',
+  },
+});
+
+/** z(0.95) of the standard normal: ln(p95/p50) / Z95 is the lognormal's σ. */
+const Z95 = 1.6448536269514722;
+
+/** Configuration errors, with every issue named by its field path. */
+export class SimConfigError extends Error {
+  readonly code = 'CANARYLAB_ERR_SIM_CONFIG';
+  readonly issues: string[];
+  constructor(issues: string[]) {
+    super(simMsg.configInvalid(issues.join('; ')));
+    this.name = 'SimConfigError';
+    this.issues = issues;
+  }
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p) => String(p)).join('.') || '(root)';
+}
+
+function loadTrace(path: string, field: string): TraceRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new SimConfigError([`${field}: ${simMsg.traceMissing(path)}`]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new SimConfigError([`${field}: ${simMsg.traceInvalid(path, 'not valid JSON')}`]);
+  }
+  if (!Array.isArray(data) || data.length === 0) {
+    throw new SimConfigError([`${field}: ${simMsg.traceInvalid(path, 'expected a non-empty JSON array')}`]);
+  }
+  return data.map((row, i) => {
+    const r = row as Record<string, unknown>;
+    const e2e = r?.end_to_end_latency_s;
+    const ttft = r?.ttft_s;
+    if (typeof e2e !== 'number' || !Number.isFinite(e2e) || e2e < 0) {
+      throw new SimConfigError([
+        `${field}: ${simMsg.traceInvalid(path, `row ${i} has no end_to_end_latency_s`)}`,
+      ]);
+    }
+    const code = r.error_code;
+    return {
+      errorCode: typeof code === 'number' ? code : null,
+      e2eMs: e2e * 1000,
+      ttftMs: typeof ttft === 'number' && Number.isFinite(ttft) && ttft >= 0 ? Math.min(ttft, e2e) * 1000 : 0,
+      outputTokens: typeof r.number_output_tokens === 'number' ? r.number_output_tokens : 0,
+    };
+  });
+}
+
+/**
+ * Validates a configuration and resolves it: defaults filled, built-in profiles merged, traces loaded.
+ * @throws {SimConfigError} listing each bad field (unknown fault name, p95 < p50, missing trace file, rate
+ * outside [0, 1], …)
+ */
+export function resolveSimConfig(input: unknown): ResolvedSimConfig {
+  const parsed = SimConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw new SimConfigError(parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`));
+  }
+  const cfg = parsed.data;
+  const baseDir = cfg.baseDir ?? process.cwd();
+  const issues: string[] = [];
+  const models = new Map<string, ResolvedProfile>();
+  const entries = Object.entries(cfg.models ?? DEFAULT_PROFILES);
+  for (const [name, given] of entries) {
+    const at = `models.${name}`;
+    const baseName = given.extends ?? (Object.hasOwn(DEFAULT_PROFILES, name) ? name : undefined);
+    if (given.extends !== undefined && !Object.hasOwn(DEFAULT_PROFILES, given.extends)) {
+      issues.push(
+        `${at}.extends: ${simMsg.extendsUnknown(given.extends, Object.keys(DEFAULT_PROFILES).join(', '))}`,
+      );
+      continue;
+    }
+    const p: SimModelProfileInput = { ...(baseName ? DEFAULT_PROFILES[baseName] : {}), ...given };
+    const lat = p.latency ?? { p50Ms: 0, p95Ms: 0 };
+    let latency: ResolvedLatency;
+    if ('trace' in lat) {
+      const path = resolve(baseDir, lat.trace);
+      try {
+        latency = {
+          type: 'trace',
+          path,
+          order: lat.order ?? 'cycle',
+          records: loadTrace(path, `${at}.latency.trace`),
+        };
+      } catch (err) {
+        if (err instanceof SimConfigError) issues.push(...err.issues);
+        else throw err;
+        continue;
+      }
+    } else {
+      if (lat.p95Ms < lat.p50Ms) {
+        issues.push(`${at}.latency.p95Ms: ${simMsg.p95BelowP50(lat.p50Ms, lat.p95Ms)}`);
+        continue;
+      }
+      if (lat.p50Ms === 0 && lat.p95Ms !== 0) {
+        issues.push(`${at}.latency.p50Ms: ${simMsg.zeroP50}`);
+        continue;
+      }
+      const mu = lat.p50Ms > 0 ? Math.log(lat.p50Ms) : Number.NEGATIVE_INFINITY;
+      const sigma = lat.p50Ms > 0 ? Math.log(lat.p95Ms / lat.p50Ms) / Z95 : 0;
+      latency = {
+        type: 'lognormal',
+        p50Ms: lat.p50Ms,
+        p95Ms: lat.p95Ms,
+        mu,
+        sigma,
+        ttftFraction: lat.ttftFraction ?? 0.3,
+      };
+    }
+    const faults = p.faults ?? {};
+    const sum = Object.values(faults).reduce<number>((s, v) => s + (v ?? 0), 0);
+    if (sum > 1 + 1e-12) {
+      issues.push(`${at}.faults: ${simMsg.ratesSum(sum)}`);
+      continue;
+    }
+    models.set(name, {
+      name,
+      latency,
+      timeScale: (p.timeScale ?? 1) * (cfg.timeScale ?? 1),
+      faults,
+      faultPlan: p.faultPlan ?? [],
+      retryAfterS: p.retryAfterS ?? 1,
+      maxPromptTokens: p.maxPromptTokens ?? 128_000,
+      answers: p.answers ?? 'template',
+      streamIntervalMs: p.streamIntervalMs ?? 20,
+    });
+  }
+  if (issues.length > 0) throw new SimConfigError(issues);
+  const out: ResolvedSimConfig = {
+    port: cfg.port ?? 0,
+    host: cfg.host ?? '127.0.0.1',
+    seed: cfg.seed ?? 0,
+    timeScale: cfg.timeScale ?? 1,
+    models,
+    answersFile: resolve(baseDir, cfg.answersFile ?? 'datasets/gsm8k/model_solutions.jsonl'),
+  };
+  if (cfg.apiKey !== undefined) out.apiKey = cfg.apiKey;
+  return out;
+}

@@ -1,0 +1,753 @@
+/**
+ * The embedded OpenAI-compatible simulator: `POST /v1/chat/completions` (JSON and SSE), `GET /v1/models`,
+ * `GET /health`, on 127.0.0.1 by default. Latency, faults and answers come from seeded model profiles.
+ *
+ * Reproducibility: each request draws its randomness from a generator seeded by (seed, model, messages, how
+ * many times this same request was seen), so the same requests get the same latencies, faults and answers
+ * whatever order concurrent requests arrive in, and a retry of a request gets a fresh draw.
+ */
+import { access } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { decode, encode } from 'gpt-tokenizer';
+import { createRng, type Rng } from '../stats/random';
+import { type AnswerBook, loadAnswerBook } from './answers';
+import {
+  FAULT_NAMES,
+  type FaultName,
+  type ResolvedProfile,
+  type ResolvedSimConfig,
+  resolveSimConfig,
+  SimConfigError,
+  type SimConfigInput,
+} from './config';
+import { simMsg } from './messages';
+
+export type SimulatorOptions = SimConfigInput;
+
+export interface SimModelStats {
+  /** Chat-completion requests that named this model (every one that crossed the wire, faults included). */
+  requests: number;
+  /** Requests answered with a complete, valid completion. */
+  ok: number;
+  streamed: number;
+  /** Responses by HTTP status (200 included). */
+  statuses: Record<string, number>;
+  faults: Record<FaultName, number>;
+  inFlight: number;
+  maxInFlight: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface SimulatorStats {
+  /** Chat-completion requests, all models (unknown ones included). */
+  requests: number;
+  inFlight: number;
+  maxInFlight: number;
+  /** Faults injected, all models. */
+  faults: Record<FaultName, number>;
+  byModel: Record<string, SimModelStats>;
+  rejected: { unknownModel: number; contextLength: number; badRequest: number; unauthorized: number };
+}
+
+export interface Simulator {
+  /** Origin, e.g. `http://127.0.0.1:43123`. */
+  url: string;
+  /** `${url}/v1`: what OpenAI-style clients take as baseURL. */
+  baseURL: string;
+  port: number;
+  stats(): SimulatorStats;
+  /** Stops listening and drops every open connection (hanging requests included). */
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 16 * 1024 * 1024;
+const FINGERPRINT = 'fp_canarylab_sim';
+
+function zeroFaults(): Record<FaultName, number> {
+  return Object.fromEntries(FAULT_NAMES.map((f) => [f, 0])) as Record<FaultName, number>;
+}
+
+function fnv1a(s: string, h = 0x811c9dc5): number {
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const PLAIN = { disallowedSpecial: new Set<string>() };
+const countTokens = (text: string): number => (text.length === 0 ? 0 : encode(text, PLAIN).length);
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content.map((p) => (p && typeof p.text === 'string' ? (p.text as string) : '')).join('');
+  }
+  return '';
+}
+
+interface Msg {
+  role?: unknown;
+  content?: unknown;
+  name?: unknown;
+}
+
+function promptTokenCount(messages: Msg[]): number {
+  let n = 3;
+  for (const m of messages) {
+    n += 3 + countTokens(contentText(m.content)) + countTokens(typeof m.role === 'string' ? m.role : '');
+    if (typeof m.name === 'string') n += 1 + countTokens(m.name);
+  }
+  return n;
+}
+
+const TEMPLATE_WORDS = (
+  'the canary answers after the primary with a measured latency and a careful step so each result ' +
+  'is checked against the reference before a staged rollout moves traffic from one model to another'
+).split(' ');
+
+/** A deterministic stand-in answer for prompts without a recorded one. */
+function templateAnswer(model: string, prompt: string, rng: Rng): string {
+  const n = 12 + rng.int(40);
+  const words: string[] = [];
+  for (let i = 0; i < n; i++) words.push(TEMPLATE_WORDS[rng.int(TEMPLATE_WORDS.length)]);
+  const topic = prompt.replace(/\s+/g, ' ').trim().slice(0, 48);
+  return `Simulated answer from ${model} to "${topic}": ${words.join(' ')}.\nA: ${rng.int(1000)}`;
+}
+
+function usageObject(prompt: number, completion: number) {
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+/**
+ * Starts a simulator. Rejects with SimConfigError when the configuration is bad.
+ *
+ * @example
+ * const sim = await startSimulator({ seed: 1, models: { 'gpt-4.1': { latency: { p50Ms: 5, p95Ms: 10 } } } });
+ * // point any OpenAI client at sim.baseURL
+ * await sim.close();
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const cfg: ResolvedSimConfig = resolveSimConfig(options);
+  if ([...cfg.models.values()].some((p) => p.answers !== 'template')) {
+    try {
+      await access(cfg.answersFile);
+    } catch {
+      throw new SimConfigError([`answersFile: ${simMsg.answersMissing(cfg.answersFile)}`]);
+    }
+  }
+  const sim = new SimServer(cfg);
+  return sim.listen();
+}
+
+interface ModelState {
+  profile: ResolvedProfile;
+  stats: SimModelStats;
+  plan: Array<FaultName | 'none'>;
+  traceCursor: number;
+  cumulative: Array<[FaultName, number]>;
+}
+
+class SimServer {
+  private readonly server = createServer((req, res) => this.onRequest(req, res));
+  private readonly models = new Map<string, ModelState>();
+  private readonly seen = new Map<number, number>();
+  private readonly sockets = new Set<Socket>();
+  private requests = 0;
+  private inFlight = 0;
+  private maxInFlight = 0;
+  private readonly faults = zeroFaults();
+  private readonly rejected = { unknownModel: 0, contextLength: 0, badRequest: 0, unauthorized: 0 };
+  private answerBook?: Promise<AnswerBook>;
+  private idCounter = 0;
+
+  constructor(private readonly cfg: ResolvedSimConfig) {
+    for (const [name, profile] of cfg.models) {
+      let acc = 0;
+      const cumulative: Array<[FaultName, number]> = [];
+      for (const f of FAULT_NAMES) {
+        const r = profile.faults[f] ?? 0;
+        if (r > 0) {
+          acc += r;
+          cumulative.push([f, acc]);
+        }
+      }
+      this.models.set(name, {
+        profile,
+        plan: [...profile.faultPlan],
+        traceCursor: 0,
+        cumulative,
+        stats: {
+          requests: 0,
+          ok: 0,
+          streamed: 0,
+          statuses: {},
+          faults: zeroFaults(),
+          inFlight: 0,
+          maxInFlight: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+        },
+      });
+    }
+    this.server.keepAliveTimeout = 30_000;
+    this.server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  listen(): Promise<Simulator> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.cfg.port, this.cfg.host, () => {
+        this.server.off('error', reject);
+        const addr = this.server.address() as AddressInfo;
+        const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        const url = `http://${host}:${addr.port}`;
+        resolve({
+          url,
+          baseURL: `${url}/v1`,
+          port: addr.port,
+          stats: () => this.snapshot(),
+          close: () => this.close(),
+        });
+      });
+    });
+  }
+
+  private close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+      this.server.closeAllConnections();
+    });
+  }
+
+  private snapshot(): SimulatorStats {
+    const byModel: Record<string, SimModelStats> = {};
+    for (const [name, m] of this.models) {
+      byModel[name] = { ...m.stats, statuses: { ...m.stats.statuses }, faults: { ...m.stats.faults } };
+    }
+    return {
+      requests: this.requests,
+      inFlight: this.inFlight,
+      maxInFlight: this.maxInFlight,
+      faults: { ...this.faults },
+      byModel,
+      rejected: { ...this.rejected },
+    };
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const t0 = performance.now();
+    const path = (req.url ?? '/').split('?')[0];
+    res.setHeader('x-request-id', `req_sim_${(++this.idCounter).toString(36)}`);
+    if (req.method === 'GET' && path === '/health') {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
+      sendJson(res, 200, {
+        object: 'list',
+        data: [...this.models.keys()].map((id) => ({
+          id,
+          object: 'model',
+          created: 1_700_000_000,
+          owned_by: 'canarylab-sim',
+        })),
+      });
+      return;
+    }
+    if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) {
+      this.requests++;
+      this.inFlight++;
+      if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+      res.once('close', () => {
+        this.inFlight--;
+      });
+      readBody(req, (err, body) => {
+        if (err) {
+          this.rejected.badRequest++;
+          openaiError(res, { status: 413, message: simMsg.tooLarge });
+          return;
+        }
+        this.handleChat({ req, res, body: body as Buffer, t0 }).catch(() => {
+          if (!res.headersSent)
+            openaiError(res, { status: 500, message: simMsg.serverError, type: 'server_error' });
+          else res.destroy();
+        });
+      });
+      return;
+    }
+    req.resume();
+    openaiError(res, { status: 404, message: simMsg.notFound(req.method ?? 'GET', path) });
+  }
+
+  private async handleChat(args: {
+    req: IncomingMessage;
+    res: ServerResponse;
+    body: Buffer;
+    t0: number;
+  }): Promise<void> {
+    const { req, res, t0 } = args;
+    if (this.cfg.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.cfg.apiKey}`) {
+      this.rejected.unauthorized++;
+      openaiError(res, { status: 401, message: simMsg.unauthorized, code: 'invalid_api_key' });
+      return;
+    }
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(args.body.toString('utf8'));
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+        throw new Error('not an object');
+    } catch {
+      this.rejected.badRequest++;
+      openaiError(res, { status: 400, message: simMsg.badJson });
+      return;
+    }
+    const model = payload.model;
+    if (typeof model !== 'string' || model === '') {
+      this.rejected.badRequest++;
+      openaiError(res, { status: 400, message: simMsg.missingModel, param: 'model' });
+      return;
+    }
+    const messages = payload.messages;
+    if (messages === undefined) {
+      this.rejected.badRequest++;
+      openaiError(res, {
+        status: 400,
+        message: simMsg.missingMessages,
+        param: 'messages',
+        code: 'missing_required_parameter',
+      });
+      return;
+    }
+    if (
+      !Array.isArray(messages) ||
+      messages.length === 0 ||
+      messages.some((m) => typeof m !== 'object' || m === null)
+    ) {
+      this.rejected.badRequest++;
+      openaiError(res, { status: 400, message: simMsg.badMessages, param: 'messages', code: 'invalid_type' });
+      return;
+    }
+    const state = this.models.get(model);
+    if (!state) {
+      this.rejected.unknownModel++;
+      openaiError(res, { status: 404, message: simMsg.modelNotFound(model), code: 'model_not_found' });
+      return;
+    }
+    const { profile, stats } = state;
+    stats.requests++;
+    stats.inFlight++;
+    if (stats.inFlight > stats.maxInFlight) stats.maxInFlight = stats.inFlight;
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    res.once('close', () => {
+      stats.inFlight--;
+      for (const t of timers) clearTimeout(t);
+    });
+    res.once('finish', () => {
+      stats.statuses[res.statusCode] = (stats.statuses[res.statusCode] ?? 0) + 1;
+    });
+    /** Runs fn `ms` after the request arrived (now, if that time has passed); never after the client left. */
+    const at = (ms: number, fn: () => void): void => {
+      const delay = t0 + ms - performance.now();
+      const run = () => {
+        if (!res.destroyed && !res.writableEnded) fn();
+      };
+      if (delay <= 0.5) {
+        run();
+        return;
+      }
+      const t = setTimeout(() => {
+        timers.delete(t);
+        run();
+      }, delay);
+      timers.add(t);
+    };
+
+    const msgs = messages as Msg[];
+    const promptTokens = promptTokenCount(msgs);
+    if (promptTokens > profile.maxPromptTokens) {
+      this.rejected.contextLength++;
+      openaiError(res, {
+        status: 400,
+        message: simMsg.contextLength(profile.maxPromptTokens, promptTokens),
+        param: 'messages',
+        code: 'context_length_exceeded',
+      });
+      return;
+    }
+
+    // Per-request randomness: (seed, model, messages, occurrence).
+    const msgJson = JSON.stringify(messages);
+    const reqHash = fnv1a(msgJson, fnv1a(model));
+    const occurrence = this.seen.get(reqHash) ?? 0;
+    if (this.seen.size > 500_000) this.seen.clear();
+    this.seen.set(reqHash, occurrence + 1);
+    const rng = createRng(fnv1a(`${this.cfg.seed}|${occurrence}`, reqHash));
+
+    // Latency and, for traces, the recorded outcome.
+    const scale = profile.timeScale;
+    let totalMs: number;
+    let ttftMs: number;
+    let traceFault: FaultName | undefined;
+    const lat = profile.latency;
+    const u = rng.next();
+    const z = rng.normal();
+    if (lat.type === 'lognormal') {
+      totalMs = lat.p50Ms === 0 ? 0 : Math.exp(lat.mu + lat.sigma * z);
+      ttftMs = totalMs * lat.ttftFraction;
+    } else {
+      const n = lat.records.length;
+      const rec = lat.records[lat.order === 'cycle' ? state.traceCursor++ % n : rng.int(n)];
+      totalMs = rec.e2eMs;
+      ttftMs = rec.ttftMs;
+      // llmperf codes: 429 is a rate limit; -100 ("output too few tokens") is llmperf's own check on a
+      // completed answer, so it is served normally; any other code is a server-side failure.
+      if (rec.errorCode === 429) traceFault = 'rate_limit';
+      else if (rec.errorCode !== null && rec.errorCode !== -100) {
+        traceFault = rec.errorCode === 503 ? 'unavailable' : 'server_error';
+      }
+    }
+    totalMs *= scale;
+    ttftMs *= scale;
+
+    let fault: FaultName | undefined;
+    const planned = state.plan.shift();
+    if (planned !== undefined) fault = planned === 'none' ? undefined : planned;
+    else {
+      for (const [f, c] of state.cumulative) {
+        if (u < c) {
+          fault = f;
+          break;
+        }
+      }
+      fault ??= traceFault;
+    }
+    if (fault) {
+      stats.faults[fault]++;
+      this.faults[fault]++;
+    }
+
+    const retryAfter = String(profile.retryAfterS);
+    switch (fault) {
+      case 'rate_limit':
+        at(ttftMs, () =>
+          openaiError(res, {
+            status: 429,
+            message: simMsg.rateLimited(model, profile.retryAfterS),
+            type: 'requests',
+            code: 'rate_limit_exceeded',
+            headers: {
+              'retry-after': retryAfter,
+              'x-ratelimit-limit-requests': '60',
+              'x-ratelimit-remaining-requests': '0',
+              'x-ratelimit-reset-requests': `${profile.retryAfterS}s`,
+            },
+          }),
+        );
+        return;
+      case 'server_error':
+        at(ttftMs, () =>
+          openaiError(res, { status: 500, message: simMsg.serverError, type: 'server_error' }),
+        );
+        return;
+      case 'unavailable':
+        at(ttftMs, () =>
+          openaiError(res, {
+            status: 503,
+            message: simMsg.overloaded,
+            type: 'server_error',
+            headers: { 'retry-after': retryAfter },
+          }),
+        );
+        return;
+      case 'hang':
+        return; // never answers; the socket closes when the client gives up or the simulator closes
+      default:
+        break;
+    }
+
+    // The answer.
+    const lastUser = [...msgs].reverse().find((m) => m.role === 'user');
+    const promptText = contentText(lastUser?.content);
+    let text: string | undefined;
+    if (profile.answers !== 'template') {
+      this.answerBook ??= loadAnswerBook(this.cfg.answersFile);
+      const book = await this.answerBook;
+      text = book.find(promptText)?.solutions[profile.answers];
+    }
+    text ??= templateAnswer(model, promptText, createRng(fnv1a(String(this.cfg.seed), reqHash)));
+    let finishReason = 'stop';
+    const stop = payload.stop;
+    const stops =
+      typeof stop === 'string'
+        ? [stop]
+        : Array.isArray(stop)
+          ? stop.filter((s) => typeof s === 'string')
+          : [];
+    for (const s of stops) {
+      const i = s.length > 0 ? text.indexOf(s) : -1;
+      if (i !== -1) text = text.slice(0, i);
+    }
+    const maxTokens =
+      typeof payload.max_completion_tokens === 'number'
+        ? payload.max_completion_tokens
+        : typeof payload.max_tokens === 'number'
+          ? payload.max_tokens
+          : undefined;
+    let tokens = encode(text, PLAIN);
+    if (maxTokens !== undefined && maxTokens >= 0 && tokens.length > maxTokens) {
+      tokens = tokens.slice(0, maxTokens);
+      text = decode(tokens);
+      finishReason = 'length';
+    }
+    let completionTokens = tokens.length;
+    if (fault === 'content_filter') {
+      text = '';
+      completionTokens = 0;
+      finishReason = 'content_filter';
+    }
+    const withUsage = fault !== 'missing_usage';
+    const id = `chatcmpl-${reqHash.toString(16)}${occurrence.toString(16)}`;
+    const created = Math.floor(Date.now() / 1000);
+    const onOk = () => {
+      if (fault === undefined || fault === 'missing_usage' || fault === 'content_filter') {
+        if (fault === undefined || fault === 'missing_usage') stats.ok++;
+        stats.promptTokens += promptTokens;
+        stats.completionTokens += completionTokens;
+      }
+    };
+
+    if (payload.stream === true) {
+      stats.streamed++;
+      const opts = payload.stream_options as { include_usage?: unknown } | undefined;
+      const includeUsage = opts?.include_usage === true;
+      this.stream({
+        res,
+        at,
+        fault,
+        totalMs,
+        ttftMs,
+        intervalMs: profile.streamIntervalMs,
+        head: { id, object: 'chat.completion.chunk', created, model, system_fingerprint: FINGERPRINT },
+        text,
+        finishReason,
+        usage: includeUsage && withUsage ? usageObject(promptTokens, completionTokens) : undefined,
+        includeUsage,
+        onOk,
+      });
+      return;
+    }
+
+    const completion: Record<string, unknown> = {
+      id,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: text, refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: finishReason,
+        },
+      ],
+      service_tier: 'default',
+      system_fingerprint: FINGERPRINT,
+    };
+    if (withUsage) completion.usage = usageObject(promptTokens, completionTokens);
+    const body = JSON.stringify(completion);
+    if (fault === 'reset') {
+      at(totalMs / 2, () => {
+        const buf = Buffer.from(body);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': buf.length });
+        res.write(buf.subarray(0, buf.length >> 1), () => resetSocket(res));
+      });
+      return;
+    }
+    if (fault === 'malformed') {
+      at(totalMs, () => {
+        const bad = body.slice(0, Math.max(1, body.length >> 1));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(bad) });
+        res.end(bad);
+      });
+      return;
+    }
+    at(totalMs, () => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'openai-processing-ms': String(Math.round(totalMs)),
+      });
+      res.end(body);
+      onOk();
+    });
+  }
+
+  private stream(args: {
+    res: ServerResponse;
+    at: (ms: number, fn: () => void) => void;
+    fault: FaultName | undefined;
+    totalMs: number;
+    ttftMs: number;
+    intervalMs: number;
+    head: Record<string, unknown>;
+    text: string;
+    finishReason: string;
+    usage: ReturnType<typeof usageObject> | undefined;
+    includeUsage: boolean;
+    onOk: () => void;
+  }): void {
+    const { res, at, fault, totalMs, ttftMs, head } = args;
+    const pieces = args.text.match(/\s*\S+|\s+/g) ?? [];
+    const span = Math.max(0, totalMs - ttftMs);
+    const k = Math.max(1, Math.min(pieces.length, Math.floor(span / Math.max(args.intervalMs, 0.001)) + 1));
+    const groups: string[] = [];
+    for (let g = 0; g < k; g++) {
+      groups.push(
+        pieces.slice(Math.floor((g * pieces.length) / k), Math.floor(((g + 1) * pieces.length) / k)).join(''),
+      );
+    }
+    const usageNull = args.includeUsage ? { usage: null } : {};
+    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+      `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageNull })}\n\n`;
+    const cutAt = Math.floor(k / 2);
+
+    // Steps run strictly in order: each one schedules the next, so no timer can overtake another.
+    const steps: Array<{ when: number; run: () => boolean | undefined }> = [];
+    steps.push({
+      when: ttftMs,
+      run: () => {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+        });
+        res.write(chunk({ role: 'assistant', content: '', refusal: null }, null));
+        return true;
+      },
+    });
+    for (let g = 0; g < k; g++) {
+      steps.push({
+        when: k === 1 ? ttftMs : ttftMs + (span * g) / (k - 1),
+        run: () => {
+          if (g === cutAt && fault === 'reset') {
+            res.write(chunk({ content: groups[g] }, null).slice(0, 20), () => resetSocket(res));
+            return false; // the connection dies here
+          }
+          if (g === cutAt && fault === 'malformed') {
+            const bad = JSON.stringify({ ...head, choices: [{ index: 0, delta: { content: groups[g] } }] });
+            res.write(`data: ${bad.slice(0, 40)}\n\n`);
+            return true;
+          }
+          if (groups[g].length > 0) res.write(chunk({ content: groups[g] }, null));
+          return true;
+        },
+      });
+    }
+    steps.push({
+      when: totalMs,
+      run: () => {
+        let out = chunk({}, args.finishReason);
+        if (args.usage) out += `data: ${JSON.stringify({ ...head, choices: [], usage: args.usage })}\n\n`;
+        out += 'data: [DONE]\n\n';
+        res.end(out);
+        if (fault !== 'malformed') args.onOk();
+        return true;
+      },
+    });
+    const runFrom = (i: number): void => {
+      if (i >= steps.length) return;
+      at(steps[i].when, () => {
+        if (steps[i].run()) runFrom(i + 1);
+      });
+    };
+    runFrom(0);
+  }
+}
+
+function resetSocket(res: ServerResponse): void {
+  const s = res.socket as (Socket & { resetAndDestroy?: () => void }) | null;
+  if (!s) return;
+  if (typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
+  else s.destroy();
+}
+
+function readBody(req: IncomingMessage, cb: (err: Error | null, body?: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failed = false;
+  req.on('data', (c: Buffer) => {
+    if (failed) return;
+    size += c.length;
+    if (size > MAX_BODY) {
+      failed = true;
+      cb(new Error('too large'));
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => {
+    if (!failed) cb(null, Buffer.concat(chunks));
+  });
+  req.on('error', () => {
+    failed = true;
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  obj: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const s = JSON.stringify(obj);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(s),
+    ...headers,
+  });
+  res.end(s);
+}
+
+/** OpenAI's error shape: `{ error: { message, type, param, code } }`. */
+function openaiError(
+  res: ServerResponse,
+  e: {
+    status: number;
+    message: string;
+    type?: string;
+    param?: string | null;
+    code?: string | null;
+    headers?: Record<string, string>;
+  },
+): void {
+  sendJson(
+    res,
+    e.status,
+    {
+      error: {
+        message: e.message,
+        type: e.type ?? 'invalid_request_error',
+        param: e.param ?? null,
+        code: e.code ?? null,
+      },
+    },
+    e.headers,
+  );
+}

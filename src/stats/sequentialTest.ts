@@ -1,0 +1,252 @@
+import { checkCount, checkOpenUnit, checkSample, describe } from './validate';
+
+/** Options of {@link createSequentialTest}. Give at most one of `tau`, `rho`, `tuning`. */
+export interface SequentialTestOptions {
+  /** 'mean': batches are arrays of scores; 'proportion': batches are `{ successes, n }` counts. */
+  kind: 'mean' | 'proportion';
+  /** Two-sided significance level, valid over every look at once (default 0.05). */
+  alpha?: number;
+  /** Standard deviation τ of the normal mixture over the effect, on the effect's own scale (Johari et al.). */
+  tau?: number;
+  /** Standardized mixing parameter ρ of Waudby-Smith et al.'s asymptotic confidence sequence. */
+  rho?: number;
+  /**
+   * Total sample size (both arms) at which the confidence sequence should be narrowest; sets
+   * ρ² = (−2 ln α + ln(1 − 2 ln α))/tuning, GrowthBook's "sequential tuning parameter" (default 5000).
+   */
+  tuning?: number;
+}
+
+/** A batch of pass/fail outcomes of one arm. */
+export interface ArmBatchCounts {
+  successes: number;
+  n: number;
+}
+
+export type SequentialDecision = 'canary_higher' | 'canary_lower' | 'continue';
+
+export interface SequentialTestState {
+  /** Name of the method and its tuning, e.g. "Mixture SPRT, difference in means (normal mixture, tau = 0.1)". */
+  method: string;
+  /** Number of updates (looks) so far. */
+  looks: number;
+  /** Observations in both arms together. */
+  n: number;
+  nPrimary: number;
+  nCanary: number;
+  /** mean(canary) − mean(primary) (or the difference of rates); NaN until both arms have data. */
+  estimate: number;
+  /** Standard error of the estimate at the last look (NaN while it cannot be computed). */
+  standardError: number;
+  /** Always-valid p-value of "no difference": the running minimum, it never increases. */
+  pValue: number;
+  /**
+   * Confidence sequence for the difference: the running intersection of the (1 − alpha) intervals of all
+   * looks, so it only ever shrinks. (−∞, ∞) for means and [−1, 1] for proportions before any evidence.
+   */
+  ci: [number, number];
+  /** 'canary_higher' once ci lies above 0, 'canary_lower' once below 0 (sticky); else 'continue'. */
+  decision: SequentialDecision;
+  alpha: number;
+}
+
+export interface SequentialTest<Batch> {
+  /** Adds one batch per arm (either may be empty) and returns the new state. */
+  update(primary: Batch, canary: Batch): SequentialTestState;
+  state(): SequentialTestState;
+}
+
+interface Arm {
+  n: number;
+  mean: number;
+  /** Sum of squared deviations from the mean (means only). */
+  m2: number;
+  /** Number of successes (proportions only). */
+  successes: number;
+}
+
+/**
+ * Mixture sequential probability ratio test (mSPRT) for the difference between two arms in means or in
+ * proportions: an always-valid p-value and a confidence sequence that may be checked after every batch,
+ * as often as one likes, with the chance of ever wrongly rejecting "no difference" staying ≤ alpha
+ * (where peeking at a fixed-horizon test inflates it several-fold).
+ * At each look, with estimate θ̂ = mean(canary) − mean(primary) and its variance V = s²_c/n_c + s²_p/n_p
+ * (p̂(1 − p̂)/n for proportions), the normal-mixture likelihood ratio against θ = 0 is
+ * Λ = (1 + r)^(−½)·exp(r/(1 + r)·θ̂²/(2V)), with r = τ²/V (mixture N(0, τ²), Johari et al.) or r = N·ρ²
+ * (N = n_c + n_p, Waudby-Smith et al. / GrowthBook). The p-value is the running minimum of min(1, 1/Λ) and
+ * the interval θ̂ ± √(V·(1 + r)/r·(2 ln(1/α) + ln(1 + r))) is intersected with all earlier ones; the two
+ * agree: p ≤ α exactly when 0 is outside the interval. The two parametrizations are the same boundary
+ * (τ² = ρ²·N·V). Validity is asymptotic (normal approximation with plug-in variances, as in both papers): it
+ * needs a few dozen observations per arm before the first look that matters. Should the intervals ever stop
+ * overlapping (only if the effect drifts over time, which the method assumes it does not), `ci` collapses to
+ * the end of the running interval nearest the new one, so it never becomes empty and the decision stands. Until each arm has 2 values (means) or 1 (proportions) and V > 0, a look changes
+ * nothing but the counts.
+ *
+ * @see Johari, R., Koomen, P., Pekelis, L. & Walsh, D. (2017). Peeking at A/B tests: why it matters, and
+ *   what to do about it. KDD '17, 1517–1525. https://doi.org/10.1145/3097983.3097992
+ * @see Waudby-Smith, I., Arbour, D., Sinha, R., Kennedy, E. H. & Ramdas, A. (2023). Time-uniform central
+ *   limit theory and asymptotic confidence sequences. https://arxiv.org/abs/2103.06476 (eq. 9);
+ *   GrowthBook's sequential testing: https://docs.growthbook.io/statistics/sequential
+ * @throws {RangeError} when kind is unknown, alpha is outside (0, 1), more than one of tau/rho/tuning is
+ *   given or one is not a finite number > 0; update throws on a non-finite score or bad counts
+ * @example
+ * const seq = createSequentialTest({ kind: 'proportion', alpha: 0.05, tau: 0.1 });
+ * seq.update({ successes: 450, n: 500 }, { successes: 475, n: 500 });
+ * // θ̂ = 0.05, V = 0.9·0.1/500 + 0.95·0.05/500 = 2.75e-4, r = τ²/V = 36.36,
+ * // ln Λ = −½·ln 37.36 + (36.36/37.36)·(0.05²/V)/2 = 2.6135
+ * // => { estimate: 0.05, pValue: 0.0733 (= e^−2.6135), ci: [−0.0021, 0.1021], decision: 'continue', … }
+ */
+export function createSequentialTest(
+  opts: SequentialTestOptions & { kind: 'mean' },
+): SequentialTest<readonly number[]>;
+export function createSequentialTest(
+  opts: SequentialTestOptions & { kind: 'proportion' },
+): SequentialTest<ArmBatchCounts>;
+export function createSequentialTest(
+  opts: SequentialTestOptions,
+): SequentialTest<readonly number[]> | SequentialTest<ArmBatchCounts>;
+export function createSequentialTest(
+  opts: SequentialTestOptions,
+): SequentialTest<readonly number[]> | SequentialTest<ArmBatchCounts> {
+  const fn = 'createSequentialTest';
+  if (opts === null || typeof opts !== 'object') {
+    throw new TypeError(`${fn}: options must be an object { kind, alpha, … }, got ${describe(opts)}`);
+  }
+  const kind = opts.kind;
+  if (kind !== 'mean' && kind !== 'proportion') {
+    throw new RangeError(`${fn}: kind must be 'mean' or 'proportion', got ${describe(kind)}`);
+  }
+  const alpha = checkOpenUnit(fn, 'alpha', opts.alpha ?? 0.05);
+  const given = (['tau', 'rho', 'tuning'] as const).filter((k) => opts[k] !== undefined);
+  if (given.length > 1)
+    throw new RangeError(`${fn}: give only one of tau, rho, tuning; got ${given.join(', ')}`);
+  for (const k of given) {
+    const v = opts[k];
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
+      throw new RangeError(`${fn}: ${k} must be a finite number > 0, got ${describe(v)}`);
+    }
+  }
+  const logInvAlpha = -Math.log(alpha);
+  let rho2 = 0;
+  if (opts.tau === undefined) {
+    if (opts.rho !== undefined) rho2 = opts.rho * opts.rho;
+    else rho2 = (2 * logInvAlpha + Math.log(1 + 2 * logInvAlpha)) / (opts.tuning ?? 5000);
+  }
+  const tau2 = opts.tau === undefined ? 0 : opts.tau * opts.tau;
+  const minPerArm = kind === 'mean' ? 2 : 1;
+  const method =
+    `Mixture SPRT, difference in ${kind === 'mean' ? 'means' : 'proportions'} ` +
+    (opts.tau !== undefined
+      ? `(normal mixture, tau = ${opts.tau})`
+      : `(asymptotic confidence sequence, rho = ${Math.sqrt(rho2)})`);
+
+  const primary: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
+  const canary: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
+  let looks = 0;
+  let pValue = 1;
+  let lo = kind === 'mean' ? Number.NEGATIVE_INFINITY : -1;
+  let hi = kind === 'mean' ? Number.POSITIVE_INFINITY : 1;
+  let standardError = Number.NaN;
+  let decision: SequentialDecision = 'continue';
+
+  const armVariance = (arm: Arm): number =>
+    kind === 'mean' ? arm.m2 / (arm.n - 1) / arm.n : (arm.mean * (1 - arm.mean)) / arm.n;
+
+  const state = (): SequentialTestState => ({
+    method,
+    looks,
+    n: primary.n + canary.n,
+    nPrimary: primary.n,
+    nCanary: canary.n,
+    estimate: primary.n > 0 && canary.n > 0 ? canary.mean - primary.mean : Number.NaN,
+    standardError,
+    pValue,
+    ci: [lo, hi],
+    decision,
+    alpha,
+  });
+
+  const look = (): SequentialTestState => {
+    looks++;
+    if (primary.n < minPerArm || canary.n < minPerArm) return state();
+    const v = armVariance(primary) + armVariance(canary);
+    if (!(v > 0)) return state();
+    standardError = Math.sqrt(v);
+    const estimate = canary.mean - primary.mean;
+    const r = tau2 > 0 ? tau2 / v : (primary.n + canary.n) * rho2;
+    const logLambda = -0.5 * Math.log1p(r) + ((r / (1 + r)) * estimate * estimate) / (2 * v);
+    pValue = Math.min(pValue, Math.exp(-logLambda));
+    const half = Math.sqrt(((v * (1 + r)) / r) * (2 * logInvAlpha + Math.log1p(r)));
+    const newLo = estimate - half;
+    const newHi = estimate + half;
+    if (newHi < lo)
+      hi = lo; // no overlap (drift): collapse to the nearest end of the running interval
+    else if (newLo > hi) lo = hi;
+    else {
+      lo = Math.max(lo, newLo);
+      hi = Math.min(hi, newHi);
+    }
+    if (decision === 'continue') decision = lo > 0 ? 'canary_higher' : hi < 0 ? 'canary_lower' : 'continue';
+    return state();
+  };
+
+  if (kind === 'mean') {
+    const test: SequentialTest<readonly number[]> = {
+      update(batchPrimary, batchCanary) {
+        checkSample(`${fn}.update`, 'primary', batchPrimary, 0);
+        checkSample(`${fn}.update`, 'canary', batchCanary, 0);
+        mergeValues(primary, batchPrimary);
+        mergeValues(canary, batchCanary);
+        return look();
+      },
+      state,
+    };
+    return test;
+  }
+  const test: SequentialTest<ArmBatchCounts> = {
+    update(batchPrimary, batchCanary) {
+      const p = readCounts(`${fn}.update`, 'primary', batchPrimary);
+      const c = readCounts(`${fn}.update`, 'canary', batchCanary);
+      mergeCounts(primary, p);
+      mergeCounts(canary, c);
+      return look();
+    },
+    state,
+  };
+  return test;
+}
+
+/** Chan et al.'s pairwise update of (n, mean, M2) with a batch of values. */
+function mergeValues(arm: Arm, values: readonly number[]): void {
+  const nb = values.length;
+  if (nb === 0) return;
+  let sum = 0;
+  for (const v of values) sum += v;
+  const meanB = sum / nb;
+  let m2B = 0;
+  for (const v of values) m2B += (v - meanB) * (v - meanB);
+  const n = arm.n + nb;
+  const d = meanB - arm.mean;
+  arm.mean += (d * nb) / n;
+  arm.m2 += m2B + (d * d * arm.n * nb) / n;
+  arm.n = n;
+}
+
+function mergeCounts(arm: Arm, batch: ArmBatchCounts): void {
+  if (batch.n === 0) return;
+  arm.successes += batch.successes;
+  arm.n += batch.n;
+  arm.mean = arm.successes / arm.n;
+}
+
+function readCounts(fn: string, name: string, batch: unknown): ArmBatchCounts {
+  if (batch === null || typeof batch !== 'object') {
+    throw new TypeError(`${fn}: ${name} must be { successes, n }, got ${describe(batch)}`);
+  }
+  const b = batch as Partial<ArmBatchCounts>;
+  const n = checkCount(fn, `${name}.n`, b.n, 0);
+  const successes = checkCount(fn, `${name}.successes`, b.successes, 0);
+  if (successes > n)
+    throw new RangeError(`${fn}: ${name}.successes must be <= ${name}.n (${n}), got ${successes}`);
+  return { successes, n };
+}
