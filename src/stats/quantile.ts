@@ -1,3 +1,4 @@
+import { quantileOfSorted, quantileSelectUnchecked } from './select';
 import { checkProbability, checkSample, sortedCopy } from './validate';
 
 /**
@@ -16,7 +17,8 @@ import { checkProbability, checkSample, sortedCopy } from './validate';
 export function quantile(values: readonly number[], p: number): number {
   checkSample('quantile', 'values', values);
   checkProbability('quantile', 'p', p);
-  return quantileSorted(sortedCopy(values), p);
+  // One quantile needs no sort: Floyd–Rivest selection on a copy, O(n) expected.
+  return quantileSelectUnchecked(Float64Array.from(values), values.length, p);
 }
 
 /**
@@ -33,16 +35,8 @@ export function percentiles(values: readonly number[], ps: readonly number[]): n
     checkProbability('percentiles', `ps[${i}]`, p);
   });
   const sorted = sortedCopy(values);
-  return ps.map((p) => quantileSorted(sorted, p));
+  return ps.map((p) => quantileOfSorted(sorted, p));
 }
 
 /** Type-7 quantile of an already ascending-sorted sample (no checks; internal building block). */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  if (lo >= n - 1) return sorted[n - 1];
-  const frac = h - lo;
-  const a = sorted[lo];
-  return frac === 0 ? a : a + frac * (sorted[lo + 1] - a);
-}
+export { quantileOfSorted as quantileSorted } from './select';
