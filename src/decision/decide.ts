@@ -1,3 +1,4 @@
+import { samplesForProportionInterval } from '../stats/samplesForProportionInterval';
 import type { Decision, GateResult, MetricComparison, Stage } from '../types';
 import { DEFAULT_POLICY, type Gate, type Policy, type RolloutStep } from './policy';
 
@@ -207,7 +208,10 @@ export function evaluateGate(
   else if (status === 'fail')
     reason = `${gate.name}: ${measured}; ${limit}: failed with the whole interval on the bad side.`;
   else {
-    samplesNeeded = additionalSamples({ observed, lo, hi, threshold, n });
+    samplesNeeded =
+      gate.kind === 'absolute' && mc.unit === 'proportion' && threshold > 0 && threshold < 1
+        ? wilsonAdditionalSamples({ rate: observed, threshold, direction, confidence, n })
+        : additionalSamples({ observed, lo, hi, threshold, n });
     const more =
       samplesNeeded === undefined
         ? 'the estimate sits on the threshold, so more data alone may not decide it'
@@ -225,6 +229,23 @@ export function evaluateGate(
     reason,
     samplesNeeded,
   };
+}
+
+/** For a proportion judged on its Wilson interval: the exact n at which the observed rate would clear it. */
+function wilsonAdditionalSamples(a: {
+  rate: number;
+  threshold: number;
+  direction: 'above' | 'below';
+  confidence: number;
+  n: number;
+}): number | undefined {
+  const total = samplesForProportionInterval({
+    rate: a.rate,
+    threshold: a.threshold,
+    direction: a.direction,
+    confidence: a.confidence,
+  });
+  return Number.isFinite(total) ? Math.max(1, total - a.n) : undefined;
 }
 
 /**

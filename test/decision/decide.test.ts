@@ -167,3 +167,13 @@ describe('policy as data', () => {
     await expect(loadPolicy(join(dir, 'none.yaml'))).rejects.toThrow('cannot read the file (ENOENT)');
   });
 });
+
+describe('samplesNeeded for a proportion gate uses the Wilson bound exactly', () => {
+  it('no failures in 300 calls against > 99.5%: Wilson clears at n > 1.96²·0.995/0.005 = 764.45, so 465 more', () => {
+    const cs = healthy();
+    cs[0] = mc('success_rate', 'proportion', 'higher', [1, 0.98735, 1], { n: 300 });
+    const d = decide(cs);
+    expect(d.gates[0]).toMatchObject({ status: 'inconclusive', samplesNeeded: 765 - 300 });
+    expect(d.verdict).toBe('hold');
+  });
+});
