@@ -54,6 +54,9 @@ export type { ChatParams, ChatResponse, Usage } from './gateway/types';
 // Routing
 export { bucketOf, type RoutingRule, routeToCanary, simulateRollout } from './routing/bucket';
 export { cyrb53 } from './routing/cyrb53';
+// Runner
+export { type LoadItemsOptions, loadGsm8kItems, loadJsonlItems, toEvalItem } from './runner/dataset';
+
 // Scoring
 export { cohenKappa, type KappaResult, scorerAgreement } from './scoring/agreement';
 export { customScorer, type RubricCheck, rubric } from './scoring/compose';

@@ -1,0 +1,132 @@
+import { loadGsm8kSolutions } from '../datasets/gsm8k';
+import { readJsonl } from '../datasets/jsonl';
+import { createRng } from '../stats/random';
+import type { ChatMessage, EvalItem } from '../types';
+
+/** Options of dataset loading. */
+export interface LoadItemsOptions {
+  /** Keep at most this many items (after filtering and sampling). */
+  limit?: number;
+  /** Seeded uniform sample of this many items (reservoir sampling: memory bounded by the sample size). */
+  sample?: { n: number; seed: number };
+  /** Keep only items whose meta.tags include this tag. */
+  tag?: string;
+}
+
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+
+/**
+ * Validates one dataset record into an EvalItem: `{ id, prompt }` or `{ id, messages }`, plus optional
+ * `reference` and `meta.{userId, tier, tags}`. Errors read `file:line: field: what was expected`.
+ */
+export function toEvalItem(value: unknown, where: string): EvalItem {
+  const row = value as Record<string, unknown>;
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    throw new TypeError(`${where}: expected a JSON object per line`);
+  }
+  const id = row.id;
+  if (typeof id !== 'string' && typeof id !== 'number')
+    throw new TypeError(`${where}: id: expected a string or number`);
+  let messages: ChatMessage[];
+  if (row.messages !== undefined) {
+    if (!Array.isArray(row.messages) || row.messages.length === 0) {
+      throw new TypeError(`${where}: messages: expected a non-empty array of { role, content }`);
+    }
+    messages = row.messages.map((m: Record<string, unknown>, i: number) => {
+      if (!m || typeof m !== 'object' || !ROLES.has(m.role as string)) {
+        throw new TypeError(`${where}: messages[${i}].role: expected one of ${[...ROLES].join(', ')}`);
+      }
+      if (typeof m.content !== 'string')
+        throw new TypeError(`${where}: messages[${i}].content: expected a string`);
+      return { role: m.role as ChatMessage['role'], content: m.content };
+    });
+  } else if (typeof row.prompt === 'string') {
+    messages = [{ role: 'user', content: row.prompt }];
+  } else {
+    throw new TypeError(`${where}: prompt: expected a string (or a messages array)`);
+  }
+  const item: EvalItem = { id: String(id), messages };
+  if (row.reference !== undefined) {
+    if (typeof row.reference !== 'string' && typeof row.reference !== 'number') {
+      throw new TypeError(`${where}: reference: expected a string or number`);
+    }
+    item.reference = row.reference;
+  }
+  if (row.meta !== undefined) {
+    const meta = row.meta as Record<string, unknown>;
+    if (!meta || typeof meta !== 'object' || Array.isArray(meta))
+      throw new TypeError(`${where}: meta: expected an object`);
+    for (const k of ['userId', 'tier'] as const) {
+      if (meta[k] !== undefined && typeof meta[k] !== 'string')
+        throw new TypeError(`${where}: meta.${k}: expected a string`);
+    }
+    if (
+      meta.tags !== undefined &&
+      !(Array.isArray(meta.tags) && meta.tags.every((t) => typeof t === 'string'))
+    ) {
+      throw new TypeError(`${where}: meta.tags: expected an array of strings`);
+    }
+    item.meta = meta as EvalItem['meta'];
+  }
+  return item;
+}
+
+/**
+ * Streams a JSONL dataset into EvalItems (memory grows with the items kept, not the file). Duplicate ids
+ * fail naming both lines; `tag` filters, `sample` draws a seeded uniform sample, `limit` caps the count.
+ */
+export async function loadJsonlItems(file: string, opts: LoadItemsOptions = {}): Promise<EvalItem[]> {
+  const seen = new Map<string, number>();
+  const kept: EvalItem[] = [];
+  const rng = opts.sample ? createRng(opts.sample.seed) : null;
+  let eligible = 0;
+  for await (const { line, value } of readJsonl(file)) {
+    const item = toEvalItem(value, `${file}:${line}`);
+    const first = seen.get(item.id);
+    if (first !== undefined)
+      throw new TypeError(`${file}:${line}: id: duplicate id '${item.id}' (first at line ${first})`);
+    seen.set(item.id, line);
+    if (opts.tag !== undefined && !item.meta?.tags?.includes(opts.tag)) continue;
+    eligible++;
+    if (opts.sample && rng) {
+      // Algorithm R: after k eligible items, each is in the reservoir with probability n/k.
+      if (kept.length < opts.sample.n) kept.push(item);
+      else {
+        const j = rng.int(eligible);
+        if (j < opts.sample.n) kept[j] = item;
+      }
+    } else {
+      kept.push(item);
+      if (opts.limit !== undefined && kept.length >= opts.limit) break;
+    }
+  }
+  return opts.limit !== undefined ? kept.slice(0, opts.limit) : kept;
+}
+
+/**
+ * The GSM8K adapter: each test problem becomes `{ id: 'gsm8k-<i>', prompt: question, reference: final
+ * number }`, from datasets/gsm8k/model_solutions.jsonl (the simulator replays the recorded answers by question).
+ */
+export async function loadGsm8kItems(file: string, opts: LoadItemsOptions = {}): Promise<EvalItem[]> {
+  const problems = await loadGsm8kSolutions(file);
+  let items: EvalItem[] = problems.map((p) => ({
+    id: p.id,
+    messages: [{ role: 'user', content: p.question }],
+    reference: p.reference,
+    meta: { tags: ['gsm8k'] },
+  }));
+  if (opts.tag !== undefined) items = items.filter((i) => i.meta?.tags?.includes(opts.tag as string));
+  if (opts.sample) {
+    const rng = createRng(opts.sample.seed);
+    const idx = items.map((_, i) => i);
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    items = idx
+      .slice(0, opts.sample.n)
+      .sort((a, b) => a - b)
+      .map((i) => items[i]);
+  }
+  return opts.limit !== undefined ? items.slice(0, opts.limit) : items;
+}
