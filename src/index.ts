@@ -56,6 +56,13 @@ export { bucketOf, type RoutingRule, routeToCanary, simulateRollout } from './ro
 export { cyrb53 } from './routing/cyrb53';
 // Runner
 export { type LoadItemsOptions, loadGsm8kItems, loadJsonlItems, toEvalItem } from './runner/dataset';
+export {
+  type BatchArm,
+  type BatchProgress,
+  type RunBatchOptions,
+  type RunBatchSummary,
+  runBatch,
+} from './runner/runBatch';
 
 // Scoring
 export { cohenKappa, type KappaResult, scorerAgreement } from './scoring/agreement';
