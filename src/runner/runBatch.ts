@@ -107,17 +107,23 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
   if (opts.cache !== false) await mkdir(cacheDir, { recursive: true });
 
   const done = await recoverCalls(callsFile, { retryFailed: opts.retryFailed ?? false, warn });
-  const units: { item: EvalItem; arm: BatchArm; repeat: number }[] = [];
-  for (const item of opts.items) {
-    const toCanary =
-      shadowRatio >= 1 || bucketOf(item.meta?.userId ?? item.id, { salt: 'shadow' }) < shadowRatio * 100;
-    for (let r = 0; r < repeats; r++) {
-      for (const arm of opts.arms)
-        if (arm.name !== 'canary' || toCanary) units.push({ item, arm, repeat: r });
+  // Units are generated lazily in item order (both arms of an item adjacent): no per-unit array, so memory
+  // beyond the caller's item list stays bounded by the 2 × concurrency scheduling window.
+  function* unitsOf(): Generator<{ item: EvalItem; arm: BatchArm; repeat: number }> {
+    for (const item of opts.items) {
+      const toCanary =
+        shadowRatio >= 1 || bucketOf(item.meta?.userId ?? item.id, { salt: 'shadow' }) < shadowRatio * 100;
+      for (let r = 0; r < repeats; r++) {
+        for (const arm of opts.arms) if (arm.name !== 'canary' || toCanary) yield { item, arm, repeat: r };
+      }
     }
   }
-  const planned = units.length;
-  const resumed = units.filter((u) => done.has(keyOf(u.item.id, u.arm.name, u.repeat))).length;
+  let planned = 0;
+  let resumed = 0;
+  for (const u of unitsOf()) {
+    planned++;
+    if (done.has(keyOf(u.item.id, u.arm.name, u.repeat))) resumed++;
+  }
 
   const handle = await open(callsFile, 'a');
   const global = pLimit(concurrency);
@@ -250,7 +256,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
   // Bounded scheduling: at most 2 × concurrency units pending, in item order (both arms of an item adjacent).
   const pending = new Set<Promise<void>>();
   try {
-    for (const u of units) {
+    for (const u of unitsOf()) {
       if (done.has(keyOf(u.item.id, u.arm.name, u.repeat))) continue;
       if (opts.maxCostUsd !== undefined && progress.spentUsd >= opts.maxCostUsd) {
         stoppedForBudget = true;
