@@ -55,7 +55,13 @@ export type { ChatParams, ChatResponse, Usage } from './gateway/types';
 export { bucketOf, type RoutingRule, routeToCanary, simulateRollout } from './routing/bucket';
 export { cyrb53 } from './routing/cyrb53';
 // Runner
-export { type LoadItemsOptions, loadGsm8kItems, loadJsonlItems, toEvalItem } from './runner/dataset';
+export {
+  type LoadItemsOptions,
+  loadCsvItems,
+  loadGsm8kItems,
+  loadJsonlItems,
+  toEvalItem,
+} from './runner/dataset';
 export {
   type BatchArm,
   type BatchProgress,

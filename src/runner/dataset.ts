@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse';
 import { loadGsm8kSolutions } from '../datasets/gsm8k';
 import { readJsonl } from '../datasets/jsonl';
 import { createRng } from '../stats/random';
@@ -25,8 +27,9 @@ export function toEvalItem(value: unknown, where: string): EvalItem {
     throw new TypeError(`${where}: expected a JSON object per line`);
   }
   const id = row.id;
-  if (typeof id !== 'string' && typeof id !== 'number')
-    throw new TypeError(`${where}: id: expected a string or number`);
+  if ((typeof id !== 'string' || id.trim() === '') && (typeof id !== 'number' || !Number.isFinite(id))) {
+    throw new TypeError(`${where}: id: expected a non-empty string or a number`);
+  }
   let messages: ChatMessage[];
   if (row.messages !== undefined) {
     if (!Array.isArray(row.messages) || row.messages.length === 0) {
@@ -76,11 +79,60 @@ export function toEvalItem(value: unknown, where: string): EvalItem {
  * fail naming both lines; `tag` filters, `sample` draws a seeded uniform sample, `limit` caps the count.
  */
 export async function loadJsonlItems(file: string, opts: LoadItemsOptions = {}): Promise<EvalItem[]> {
+  return collectItems(file, readJsonl(file), opts);
+}
+
+/**
+ * Streams a CSV dataset (header row; columns id, prompt, reference, userId, tier, tags with tags separated
+ * by `|`) into EvalItems, with the same checks and options as {@link loadJsonlItems}. Line numbers in errors
+ * are the file's lines (the header is line 1).
+ */
+export async function loadCsvItems(file: string, opts: LoadItemsOptions = {}): Promise<EvalItem[]> {
+  return collectItems(file, csvRows(file), opts);
+}
+
+async function* csvRows(file: string): AsyncGenerator<{ line: number; value: unknown }> {
+  const parser = createReadStream(file, { encoding: 'utf8' }).pipe(
+    parseCsv({ columns: true, skip_empty_lines: true, trim: true, info: true, bom: true }),
+  );
+  try {
+    for await (const rec of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      const r = rec.record;
+      const value: Record<string, unknown> = { id: r.id, prompt: r.prompt };
+      if (r.reference !== undefined && r.reference !== '') {
+        const n = Number(r.reference);
+        value.reference = Number.isFinite(n) && /^-?[\d.]+(e-?\d+)?$/i.test(r.reference) ? n : r.reference;
+      }
+      const meta: Record<string, unknown> = {};
+      if (r.userId) meta.userId = r.userId;
+      if (r.tier) meta.tier = r.tier;
+      if (r.tags)
+        meta.tags = r.tags
+          .split('|')
+          .map((t) => t.trim())
+          .filter(Boolean);
+      if (Object.keys(meta).length) value.meta = meta;
+      yield { line: rec.info.lines, value };
+    }
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw new SyntaxError(`${file}:${err.lines ?? '?'}: not valid CSV (${err.message})`);
+  }
+}
+
+async function collectItems(
+  file: string,
+  rows: AsyncIterable<{ line: number; value: unknown }>,
+  opts: LoadItemsOptions,
+): Promise<EvalItem[]> {
   const seen = new Map<string, number>();
   const kept: EvalItem[] = [];
   const rng = opts.sample ? createRng(opts.sample.seed) : null;
   let eligible = 0;
-  for await (const { line, value } of readJsonl(file)) {
+  for await (const { line, value } of rows) {
     const item = toEvalItem(value, `${file}:${line}`);
     const first = seen.get(item.id);
     if (first !== undefined)

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGsm8kItems, loadJsonlItems } from '../../src/runner/dataset';
+import { loadCsvItems, loadGsm8kItems, loadJsonlItems } from '../../src/runner/dataset';
 
 const dir = mkdtempSync(join(tmpdir(), 'canarylab-dataset-'));
 const write = (name: string, lines: string[]) => {
@@ -46,7 +46,7 @@ describe('loadJsonlItems', () => {
 
   it.each([
     ['{"id": 1}', ':1: prompt: expected a string (or a messages array)'],
-    ['{"prompt": "x"}', ':1: id: expected a string or number'],
+    ['{"prompt": "x"}', ':1: id: expected a non-empty string or a number'],
     ['{"id": 1, "messages": [{"role": "robot", "content": "x"}]}', ':1: messages[0].role: expected one of'],
     ['{"id": 1, "prompt": "x", "meta": {"tags": "a"}}', ':1: meta.tags: expected an array of strings'],
     ['[1, 2]', ':1: expected a JSON object per line'],
@@ -91,5 +91,34 @@ describe('loadGsm8kItems', () => {
     expect(items[0]).toMatchObject({ id: 'gsm8k-0', reference: 18 });
     expect(items[0].messages[0].content).toMatch(/^Janet’s ducks lay 16 eggs/);
     expect(items).toHaveLength(2);
+  });
+});
+
+describe('loadCsvItems', () => {
+  it('reads id, prompt, reference and meta columns (quoted commas and newlines kept)', async () => {
+    const f = write('ok.csv', [
+      'id,prompt,reference,userId,tier,tags',
+      'a,"Add 2, then 3",5,u1,premium,math|easy',
+      'b,"two',
+      'lines",hello,,,',
+    ]);
+    const items = await loadCsvItems(f);
+    expect(items).toEqual([
+      {
+        id: 'a',
+        messages: [{ role: 'user', content: 'Add 2, then 3' }],
+        reference: 5,
+        meta: { userId: 'u1', tier: 'premium', tags: ['math', 'easy'] },
+      },
+      { id: 'b', messages: [{ role: 'user', content: 'two\nlines' }], reference: 'hello' },
+    ]);
+    expect(await loadCsvItems(f, { tag: 'easy' })).toHaveLength(1);
+  });
+
+  it('names the line of a bad row and of a duplicate id', async () => {
+    const f = write('bad.csv', ['id,prompt', 'a,x', ',y']);
+    await expect(loadCsvItems(f)).rejects.toThrow(`${f}:3: id: expected a non-empty string or a number`);
+    const d = write('dup.csv', ['id,prompt', 'a,x', 'b,y', 'a,z']);
+    await expect(loadCsvItems(d)).rejects.toThrow(`${d}:4: id: duplicate id 'a' (first at line 2)`);
   });
 });
