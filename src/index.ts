@@ -62,6 +62,7 @@ export {
   loadJsonlItems,
   toEvalItem,
 } from './runner/dataset';
+export { createProgressReporter } from './runner/progress';
 export {
   type BatchArm,
   type BatchProgress,
