@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Gateway } from '../gateway/gateway';
+import type { Pricing } from '../gateway/pricing';
 import { estimateUsage } from '../gateway/tokens';
 import type { ChatParams } from '../gateway/types';
 import { bucketOf } from '../routing/bucket';
@@ -21,7 +22,8 @@ export interface BatchArm {
   /** Base URL of the endpoint, part of the cache key. */
   baseURL: string;
   params?: ChatParams;
-  price: ArmPrice;
+  /** Price of this arm's model; when absent it is looked up in `RunBatchOptions.pricing`. */
+  price?: ArmPrice;
   /** Calls of this arm in flight at once (default: the global concurrency). */
   concurrency?: number;
 }
@@ -44,6 +46,8 @@ export interface RunBatchOptions {
   /** Folder of runs; the run writes `<outDir>/<runId>/calls.jsonl`. Default 'runs'. */
   outDir?: string;
   runId: string;
+  /** Price table (datasets/pricing.json via loadPricing) for arms without their own `price`. */
+  pricing?: Pricing;
   /** Response cache in `<outDir>/.cache/` (default on). Errors are never cached. */
   cache?: boolean;
   /** Independent samples per item (repeat index is part of the cache key). Default 1. */
@@ -75,6 +79,9 @@ export interface RunBatchSummary {
   wallMs: number;
 }
 
+const costOf = (u: { promptTokens: number; completionTokens: number }, p: ArmPrice) =>
+  (u.promptTokens * p.inputPer1M + u.completionTokens * p.outputPer1M) / 1e6;
+
 const keyOf = (itemId: string, arm: string, repeat: number) => `${itemId}\u0000${arm}\u0000${repeat}`;
 
 /**
@@ -100,6 +107,20 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
   if (!(shadowRatio >= 0 && shadowRatio <= 1))
     throw new RangeError(`runBatch: shadowRatio must be in [0, 1], got ${shadowRatio}`);
   if (opts.arms.length === 0) throw new RangeError('runBatch: arms must not be empty');
+  // Resolve every price before the first call: an unknown model without a price is a configuration error,
+  // never a silent $0.
+  const prices = new Map<string, ArmPrice>();
+  for (const arm of opts.arms) {
+    if (arm.price) prices.set(arm.name, arm.price);
+    else if (opts.pricing) {
+      const p = opts.pricing.price(arm.gateway.model);
+      prices.set(arm.name, { inputPer1M: p.inputPer1M, outputPer1M: p.outputPer1M });
+    } else {
+      throw new TypeError(
+        `runBatch: arms[${opts.arms.indexOf(arm)}] (${arm.name}, model ${arm.gateway.model}): no price — set arm.price or pass pricing`,
+      );
+    }
+  }
   const runDir = join(outDir, opts.runId);
   const callsFile = join(runDir, 'calls.jsonl');
   const cacheDir = join(outDir, '.cache');
@@ -204,8 +225,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
         attempts: outcome.attempts,
         latencyMs: response?.latencyMs ?? outcome.totalMs,
         usage,
-        costUsd:
-          (usage.promptTokens * arm.price.inputPer1M + usage.completionTokens * arm.price.outputPer1M) / 1e6,
+        costUsd: costOf(usage, prices.get(arm.name) as ArmPrice),
         startedAt,
         cached: false,
       };

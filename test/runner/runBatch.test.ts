@@ -10,7 +10,7 @@ import type { CallRecord, EvalItem } from '../../src/types';
 
 const KEY = 'sk-test-SECRET-should-never-be-written-0123456789';
 let sim: Simulator;
-const items: EvalItem[] = Array.from({ length: 300 }, (_, i) => ({
+const items: EvalItem[] = Array.from({ length: 1000 }, (_, i) => ({
   id: `item-${i}`,
   messages: [{ role: 'user', content: `Question number ${i}: what is ${i} + ${i}?` }],
 }));
@@ -24,7 +24,7 @@ beforeAll(async () => {
       'sim-canary': {
         latency: { p50Ms: 3, p95Ms: 8 },
         answers: 'template',
-        faults: { server_error: 0.03, malformed: 0.02 },
+        faults: { server_error: 0.03, malformed: 0.02, missing_usage: 0.05 },
       },
     },
   });
@@ -58,9 +58,9 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
     const before = sim.stats().requests;
     const s = await runBatch({ items, arms: arms(), concurrency: 8, outDir: out, runId: 'r1', cache: false });
     const recs = read(s.callsFile);
-    expect(recs).toHaveLength(600);
-    expect(new Set(recs.map((r) => `${r.itemId}/${r.arm}`)).size).toBe(600);
-    expect(sim.stats().requests - before).toBe(600);
+    expect(recs).toHaveLength(2000);
+    expect(new Set(recs.map((r) => `${r.itemId}/${r.arm}`)).size).toBe(2000);
+    expect(sim.stats().requests - before).toBe(2000);
     expect(sim.stats().maxInFlight).toBeLessThanOrEqual(8);
     const failedCanary = recs.filter((r) => r.arm === 'canary' && !r.ok);
     const faults = sim.stats().byModel['sim-canary'].faults;
@@ -68,6 +68,11 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
     expect(failedCanary.filter((r) => r.errorKind === 'server')).toHaveLength(faults.server_error);
     expect(failedCanary.filter((r) => r.errorKind === 'invalid_response')).toHaveLength(faults.malformed);
     expect(recs.filter((r) => r.arm === 'primary' && !r.ok)).toHaveLength(0);
+    // Responses without usage are estimated with the tokenizer and flagged.
+    expect(recs.filter((r) => r.usageEstimated)).toHaveLength(faults.missing_usage);
+    expect(recs.filter((r) => r.usageEstimated).every((r) => r.ok && r.usage.completionTokens > 0)).toBe(
+      true,
+    );
     const p = recs.find((r) => r.arm === 'primary' && r.ok) as CallRecord;
     // Cost = tokens × $8 per 1M for the primary.
     expect(p.costUsd).toBeCloseTo(((p.usage.promptTokens + p.usage.completionTokens) * 8) / 1e6, 12);
@@ -78,8 +83,8 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
   it('resumes after an interruption: torn last line dropped, finished calls not re-sent', async () => {
     const file = join(out, 'r1', 'calls.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-    // Keep 400 records and half of the 401st, as a kill -9 mid-write would leave.
-    writeFileSync(file, `${lines.slice(0, 400).join('\n')}\n${lines[400].slice(0, 30)}`);
+    // Keep 1,400 records and half of the next, as a kill -9 mid-write would leave.
+    writeFileSync(file, `${lines.slice(0, 1400).join('\n')}\n${lines[1400].slice(0, 30)}`);
     const warnings: string[] = [];
     const before = sim.stats().requests;
     const s = await runBatch({
@@ -92,11 +97,11 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
       onWarning: (m) => warnings.push(m),
     });
     expect(warnings[0]).toContain('dropped a torn last line');
-    expect(s.resumed).toBe(400);
-    expect(sim.stats().requests - before).toBe(200);
+    expect(s.resumed).toBe(1400);
+    expect(sim.stats().requests - before).toBe(600);
     const recs = read(file);
-    expect(recs).toHaveLength(600);
-    expect(new Set(recs.map((r) => `${r.itemId}/${r.arm}`)).size).toBe(600);
+    expect(recs).toHaveLength(2000);
+    expect(new Set(recs.map((r) => `${r.itemId}/${r.arm}`)).size).toBe(2000);
   });
 
   it('retryFailed re-sends only the failed calls and keeps one record per unit', async () => {
@@ -112,7 +117,7 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
       retryFailed: true,
     });
     expect(sim.stats().requests - before).toBe(failedBefore);
-    expect(read(join(out, 'r1', 'calls.jsonl'))).toHaveLength(600);
+    expect(read(join(out, 'r1', 'calls.jsonl'))).toHaveLength(2000);
   });
 
   it('cache hits cost nothing and make no request; shadowRatio samples the canary deterministically', async () => {
@@ -126,7 +131,7 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
     expect(hits.every((r) => r.costUsd === 0 && r.latencyMs > 0)).toBe(true);
 
     const sh = await runBatch({
-      items,
+      items: items.slice(0, 300),
       arms: arms(),
       outDir: out,
       runId: 'shadow',
@@ -137,7 +142,7 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
     // 20% of 300 by hashing: binomial sd √(300·0.2·0.8) ≈ 6.9.
     expect(Math.abs(canary - 60)).toBeLessThan(25);
     const again = await runBatch({
-      items,
+      items: items.slice(0, 300),
       arms: arms(),
       outDir: out,
       runId: 'shadow2',
@@ -150,6 +155,15 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
         .map((r) => r.itemId)
         .sort();
     expect(ids(again.callsFile)).toEqual(ids(sh.callsFile));
+  });
+
+  it('an arm without a price is a configuration error before any call', async () => {
+    const before = sim.stats().requests;
+    const [primary, canary] = arms();
+    await expect(
+      runBatch({ items, arms: [primary, { ...canary, price: undefined }], outDir: out, runId: 'noprice' }),
+    ).rejects.toThrow('runBatch: arms[1] (canary, model sim-canary): no price');
+    expect(sim.stats().requests).toBe(before);
   });
 
   it('maxCostUsd stops scheduling and says so', async () => {
@@ -165,7 +179,7 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
       onWarning: (m) => warnings.push(m),
     });
     expect(s.stoppedForBudget).toBe(true);
-    expect(s.sent).toBeLessThan(600);
+    expect(s.sent).toBeLessThan(2000);
     expect(warnings.join(' ')).toContain('budget of $0.0005 reached');
   });
 });
