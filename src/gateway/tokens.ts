@@ -3,8 +3,20 @@
  * `usage`. Untrusted text is encoded as plain text: special-token strings like `<|endoftext|>` are not
  * special here and never make encoding throw.
  */
-import { encode } from 'gpt-tokenizer';
+import { createRequire } from 'node:module';
 import type { ChatMessage, Usage } from './types';
+
+type Tokenizer = typeof import('gpt-tokenizer');
+let tokenizer: Tokenizer | null = null;
+/**
+ * gpt-tokenizer, loaded on first use: its o200k tables cost ~115 MB of RSS, which a run whose servers all
+ * send `usage` never needs.
+ */
+export function loadTokenizer(): Tokenizer {
+  tokenizer ??= createRequire(__filename)('gpt-tokenizer') as Tokenizer;
+  return tokenizer;
+}
+const encode: Tokenizer['encode'] = (text, options) => loadTokenizer().encode(text, options);
 
 const PLAIN = { disallowedSpecial: new Set<string>() };
 

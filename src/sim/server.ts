@@ -9,7 +9,7 @@
 import { access } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { decode, encode } from 'gpt-tokenizer';
+import { loadTokenizer } from '../gateway/tokens';
 import { createRng, type Rng } from '../stats/random';
 import { type AnswerBook, loadAnswerBook } from './answers';
 import {
@@ -78,7 +78,8 @@ function fnv1a(s: string, h = 0x811c9dc5): number {
 }
 
 const PLAIN = { disallowedSpecial: new Set<string>() };
-const countTokens = (text: string): number => (text.length === 0 ? 0 : encode(text, PLAIN).length);
+const countTokens = (text: string): number =>
+  text.length === 0 ? 0 : loadTokenizer().encode(text, PLAIN).length;
 
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -511,10 +512,10 @@ class SimServer {
         : typeof payload.max_tokens === 'number'
           ? payload.max_tokens
           : undefined;
-    let tokens = encode(text, PLAIN);
+    let tokens = loadTokenizer().encode(text, PLAIN);
     if (maxTokens !== undefined && maxTokens >= 0 && tokens.length > maxTokens) {
       tokens = tokens.slice(0, maxTokens);
-      text = decode(tokens);
+      text = loadTokenizer().decode(tokens);
       finishReason = 'length';
     }
     let completionTokens = tokens.length;
