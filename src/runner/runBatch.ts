@@ -172,13 +172,19 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
     const { item, arm, repeat } = u;
     const model = arm.gateway.model;
     const params = arm.params ?? {};
-    const cacheKey = createHash('sha256')
-      .update(JSON.stringify([arm.baseURL, model, item.messages, params, repeat]))
-      .digest('hex');
-    const cachePath = join(cacheDir, `${cacheKey}.json`);
+    // Hashing the request costs CPU on every call: only when the cache is on.
+    const cachePath =
+      opts.cache === false
+        ? null
+        : join(
+            cacheDir,
+            `${createHash('sha256')
+              .update(JSON.stringify([arm.baseURL, model, item.messages, params, repeat]))
+              .digest('hex')}.json`,
+          );
     const startedAt = new Date().toISOString();
     let rec: CallRecord | null = null;
-    if (opts.cache !== false) {
+    if (cachePath) {
       const hit = await readFile(cachePath, 'utf8').catch(() => null);
       if (hit) {
         const c = JSON.parse(hit) as CallRecord;
@@ -247,7 +253,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
           errorCode: outcome.fallbackUsed.error.code,
         };
       }
-      if (ok && opts.cache !== false) {
+      if (ok && cachePath) {
         const tmp = `${cachePath}.${process.pid}.tmp`;
         await writeFile(tmp, JSON.stringify(rec));
         await rename(tmp, cachePath);
