@@ -4,6 +4,7 @@ import {
   type NonInferiorityResult,
   readNonInferiorityOptions,
 } from './pairedNonInferiority';
+import { scoreLowerBound, scoreZ } from './scoreTest';
 import { checkCount } from './validate';
 
 /**
@@ -33,10 +34,7 @@ export function tangoStatistic(b: number, c: number, n: number, delta: number): 
   const q = B > 0 ? (-2 * C) / (B + root) : (-B + root) / (2 * A);
   const variance = n * (2 * q + delta * (1 - delta));
   const numerator = c - b - n * delta;
-  if (!(variance > 0)) {
-    return numerator > 0 ? Number.POSITIVE_INFINITY : numerator < 0 ? Number.NEGATIVE_INFINITY : 0;
-  }
-  return numerator / Math.sqrt(variance);
+  return scoreZ(numerator, variance);
 }
 
 /**
@@ -72,19 +70,7 @@ export function pairedProportionNonInferiority(
   const statistic = tangoStatistic(b, c, n, -margin);
   const pValue = normalSf(statistic);
   const zc = normalQuantile(1 - alpha);
-  let lowerBound = -1;
-  if (estimate > -1) {
-    // Z(δ) decreases from +∞ near δ = −1 to 0 at δ = estimate: bisect Z(δ) = z₁₋α on (−1, estimate).
-    let lo = -1;
-    let hi = estimate;
-    for (let i = 0; i < 200; i++) {
-      const mid = (lo + hi) / 2;
-      if (mid <= lo || mid >= hi) break;
-      if (tangoStatistic(b, c, n, mid) > zc) lo = mid;
-      else hi = mid;
-    }
-    lowerBound = (lo + hi) / 2;
-  }
+  const lowerBound = scoreLowerBound((d: number) => tangoStatistic(b, c, n, d), estimate, zc);
   return {
     method: "Tango's score test for paired proportions (non-inferiority)",
     estimate,

@@ -4,6 +4,7 @@ import {
   type NonInferiorityResult,
   readNonInferiorityOptions,
 } from './pairedNonInferiority';
+import { scoreLowerBound, scoreZ } from './scoreTest';
 import { checkCount } from './validate';
 
 /** Success counts of two independent arms (for example success rates on separate traffic). */
@@ -64,10 +65,7 @@ function scoreStatistic(
   const p1 = p2 + delta;
   const variance = ((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2) * correction;
   const numerator = s1 / n1 - s2 / n2 - delta;
-  if (!(variance > 0)) {
-    return numerator > 0 ? Number.POSITIVE_INFINITY : numerator < 0 ? Number.NEGATIVE_INFINITY : 0;
-  }
-  return numerator / Math.sqrt(variance);
+  return scoreZ(numerator, variance);
 }
 
 /**
@@ -125,19 +123,7 @@ export function proportionNonInferiority(
   const statistic = z(-margin);
   const pValue = normalSf(statistic);
   const zc = normalQuantile(1 - alpha);
-  let lowerBound = -1;
-  if (estimate > -1) {
-    // The score statistic falls from +∞ near δ = −1 to 0 at the estimate: bisect z(δ) = z₁₋α.
-    let lo = -1;
-    let hi = estimate;
-    for (let i = 0; i < 200; i++) {
-      const mid = (lo + hi) / 2;
-      if (mid <= lo || mid >= hi) break;
-      if (z(mid) > zc) lo = mid;
-      else hi = mid;
-    }
-    lowerBound = (lo + hi) / 2;
-  }
+  const lowerBound = scoreLowerBound(z, estimate, zc);
   return {
     method:
       variant === 'farrington-manning'

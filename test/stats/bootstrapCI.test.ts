@@ -9,40 +9,10 @@ import {
 import { binomialSfInclusive, chiSquareQuantile } from '../../src/stats/distributions';
 import { createRng } from '../../src/stats/random';
 import { quantileOfSorted } from '../../src/stats/select';
+import { type BootstrapCase, type BootstrapFixture, mcTolerance } from '../helpers/bootstrapFixture';
 import { expectClose, frozen, loadFixture } from '../helpers/fixtures';
 
-interface BootstrapCase {
-  name: string;
-  dataset: string;
-  statistic: 'mean' | 'quantile';
-  p: number | null;
-  combine: 'single' | 'difference' | 'ratio';
-  method: 'percentile' | 'bca';
-  paired: boolean;
-  estimate: number;
-  lower: number;
-  upper: number;
-  lowerSd: number;
-  upperSd: number;
-  acceleration?: number;
-}
-interface BootstrapFixture {
-  runs: number;
-  resamples: number;
-  datasets: Record<string, { source: string; paired: boolean; arms: number[][] }>;
-  bootstrap: BootstrapCase[];
-}
-
 const fx = loadFixture<BootstrapFixture>('bootstrap.json');
-
-/**
- * Tolerance for one of our runs against the mean of scipy's `runs` runs: the issue's 2% of the interval
- * width, widened to 4 Monte-Carlo standard deviations where scipy's own run-to-run spread (measured by the
- * generator) is larger, as for P95 of 150 latencies whose bootstrap distribution jumps between data points.
- */
-function mcTolerance(c: { lower: number; upper: number }, sd: number, runs: number): number {
-  return Math.max(0.02 * (c.upper - c.lower), 4 * sd * Math.sqrt(1 + 1 / runs));
-}
 
 const mean = (a: Float64Array): number => {
   let s = 0;

@@ -1,31 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapCI, quantileStatistic } from '../../src/stats/bootstrapCI';
 import { quantileDifferenceCI } from '../../src/stats/quantileDifferenceCI';
+import { type BootstrapCase, mcTolerance } from '../helpers/bootstrapFixture';
 import { expectClose, frozen, loadFixture } from '../helpers/fixtures';
 
-interface BootstrapCase {
-  name: string;
-  dataset: string;
-  statistic: 'mean' | 'quantile';
-  p: number | null;
-  combine: 'single' | 'difference' | 'ratio';
-  method: 'percentile' | 'bca';
-  paired: boolean;
-  estimate: number;
-  lower: number;
-  upper: number;
-  lowerSd: number;
-  upperSd: number;
-}
 const fx = loadFixture<{
   runs: number;
   datasets: Record<string, { arms: number[][] }>;
   bootstrap: BootstrapCase[];
 }>('bootstrap.json');
 
-/** As in bootstrapCI.test.ts: 2% of the width, or 4 Monte-Carlo SDs of (ours − mean of scipy's runs) if larger. */
-const mcTolerance = (c: BootstrapCase, sd: number, runs: number): number =>
-  Math.max(0.02 * (c.upper - c.lower), 4 * sd * Math.sqrt(1 + 1 / runs));
 const cases = fx.bootstrap.filter((c) => c.statistic === 'quantile' && c.combine !== 'single');
 
 describe('quantileDifferenceCI agrees with scipy.stats.bootstrap of Q_p(y) − Q_p(x) and Q_p(y)/Q_p(x)', () => {
