@@ -90,6 +90,23 @@ export interface PairwiseRecord {
   winner: 'primary' | 'canary' | 'tie';
   /** False when the verdict flipped with the answer order (then recorded as a tie, MT-Bench's rule). */
   orderConsistent: boolean;
+  /** The run this judgment belongs to (a line of runs/<runId>/pairwise.jsonl). */
+  runId?: string;
+  /** Repeat index of the two calls compared. */
+  repeat?: number;
+  /** The judge's verdict in each order: `primaryFirst` showed the primary's answer as A. */
+  verdicts?: {
+    primaryFirst?: 'primary' | 'canary' | 'tie';
+    canaryFirst?: 'primary' | 'canary' | 'tie';
+  };
+  /** Character lengths of the two answers (for the judge's length bias). */
+  lengths?: { primary: number; canary: number };
+  reason?: string;
+  /** Set when judging failed (judge call failed, malformed verdict twice): then `winner` is not counted. */
+  error?: string;
+  /** The judge's model and raw verdict(s). */
+  judgeModel?: string;
+  rawVerdict?: string;
 }
 
 /** One side of a comparison: sample size, estimate, interval. */
