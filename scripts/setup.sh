@@ -54,4 +54,22 @@ else
     fi
   fi
 fi
+# Chromium (Debian's package, driven by playwright-core; never a browser a tool downloads itself) for the
+# report's browser test. Optional for `npm start`. Skip with CANARYLAB_SKIP_BROWSER=1.
+if [ "${CANARYLAB_SKIP_BROWSER:-0}" = "1" ]; then
+  say "skipping Chromium (CANARYLAB_SKIP_BROWSER=1)"
+elif [ -x /usr/bin/chromium ]; then
+  say "Chromium present (/usr/bin/chromium)"
+else
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+  if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
+    say "installing Chromium from Debian packages (chromium, about 410 MB)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    say "WARNING: /usr/bin/chromium is missing and this user cannot apt-get install; the browser test will be skipped (and fails under CI)."
+    say "         as root: apt-get install -y --no-install-recommends chromium"
+  fi
+fi
 say "done (Node $node_version)"

@@ -1,5 +1,23 @@
 // canarylab public API: named re-exports only. Notebooks and the CLI import from here.
 
+// Analysis (records → comparison.json)
+export {
+  ANALYZE_DEFAULTS,
+  AnalysisError,
+  type AnalysisTest,
+  type AnalyzeOptions,
+  type ArmCost,
+  analyzeRun,
+  METRIC_UNITS,
+  type PairwiseSummary,
+  type QualityComparison,
+  type RunAnalysis,
+  type RunData,
+  type RunItem,
+  type SegmentInfo,
+  windowRates,
+} from './analysis/analyzeRun';
+export { loadRun, RUN_FILES, RunFolderError, writeAnalysis } from './analysis/loadRun';
 // Analysis
 export {
   type LatencyTraceSummary,
@@ -13,7 +31,14 @@ export { ConfigError } from './config/schemaErrors';
 // Datasets
 export { GSM8K_MODELS, type Gsm8kModel, type Gsm8kProblem, loadGsm8kSolutions } from './datasets/gsm8k';
 export { type LlmperfRequest, loadLlmperfTrace } from './datasets/llmperf';
-export { type DecisionDetails, decide, type RolloutPosition } from './decision/decide';
+// Decision: context (SRM, sequential monitoring), decision.json
+export {
+  type DecideContext,
+  type DecisionDetails,
+  decide,
+  type RolloutPosition,
+  SRM_METRIC,
+} from './decision/decide';
 export {
   DEFAULT_POLICY,
   type Gate,
@@ -22,7 +47,27 @@ export {
   type PolicyInput,
   parsePolicy,
   type RolloutStep,
+  type SequentialPolicy,
+  SequentialPolicySchema,
+  type SrmPolicy,
+  SrmPolicySchema,
 } from './decision/policy';
+export {
+  type ArmCounts,
+  readSequentialHistory,
+  replaySequential,
+  type SequentialCounts,
+  type SequentialEntry,
+  type SequentialHistory,
+  SequentialHistoryError,
+  type SequentialMetricSummary,
+  type SequentialSummary,
+  sequentialCountsFrom,
+  type UpdateSequentialHistoryOptions,
+  updateHistory,
+  updateSequentialHistory,
+} from './decision/sequential';
+export { DECISION_FILE, readDecision, writeDecision } from './decision/writeDecision';
 // Gateway (OpenAI-compatible client) and simulator
 export { type ChatClient, type ChatClientOptions, createChatClient } from './gateway/client';
 export {
@@ -51,9 +96,31 @@ export { createRateLimiter } from './gateway/rateLimit';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './gateway/retry';
 export { countChatTokens, estimateUsage } from './gateway/tokens';
 export type { ChatParams, ChatResponse, Usage } from './gateway/types';
+// Report (self-contained HTML)
+export { selectDisagreements } from './report/disagreements';
+export { escapeHtml, jsonForScript, ReportError, sanitizeSvg } from './report/escape';
+export { INTERACTIVE_LIMIT_BYTES, renderReport, verdictSentence } from './report/renderReport';
+export type * from './report/types';
+export { standaloneSvg, type WrittenReport, writeReport } from './report/writeReport';
 // Routing
-export { bucketOf, type RoutingRule, routeToCanary, simulateRollout } from './routing/bucket';
+// Routing: SRM and production logs
+export {
+  bucketOf,
+  type PlanStep,
+  type RoutingRule,
+  routeToCanary,
+  rulesFromPlan,
+  simulateRollout,
+} from './routing/bucket';
 export { cyrb53 } from './routing/cyrb53';
+export {
+  type ImportLogsOptions,
+  type InvalidLine,
+  importProductionLogs,
+  ProductionLogError,
+  type ProductionLogImport,
+} from './routing/logs';
+export { type ArmSplit, type SrmCheckOptions, type SrmResult, srmCheck } from './routing/srm';
 // Runner
 export {
   type LoadItemsOptions,
@@ -70,18 +137,53 @@ export {
   type RunBatchSummary,
   runBatch,
 } from './runner/runBatch';
-
 // Scoring
 export { cohenKappa, type KappaResult, scorerAgreement } from './scoring/agreement';
 export { customScorer, type RubricCheck, rubric } from './scoring/compose';
 export { extractFinalAnswer, extractFinalNumber, numbersMatch } from './scoring/extractFinalNumber';
 export { languageIs, lengthBounds, oneLine } from './scoring/formatRubrics';
 export { isValidJson, matchesJsonSchema } from './scoring/jsonRubrics';
+// Judges
+export { type JudgeModelCost, judgeCost } from './scoring/judgeCost';
+export {
+  type JudgedPairRecord,
+  type JudgePairsOptions,
+  type JudgePairsSummary,
+  judgePairs,
+  loadPairwise,
+  PAIRWISE_FILE,
+} from './scoring/judgePairs';
+export {
+  buildPairwiseJudgePrompt,
+  buildSingleJudgePrompt,
+  fenceToken,
+  type JudgeScale,
+  parseJudgePrompt,
+  parsePairwiseVerdict,
+  parseSingleVerdict,
+} from './scoring/judgePrompt';
+export {
+  type AgreementResult,
+  type JudgeReliability,
+  judgeReliability,
+  type PairwiseWinSummary,
+  pairwiseSummary,
+  rubricWinners,
+  wilsonFractional,
+} from './scoring/judgeReliability';
+export {
+  type JudgePrice,
+  type LlmJudgeOptions,
+  llmJudge,
+  type PairwiseJudgeOptions,
+  pairwiseJudge,
+} from './scoring/llmJudge';
 export { numericAnswer } from './scoring/numericAnswer';
 export { loadScores, type ScoreRunOptions, type ScoreRunSummary, scoreRun } from './scoring/scoreRun';
 export { levenshteinRatio, rougeL, tokenF1 } from './scoring/similarity';
 export { normalizeText } from './scoring/text';
 export { contains, exactMatch, notContains, regexMatch, startsWith } from './scoring/textRubrics';
+export type { JudgeInfo } from './scoring/types';
 export { type PairwiseScorer, type ScoreResult, type Scorer, ScorerError } from './scoring/types';
 export { runSimCommand } from './sim/cli';
 export { DEFAULT_PROFILES, FAULT_NAMES, SimConfigError } from './sim/config';

@@ -80,7 +80,14 @@ export interface ScoreRecord {
   reason?: string;
   /** Set when scoring itself failed (judge call failed, malformed verdict): never counted as a score. */
   error?: string;
-  judge?: { model: string; rawVerdict?: string };
+  judge?: {
+    model: string;
+    rawVerdict?: string;
+    /** What the judge's calls cost (its own model and price), and their usage and count (incl. a retry). */
+    costUsd?: number;
+    usage?: { promptTokens: number; completionTokens: number };
+    calls?: number;
+  };
 }
 
 /** A pairwise judgment of primary vs canary on one item. */
@@ -107,6 +114,12 @@ export interface PairwiseRecord {
   /** The judge's model and raw verdict(s). */
   judgeModel?: string;
   rawVerdict?: string;
+  /** Index of a repeated judgment of the same pair (0 = first; repeats measure self-consistency). */
+  judgment?: number;
+  /** What the judge's calls for this pair cost, their usage and count. */
+  costUsd?: number;
+  usage?: { promptTokens: number; completionTokens: number };
+  judgeCalls?: number;
 }
 
 /** One side of a comparison: sample size, estimate, interval. */

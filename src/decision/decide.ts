@@ -1,6 +1,8 @@
+import { type SrmResult, srmCheck } from '../routing/srm';
 import { samplesForProportionInterval } from '../stats/samplesForProportionInterval';
 import type { Decision, GateResult, MetricComparison, Stage } from '../types';
 import { DEFAULT_POLICY, type Gate, type Policy, type RolloutStep } from './policy';
+import type { SequentialSummary } from './sequential';
 
 /** Where the rollout stands now: a step of the policy's plan. Defaults to its first step. */
 export interface RolloutPosition {
@@ -8,6 +10,19 @@ export interface RolloutPosition {
   trafficPercent: number;
   shadowPercent?: number;
 }
+
+/** What `decide` may know besides the comparisons. */
+export interface DecideContext {
+  /** Where the rollout stands (default: the plan's first step). */
+  position?: RolloutPosition;
+  /** Sample-ratio check of the observed traffic split (re-judged at the policy's `srm.alpha`). */
+  srm?: SrmResult;
+  /** Sequential monitoring over the scheduled runs so far. */
+  sequential?: SequentialSummary;
+}
+
+/** The metric name of the sample-ratio gate that `decide` adds when given an SRM result. */
+export const SRM_METRIC = 'srm_canary_share';
 
 /** The decision plus what a release owner needs to act on it. */
 export interface DecisionDetails extends Decision {
@@ -19,6 +34,10 @@ export interface DecisionDetails extends Decision {
   fallback: RolloutStep;
   /** Index of the current step in the plan. */
   stepIndex: number;
+  /** The sample-ratio check, as judged at the policy's alpha (when one was given). */
+  srm?: SrmResult;
+  /** Sequential monitoring state (without the history's entries) when one was given. */
+  sequential?: Omit<SequentialSummary, 'entries'>;
 }
 
 /**
@@ -29,14 +48,26 @@ export interface DecisionDetails extends Decision {
  * rollback; any failed important gate or any required or important gate inconclusive → hold; otherwise
  * promote to the next step of the plan. Failed recommended gates are reported but do not block.
  *
+ * The third argument is either the rollout position or a {@link DecideContext}. With an SRM result, a
+ * sample-ratio gate (metric {@link SRM_METRIC}: the canary's share of traffic, its (1 − α) Wilson interval
+ * against the configured share) is added; a mismatch blocks promotion (hold) when the policy's
+ * `srm.severity` is required or important, but never causes a rollback by itself — a broken split says the
+ * measurement is wrong, not the canary. With a sequential summary the reasons say how many looks were
+ * taken, and a confidence sequence showing the canary worse blocks promotion when `sequential.blockOnHarm`.
+ *
+ * @throws {RangeError} when the position is not a step of the policy's plan
  * @example
  * decide(comparisons, DEFAULT_POLICY, { stage: 'shadow', trafficPercent: 0, shadowPercent: 5 }).verdict;
+ * decide(comparisons, DEFAULT_POLICY, { position, srm: srmCheck({ observed, expectedCanaryShare: 0.05 }) });
  */
 export function decide(
   comparisons: readonly MetricComparison[],
   policy: Policy = DEFAULT_POLICY,
-  position?: RolloutPosition,
+  context?: RolloutPosition | DecideContext,
 ): DecisionDetails {
+  const ctx: DecideContext =
+    context === undefined ? {} : 'stage' in context ? { position: context } : context;
+  const position = ctx.position;
   const stepIndex = findStep(policy.plan, position);
   const current = policy.plan[stepIndex];
   const next = policy.plan[stepIndex + 1];
@@ -50,27 +81,57 @@ export function decide(
     const r = evaluateGate(gate, comparisons, policy.confidence);
     if (r) gates.push(r);
   }
-  const failed = (sev: string) => gates.filter((g) => g.severity === sev && g.status === 'fail');
+  // The sample-ratio check: judged at the policy's alpha; blocks promotion, never rolls back by itself.
+  let srm: SrmResult | undefined;
+  if (ctx.srm) {
+    srm = srmCheck({
+      observed: ctx.srm.observed,
+      expectedCanaryShare: ctx.srm.expectedCanaryShare,
+      alpha: policy.srm.alpha,
+      unit: ctx.srm.unit,
+    });
+    gates.push({
+      gate: 'sample ratio',
+      metric: SRM_METRIC,
+      threshold: srm.expectedCanaryShare,
+      observed: srm.observedCanaryShare,
+      ci: srm.ci,
+      status: srm.mismatch ? 'fail' : 'pass',
+      severity: policy.srm.severity,
+      reason: srm.reason,
+    });
+  }
+  const srmBlocks = srm?.mismatch === true && policy.srm.severity !== 'recommended';
+  const seq = ctx.sequential;
+  const seqBlocks = seq?.harm === true && policy.sequential.blockOnHarm;
+  const isGate = (g: GateResult) => g.metric !== SRM_METRIC;
+  const failed = (sev: string) => gates.filter((g) => isGate(g) && g.severity === sev && g.status === 'fail');
   const inconclusive = (sev: string) =>
-    gates.filter((g) => g.severity === sev && g.status === 'inconclusive');
+    gates.filter((g) => isGate(g) && g.severity === sev && g.status === 'inconclusive');
   const reasons: string[] = [];
   let verdict: Decision['verdict'];
   if (failed('required').length > 0) {
     verdict = 'rollback';
     reasons.push(...failed('required').map((g) => `Required gate failed: ${g.reason}`));
     reasons.push('Roll back: send all traffic to the primary; keep the canary in shadow to diagnose.');
+    if (srm?.mismatch) reasons.push(`Also: ${srm.reason}`);
   } else if (
     failed('important').length > 0 ||
     inconclusive('required').length > 0 ||
-    inconclusive('important').length > 0
+    inconclusive('important').length > 0 ||
+    srmBlocks ||
+    seqBlocks
   ) {
     verdict = 'hold';
+    if (srmBlocks && srm) reasons.push(`Promotion blocked: ${srm.reason}`);
     reasons.push(...failed('important').map((g) => `Important gate failed: ${g.reason}`));
     reasons.push(
       ...[...inconclusive('required'), ...inconclusive('important')].map(
         (g) => `Not yet decided: ${g.reason}`,
       ),
     );
+    if (seqBlocks)
+      reasons.push('Promotion blocked by sequential monitoring: the canary is worse than the primary.');
     reasons.push(`Hold at ${describeStep(current)}.`);
   } else {
     verdict = 'promote';
@@ -84,6 +145,9 @@ export function decide(
       `Recommended gate ${g.status === 'fail' ? 'failed' : 'not yet decided'} (does not block): ${g.reason}`,
     );
   }
+  if (srm?.mismatch && !srmBlocks) reasons.push(`Reported only (srm.severity is recommended): ${srm.reason}`);
+  if (srm && !srm.mismatch) reasons.push(srm.reason);
+  if (seq) reasons.push(`Sequential monitoring: ${seq.reason}`);
   const trafficPercent =
     verdict === 'promote'
       ? (next ?? current).trafficPercent
@@ -101,7 +165,14 @@ export function decide(
     next,
     fallback,
     stepIndex,
+    ...(srm ? { srm } : {}),
+    ...(seq ? { sequential: withoutEntries(seq) } : {}),
   };
+}
+
+function withoutEntries(s: SequentialSummary): Omit<SequentialSummary, 'entries'> {
+  const { entries: _entries, ...rest } = s;
+  return rest;
 }
 
 function findStep(plan: readonly RolloutStep[], position?: RolloutPosition): number {
@@ -209,7 +280,7 @@ export function evaluateGate(
     reason = `${gate.name}: ${measured}; ${limit}: failed with the whole interval on the bad side.`;
   else {
     samplesNeeded =
-      gate.kind === 'absolute' && mc.unit === 'proportion' && threshold > 0 && threshold < 1
+      gate.kind === 'absolute' && isProportionUnit(mc.unit) && threshold > 0 && threshold < 1
         ? wilsonAdditionalSamples({ rate: observed, threshold, direction, confidence, n })
         : additionalSamples({ observed, lo, hi, threshold, n });
     const more =
@@ -267,18 +338,30 @@ function additionalSamples(a: {
   return Math.max(1, total - a.n);
 }
 
+/** A rate in [0, 1]: 'proportion', or 'ratio' as the analysis names success_rate's unit. */
+function isProportionUnit(unit: string): boolean {
+  return unit === 'proportion' || unit === 'ratio';
+}
+
 /** Formats a value in the unit of its metric. */
 export function formatValue(x: number, unit: string): string {
   if (!Number.isFinite(x)) return String(x);
   switch (unit) {
     case 'proportion':
-      return `${(100 * x).toFixed(2)}%`;
+    case 'ratio': {
+      // Tiny rates (an error-rate variance of 1e-5) keep two significant digits instead of "0.00%".
+      const pct = 100 * x;
+      return `${pct === 0 || Math.abs(pct) >= 0.01 ? pct.toFixed(2) : pct.toPrecision(2)}%`;
+    }
     case 'ms':
       return `${Math.round(x).toLocaleString('en-US')} ms`;
     case 'usd':
       return `$${x < 0.01 && x > -0.01 ? x.toPrecision(3) : x.toFixed(2)}`;
     case 'usd_per_1k_tokens':
+    case 'USD/1K tokens':
       return `$${x.toPrecision(3)}/1K tok`;
+    case 'USD':
+      return `$${x < 0.01 && x > -0.01 ? x.toPrecision(3) : x.toFixed(2)}`;
     default:
       return Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
   }

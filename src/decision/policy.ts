@@ -57,12 +57,38 @@ export const StepSchema = z.object({
 });
 export type RolloutStep = z.output<typeof StepSchema>;
 
+/**
+ * The sample-ratio-mismatch check of the observed traffic split. A mismatch is never a reason to roll back
+ * on its own (it says the measurement is broken, not the canary): with severity 'required' or 'important'
+ * it blocks promotion (verdict at most hold); with 'recommended' it is only reported.
+ */
+export const SrmPolicySchema = z.object({
+  alpha: z.number().gt(0).lt(1).default(0.001),
+  severity: z.enum(['required', 'important', 'recommended']).default('required'),
+});
+export type SrmPolicy = z.output<typeof SrmPolicySchema>;
+
+/**
+ * Sequential monitoring of scheduled runs (always-valid p-values over the history file). When a
+ * confidence sequence shows the canary worse than the primary, `blockOnHarm` keeps the verdict at most hold.
+ */
+export const SequentialPolicySchema = z.object({
+  /** Significance level valid over every look at once. */
+  alpha: z.number().gt(0).lt(1).default(0.05),
+  /** Total sample size (both arms) at which the confidence sequence is narrowest (GrowthBook's tuning). */
+  tuning: z.number().positive().default(5000),
+  blockOnHarm: z.boolean().default(true),
+});
+export type SequentialPolicy = z.output<typeof SequentialPolicySchema>;
+
 export const PolicySchema = z
   .object({
     /** Confidence of every gate's interval. */
     confidence: z.number().gt(0).lt(1).default(0.95),
     gates: z.array(GateSchema).min(1),
     plan: z.array(StepSchema).min(1),
+    srm: SrmPolicySchema.default({ alpha: 0.001, severity: 'required' }),
+    sequential: SequentialPolicySchema.default({ alpha: 0.05, tuning: 5000, blockOnHarm: true }),
   })
   .superRefine((p, ctx) => {
     const names = new Set<string>();
@@ -84,7 +110,8 @@ export type PolicyInput = z.input<typeof PolicySchema>;
  * success rate > 99.5% (required), P95 latency < 3 s (required), cost per 1K tokens up < 20% (important),
  * quality not worse than the primary by more than 2 points (important), error-rate variance across
  * batches < 0.1% (recommended); shadow 5 → 20% of copies in steps of 5, flag 5 → 25%, percentage
- * 25 → 50 → 100%, full.
+ * 25 → 50 → 100%, full; a sample-ratio mismatch at p < 0.001 blocks promotion; sequential monitoring at
+ * α = 0.05 with the confidence sequence tuned for 5,000 observations.
  */
 export const DEFAULT_POLICY: Policy = PolicySchema.parse({
   confidence: 0.95,
@@ -142,6 +169,8 @@ export const DEFAULT_POLICY: Policy = PolicySchema.parse({
     { stage: 'percentage', trafficPercent: 100 },
     { stage: 'full', trafficPercent: 100 },
   ],
+  srm: { alpha: 0.001, severity: 'required' },
+  sequential: { alpha: 0.05, tuning: 5000, blockOnHarm: true },
 });
 
 /** Validates a policy object (defaults filled in); errors name the field. */

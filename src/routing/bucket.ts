@@ -66,18 +66,26 @@ export interface RolloutStepResult {
   canaryUsers: number;
   /** canaryUsers / users. */
   realisedShare: number;
-  /** Users who were on the canary at the previous step and are not any more (should be 0: sticky buckets). */
+  /**
+   * Users served by the canary at the previous step who are not any more (0 with sticky buckets while the
+   * percentage only rises; a shadow step serves nobody, so the step after it counts none).
+   */
   flippedBack: number;
+  /** A shadow step: the canary gets copies of these users' requests and serves none of them. */
+  copiesOnly: boolean;
 }
 
 /**
  * Runs a rollout plan (a list of stages with their routing rules) over a user population and reports the
  * realised canary share per step, and how many users moved back from the canary to the primary between
  * steps — with bucketed routing, raising the percentage only ever adds users.
+ *
+ * @example
+ * simulateRollout(users, [{ stage: 'percentage', percentage: 25 }])[0].realisedShare; // ≈ 0.25
  */
 export function simulateRollout(
   users: readonly SimUser[],
-  plan: readonly (RoutingRule & { stage: string })[],
+  plan: readonly (RoutingRule & { stage: string; copiesOnly?: boolean })[],
 ): RolloutStepResult[] {
   let previous: Set<string> | null = null;
   return plan.map((step) => {
@@ -85,7 +93,8 @@ export function simulateRollout(
     for (const u of users) if (routeToCanary(u.userId, { ...step, tier: u.tier })) current.add(u.userId);
     let flippedBack = 0;
     if (previous) for (const id of previous) if (!current.has(id)) flippedBack++;
-    previous = current;
+    const copiesOnly = step.copiesOnly === true;
+    previous = copiesOnly ? null : current;
     return {
       stage: step.stage,
       percentage: step.percentage,
@@ -93,6 +102,34 @@ export function simulateRollout(
       canaryUsers: current.size,
       realisedShare: users.length ? current.size / users.length : 0,
       flippedBack,
+      copiesOnly,
     };
   });
+}
+
+/** A step of a rollout plan as the decision policy writes it (src/decision/policy.ts RolloutStep). */
+export interface PlanStep {
+  stage: 'shadow' | 'flag' | 'percentage' | 'full';
+  trafficPercent: number;
+  shadowPercent?: number;
+  targetTiers?: readonly string[];
+}
+
+/**
+ * The routing rule of each step of a decision plan, for {@link simulateRollout}: a shadow step routes its
+ * `shadowPercent` of users' requests to the canary as copies (served by the primary), a flag step its
+ * `trafficPercent` plus the target tiers, a percentage step its `trafficPercent`, full migration 100%.
+ *
+ * @example
+ * simulateRollout(users, rulesFromPlan(DEFAULT_POLICY.plan)).map((s) => s.realisedShare);
+ */
+export function rulesFromPlan(
+  plan: readonly PlanStep[],
+): Array<RoutingRule & { stage: string; copiesOnly: boolean }> {
+  return plan.map((s) => ({
+    stage: s.stage,
+    percentage: s.stage === 'shadow' ? (s.shadowPercent ?? 0) : s.trafficPercent,
+    targetTiers: s.stage === 'flag' ? s.targetTiers : undefined,
+    copiesOnly: s.stage === 'shadow',
+  }));
 }

@@ -3,7 +3,7 @@ import { open, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arm, CallRecord, EvalItem, ScoreRecord } from '../types';
 import { type JsonlTail, readJsonlTolerant } from './jsonlFile';
-import { type ScoreResult, type Scorer, ScorerError } from './types';
+import { type JudgeInfo, type ScoreResult, type Scorer, ScorerError } from './types';
 
 /** File names inside a run folder (DESIGN.md, "The pipeline"). */
 export const CALLS_FILE = 'calls.jsonl';
@@ -68,7 +68,7 @@ function scoreKey(itemId: string, arm: string, repeat: number, scorer: string): 
 }
 
 /** Checks the fields of a calls.jsonl line that scoring relies on. */
-function parseCall(file: string, line: number, value: unknown): CallRecord {
+export function parseCall(file: string, line: number, value: unknown): CallRecord {
   const where = `${file}:${line}`;
   const r = value as Record<string, unknown>;
   if (typeof r !== 'object' || r === null || Array.isArray(r))
@@ -123,15 +123,33 @@ export function redactSecrets(text: string): string {
     );
 }
 
-function clip(text: string, max: number): string {
+/** The text cut to `max` characters, with an ellipsis when it was longer. */
+export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-function validJudge(j: unknown): ScoreRecord['judge'] | undefined {
+/**
+ * The judge fields kept in a record: model, raw verdict (clipped), and the judge's cost, usage and call
+ * count when they are well-formed (ScoreRecord.judge; typed locally as JudgeInfo until src/types.ts has them).
+ */
+export function validJudge(j: unknown): JudgeInfo | undefined {
   if (typeof j !== 'object' || j === null) return undefined;
-  const { model, rawVerdict } = j as { model?: unknown; rawVerdict?: unknown };
+  const { model, rawVerdict, costUsd, usage, calls } = j as Record<string, unknown>;
   if (typeof model !== 'string') return undefined;
-  return typeof rawVerdict === 'string' ? { model, rawVerdict: clip(rawVerdict, MAX_VERDICT) } : { model };
+  const out: JudgeInfo = { model };
+  if (typeof rawVerdict === 'string') out.rawVerdict = clip(rawVerdict, MAX_VERDICT);
+  if (typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd >= 0) out.costUsd = costUsd;
+  const u = usage as { promptTokens?: unknown; completionTokens?: unknown } | undefined;
+  if (
+    typeof u === 'object' &&
+    u !== null &&
+    Number.isInteger(u.promptTokens) &&
+    Number.isInteger(u.completionTokens)
+  ) {
+    out.usage = { promptTokens: u.promptTokens as number, completionTokens: u.completionTokens as number };
+  }
+  if (Number.isInteger(calls) && (calls as number) >= 0) out.calls = calls as number;
+  return out;
 }
 
 /** Runs one scorer on one call and turns whatever happens into a ScoreRecord (never throws). */

@@ -6,8 +6,24 @@ export interface ScoreResult {
   score: number;
   pass?: boolean;
   reason?: string;
-  /** Judges only: the judge's model and its raw verdict text. */
-  judge?: { model: string; rawVerdict?: string };
+  /** Judges only: the judge's model, its raw verdict text, and what judging cost. */
+  judge?: JudgeInfo;
+}
+
+/**
+ * What a judge records about its own calls (ScoreRecord.judge, and the cost fields of a PairwiseRecord):
+ * the judge's model and raw verdict, and the usage and cost of every judge call made for this record
+ * (a malformed verdict's retry included), priced with the judge model's own price.
+ */
+export interface JudgeInfo {
+  model: string;
+  rawVerdict?: string;
+  /** USD of every judge call behind this record (0 when no price was given). */
+  costUsd?: number;
+  /** Tokens of every judge call behind this record (estimated with the tokenizer when the server sent none). */
+  usage?: { promptTokens: number; completionTokens: number };
+  /** Judge calls made (1, or 2 after a malformed verdict; 2–4 for a pairwise judge in both orders). */
+  calls?: number;
 }
 
 /** Passed to every scorer call (judges forward `signal` to their HTTP calls). */
@@ -35,7 +51,11 @@ export interface PairwiseResult {
   winner: PairwiseRecord['winner'];
   orderConsistent: boolean;
   reason?: string;
-  judge?: { model: string; rawVerdict?: string };
+  judge?: JudgeInfo;
+  /** The verdict in each order (`primaryFirst` showed the primary's answer as A). */
+  verdicts?: { primaryFirst?: 'primary' | 'canary' | 'tie'; canaryFirst?: 'primary' | 'canary' | 'tie' };
+  /** Character lengths (code points) of the two answers. */
+  lengths?: { primary: number; canary: number };
 }
 
 /** Compares primary and canary on one item (same repeat index). */
@@ -54,13 +74,16 @@ export interface PairwiseScorer {
  * parsed), so the error ScoreRecord keeps them. Any other thrown value is recorded by its message only.
  */
 export class ScorerError extends Error {
-  readonly judge?: { model: string; rawVerdict?: string };
+  readonly judge?: JudgeInfo;
+  /** Set by a pairwise judge: the verdicts it did get before failing. */
+  readonly verdicts?: PairwiseResult['verdicts'];
   constructor(
     message: string,
-    opts: { judge?: { model: string; rawVerdict?: string }; cause?: unknown } = {},
+    opts: { judge?: JudgeInfo; verdicts?: PairwiseResult['verdicts']; cause?: unknown } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ScorerError';
     this.judge = opts.judge;
+    if (opts.verdicts !== undefined) this.verdicts = opts.verdicts;
   }
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { SimJudgeProfile } from './judge';
 import { simMsg } from './messages';
 
 /** Fault names a profile can inject, each with a rate in [0, 1]. */
@@ -72,6 +73,22 @@ export const ProfileSchema = z.strictObject({
   answers: z.union([z.enum(ANSWER_FIELDS), z.literal('template')]).optional(),
   /** Minimum gap between streamed chunks, in real milliseconds (not scaled). Default 20. */
   streamIntervalMs: nonNeg.optional(),
+  /**
+   * Judge mode (src/sim/judge.ts): judge prompts (src/scoring/judgePrompt.ts) get a verdict graded from the
+   * reference, with this position bias and noise; other prompts are answered as usual.
+   */
+  judge: z
+    .strictObject({
+      /** Probability that a pairwise verdict is "A" whatever the answers. Default 0. */
+      positionBias: rate.optional(),
+      /** Probability of a uniformly random verdict (pairwise) or score (single). Default 0. */
+      noise: rate.optional(),
+      /** Probability that a judge reply is not a usable verdict. Default 0. */
+      malformed: rate.optional(),
+      /** Malformed (or not) replies for the first judge requests to this model, in arrival order. */
+      malformedPlan: z.array(z.enum(['malformed', 'ok'])).optional(),
+    })
+    .optional(),
 });
 
 export type SimModelProfileInput = z.input<typeof ProfileSchema>;
@@ -117,6 +134,8 @@ export interface ResolvedProfile {
   maxPromptTokens: number;
   answers: AnswerField | 'template';
   streamIntervalMs: number;
+  /** Set when the profile has judge mode. */
+  judge?: SimJudgeProfile;
 }
 
 export interface ResolvedSimConfig {
@@ -287,6 +306,16 @@ export function resolveSimConfig(input: unknown): ResolvedSimConfig {
       maxPromptTokens: p.maxPromptTokens ?? 128_000,
       answers: p.answers ?? 'template',
       streamIntervalMs: p.streamIntervalMs ?? 20,
+      ...(p.judge
+        ? {
+            judge: {
+              positionBias: p.judge.positionBias ?? 0,
+              noise: p.judge.noise ?? 0,
+              malformed: p.judge.malformed ?? 0,
+              malformedPlan: p.judge.malformedPlan ?? [],
+            },
+          }
+        : {}),
     });
   }
   if (issues.length > 0) throw new SimConfigError(issues);

@@ -9,7 +9,8 @@
 import { access } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { loadTokenizer } from '../gateway/tokens';
+import { countTextTokens, loadTokenizer } from '../gateway/tokens';
+import { parseJudgePrompt } from '../scoring/judgePrompt';
 import { createRng, type Rng } from '../stats/random';
 import { type AnswerBook, loadAnswerBook } from './answers';
 import {
@@ -21,6 +22,7 @@ import {
   SimConfigError,
   type SimConfigInput,
 } from './config';
+import { judgeRequestKey, simJudgeReply } from './judge';
 import { simMsg } from './messages';
 
 export type SimulatorOptions = SimConfigInput;
@@ -78,8 +80,8 @@ function fnv1a(s: string, h = 0x811c9dc5): number {
 }
 
 const PLAIN = { disallowedSpecial: new Set<string>() };
-const countTokens = (text: string): number =>
-  text.length === 0 ? 0 : loadTokenizer().encode(text, PLAIN).length;
+/** Bounded-piece counting (countTextTokens): linear on a 1 MB run of one character, where plain BPE is quadratic. */
+const countTokens = (text: string): number => (text.length === 0 ? 0 : countTextTokens(text));
 
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -160,12 +162,15 @@ interface ModelState {
   plan: Array<FaultName | 'none'>;
   traceCursor: number;
   cumulative: Array<[FaultName, number]>;
+  /** What is left of the judge profile's malformedPlan. */
+  judgePlan: Array<'malformed' | 'ok'>;
 }
 
 class SimServer {
   private readonly server = createServer((req, res) => this.onRequest(req, res));
   private readonly models = new Map<string, ModelState>();
   private readonly seen = new Map<number, number>();
+  private readonly judgeSeen = new Map<number, number>();
   private readonly sockets = new Set<Socket>();
   private requests = 0;
   private inFlight = 0;
@@ -189,6 +194,7 @@ class SimServer {
       this.models.set(name, {
         profile,
         plan: [...profile.faultPlan],
+        judgePlan: [...(profile.judge?.malformedPlan ?? [])],
         traceCursor: 0,
         cumulative,
         stats: {
@@ -488,7 +494,22 @@ class SimServer {
     const lastUser = [...msgs].reverse().find((m) => m.role === 'user');
     const promptText = contentText(lastUser?.content);
     let text: string | undefined;
-    if (profile.answers !== 'template') {
+    if (profile.judge) {
+      const parsed = parseJudgePrompt(msgs);
+      if (parsed) {
+        // Seeded by the judge request's content without its per-call fence token (see src/sim/judge.ts).
+        const key = fnv1a(judgeRequestKey(parsed, msgs.length), fnv1a(model));
+        const seen = this.judgeSeen.get(key) ?? 0;
+        if (this.judgeSeen.size > 500_000) this.judgeSeen.clear();
+        this.judgeSeen.set(key, seen + 1);
+        const judgeRng = createRng(fnv1a(`${this.cfg.seed}|judge|${seen}`, key));
+        const planned = state.judgePlan.shift();
+        const malformed =
+          planned !== undefined ? planned === 'malformed' : judgeRng.next() < profile.judge.malformed;
+        text = simJudgeReply({ parsed, profile: profile.judge, rng: judgeRng, malformed });
+      }
+    }
+    if (text === undefined && profile.answers !== 'template') {
       this.answerBook ??= loadAnswerBook(this.cfg.answersFile);
       const book = await this.answerBook;
       text = book.find(promptText)?.solutions[profile.answers];

@@ -1,0 +1,158 @@
+import type { JudgeReliability } from '../scoring/judgeReliability';
+/**
+ * The shapes of the analysis stage (records → runs/<runId>/comparison.json). Charts, the report and the
+ * CLI read {@link RunAnalysis}; the decision stage reads its `comparisons`.
+ */
+import type { BradleyTerryResult } from '../stats/bradleyTerry';
+import type { NonInferiorityResult } from '../stats/pairedNonInferiority';
+import type { TestResult } from '../stats/types';
+import type {
+  ArmEstimate,
+  CallRecord,
+  EvalItem,
+  MetricComparison,
+  PairwiseRecord,
+  ScoreRecord,
+} from '../types';
+
+export type { TestResult };
+
+/** A test's result as the analysis reports it: method, statistic, p-value (+ alternative and df when known). */
+export type AnalysisTest = Pick<TestResult, 'method' | 'statistic' | 'pValue'> &
+  Partial<Pick<TestResult, 'alternative' | 'df'>>;
+
+/** One line of runs/<runId>/items.jsonl: an item's id, reference and segment metadata (no prompt text). */
+export interface RunItem {
+  id: string;
+  reference?: string | number;
+  meta?: EvalItem['meta'];
+}
+
+/** Everything the analysis reads from a run folder. */
+export interface RunData {
+  runId: string;
+  calls: CallRecord[];
+  scores: ScoreRecord[];
+  pairwise: PairwiseRecord[];
+  items?: RunItem[];
+}
+
+/** Options of `analyzeRun`. */
+export interface AnalyzeOptions {
+  /** Two-sided confidence of every interval; default 0.95 (the default policy's). */
+  confidence?: number;
+  /** Seed of every bootstrap; default 0. The same seed gives the same analysis. */
+  seed?: number;
+  /** Bootstrap resamples; default 2000. */
+  resamples?: number;
+  /** Scorer whose comparison is published as metric 'quality'; default: the first pass/fail scorer. */
+  qualityScorer?: string;
+  /** Non-inferiority margin of quality (pass-rate points, or score units for numeric scorers); default 0.02. */
+  nonInferiorityMargin?: number;
+  /** Requests per month per arm for the projected monthly spend; default 1,000,000. */
+  monthlyRequests?: number;
+  /** Calls per error-rate window; default max(50, ⌈n/20⌉) of each arm's calls. */
+  windowSize?: number;
+  /** Per-segment comparisons (meta.tier, meta.tags); default true when the items carry them. */
+  segments?: boolean;
+}
+
+/** What one arm spent (non-cached calls only: a cached call costs nothing and says nothing about price). */
+export interface ArmCost {
+  totalUsd: number;
+  /** Non-cached calls counted. */
+  requests: number;
+  /** Prompt + completion tokens of those calls. */
+  tokens: number;
+  per1kTokensUsd: number;
+  perRequestUsd: number;
+  /** perRequestUsd × monthlyRequests. */
+  monthlyUsd: number;
+}
+
+/** The paired comparison of one scorer on the items both arms were scored on. */
+export interface QualityComparison {
+  scorer: string;
+  /** 'pass': pass/fail outcomes (McNemar, Tango); 'score': numeric scores (Wilcoxon, paired t). */
+  kind: 'pass' | 'score';
+  /** Pass rate (Wilson) or mean score (t interval) of each arm on the paired items. */
+  primary: ArmEstimate;
+  canary: ArmEstimate;
+  /** canary − primary on the paired items, two-sided interval (Tango score interval / paired t). */
+  delta: { estimate: number; ci: [number, number] };
+  /** Paired items (item × repeat scored for both arms). */
+  n: number;
+  /** Calls of each arm with no usable score (failed call, scorer error, or the other arm missing). */
+  excluded: { primary: number; canary: number };
+  /** Pass/fail only: b = primary passed, canary failed; c = canary passed, primary failed. */
+  discordant?: { b: number; c: number };
+  /** McNemar exact (pass) or Wilcoxon signed-rank (score), two-sided. */
+  test: AnalysisTest;
+  /** Score only: paired t-test of the mean difference, two-sided. */
+  pairedT?: AnalysisTest;
+  /** Non-inferiority at the configured margin (Tango for pass/fail, paired t for scores), one-sided α = (1 − confidence)/2. */
+  nonInferiority: NonInferiorityResult;
+}
+
+/** The pairwise judge's verdicts, canary's point of view. */
+export interface PairwiseSummary {
+  judge: string;
+  /** Canary wins, ties, canary losses (errors excluded). */
+  wins: number;
+  ties: number;
+  losses: number;
+  /** Judgments whose verdict flipped with the answer order (recorded as ties). */
+  orderInconsistent: number;
+  /** Judgments counted (wins + ties + losses). */
+  n: number;
+  /** Judgments that failed (not counted). */
+  errors: number;
+  /** Canary win rate, ties as half, Wilson interval on (wins + ties/2) of n. */
+  winRate: ArmEstimate;
+  /** Bradley–Terry ratings of the two models (ties as half). */
+  bradleyTerry?: BradleyTerryResult;
+}
+
+/** Judge reliability (position flip rate, self-consistency, agreement, length bias), measured by the scoring stage. */
+export type { JudgeReliability } from '../scoring/judgeReliability';
+
+/** A segment the data has: `tier` (meta.tier) or `tag` (one of meta.tags). */
+export interface SegmentInfo {
+  key: 'tier' | 'tag';
+  value: string;
+  /** Items in the segment. */
+  items: number;
+}
+
+/** Everything the analysis found: the body of runs/<runId>/comparison.json. */
+export interface RunAnalysis {
+  runId: string;
+  /** Metric names in {@link METRICS}; segment ones carry `segment` and `test.adjustedPValue` (Holm). */
+  comparisons: MetricComparison[];
+  /** Failed calls by error kind ('unknown' when a failed call has none). */
+  errors: { primary: Record<string, number>; canary: Record<string, number> };
+  /** Calls left out of the quality comparison (failed calls, scorer errors, unpaired). */
+  excludedFromQuality: { primary: number; canary: number };
+  cost: { primary: ArmCost; canary: ArmCost; monthlyRequests: number };
+  errorWindows: {
+    windowSize: number;
+    /** Error rate of each window of `windowSize` calls (ordered by startedAt). */
+    primary: number[];
+    canary: number[];
+    /** χ² independence of window × ok/fail; p-value 1 with statistic 0 when it is undefined (one window, no errors). */
+    homogeneity: { primary: TestResult; canary: TestResult };
+    /** Sample variance of the per-window error rates (0 with fewer than 2 windows). */
+    variance: { primary: number; canary: number };
+  };
+  /** latencyMs of the ok calls of each arm (for the ECDF chart). */
+  latency: { primary: number[]; canary: number[] };
+  quality: QualityComparison[];
+  /** The first judge's pairwise verdicts; every judge's are in `pairwiseJudges`. */
+  pairwise?: PairwiseSummary;
+  pairwiseJudges: PairwiseSummary[];
+  judgeReliability?: JudgeReliability;
+  /** The segments analysed (empty when the items have no tier or tags, or segments are off). */
+  segments: SegmentInfo[];
+  /** Plain sentences: exclusions, small samples, how differences were paired, Holm adjustment. */
+  notes: string[];
+}

@@ -1,0 +1,46 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Decision } from '../types';
+import type { DecisionDetails } from './decide';
+import { nanToNull } from './sequential';
+
+/** File name of the decision inside a run folder. */
+export const DECISION_FILE = 'decision.json';
+
+/**
+ * Writes runs/<runId>/decision.json: the decision with its gates and reasons, the plan steps (current,
+ * next, fallback), and the sample-ratio check and sequential-monitoring state when `decide` had them.
+ * Numbers JSON cannot hold (NaN of a missing measurement, ±∞ of an open interval) are written as null.
+ * The file is written to a temporary name and renamed, so a reader never sees half a decision.
+ *
+ * @returns the path written
+ * @example
+ * await writeDecision('runs/2025-06-01', decide(analysis.comparisons, policy, { position, srm }));
+ */
+export async function writeDecision(runDir: string, decision: Decision | DecisionDetails): Promise<string> {
+  await mkdir(runDir, { recursive: true });
+  const file = join(runDir, DECISION_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(decision, nanToNull, 2)}\n`);
+  await rename(tmp, file);
+  return file;
+}
+
+/**
+ * Reads runs/<runId>/decision.json back (null numbers stay null: they were NaN or ±∞).
+ * @throws {Error} naming the file when it is missing or not JSON
+ */
+export async function readDecision(runDir: string): Promise<DecisionDetails> {
+  const file = join(runDir, DECISION_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: cannot read the decision (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return JSON.parse(text) as DecisionDetails;
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
