@@ -26,8 +26,48 @@ export {
   summarizeGsm8k,
   summarizeLatencyTrace,
 } from './analysis/offlineSummaries';
+// Charts (vega-lite specs, rendered to SVG)
+export {
+  ARM_COLORS,
+  type BuildRunChartsInput,
+  buildRunCharts,
+  type ChartAnalysis,
+  ChartInputError,
+  ChartRenderError,
+  compileChart,
+  costSpec,
+  ecdfPoints,
+  errorKindsSpec,
+  gateDashboardSpec,
+  latencyEcdfSpec,
+  OKABE_ITO,
+  pairwiseSpec,
+  percentileBarsSpec,
+  qualityDifferencesSpec,
+  qualityEstimatesSpec,
+  type RunChart,
+  renderSvg,
+  type SequentialChartInput,
+  type SequentialHistoryInput,
+  STATUS_COLORS,
+  sequentialChartInputs,
+  sequentialSpec,
+  successRateSpec,
+} from './charts';
+export { formatVerdict, VERDICT_EXIT_CODES } from './cli/summary';
+// Config, pipeline (run → score → analyze → decide → report) and the CLI's verdict summary
+export {
+  type EvalConfig,
+  type EvalConfigInput,
+  EvalConfigSchema,
+  type LoadedEvalConfig,
+  loadEvalConfig,
+  parseEvalConfig,
+  resolveSecrets,
+} from './config/evalConfig';
 // Decision
-export { ConfigError } from './config/schemaErrors';
+export { ConfigError, friendlyIssueMessage } from './config/schemaErrors';
+export { buildScorers } from './config/scorers';
 // Datasets
 export { GSM8K_MODELS, type Gsm8kModel, type Gsm8kProblem, loadGsm8kSolutions } from './datasets/gsm8k';
 export { type LlmperfRequest, loadLlmperfTrace } from './datasets/llmperf';
@@ -54,6 +94,7 @@ export {
 } from './decision/policy';
 export {
   type ArmCounts,
+  nanToNull,
   readSequentialHistory,
   replaySequential,
   type SequentialCounts,
@@ -96,6 +137,25 @@ export { createRateLimiter } from './gateway/rateLimit';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './gateway/retry';
 export { countChatTokens, estimateUsage } from './gateway/tokens';
 export type { ChatParams, ChatResponse, Usage } from './gateway/types';
+export { loadConfigItems, writeItems } from './pipeline/items';
+export { type RunManifest, readManifest, toolVersion, writeManifest } from './pipeline/manifest';
+export {
+  evaluationCost,
+  type PipelineResult,
+  RunFolderConflictError,
+  type RunPipelineOptions,
+  runPipeline,
+} from './pipeline/runPipeline';
+export {
+  analyzeStage,
+  decideStage,
+  IMPORT_FILE,
+  type ImportInfo,
+  isRunFolder,
+  readAnalysis,
+  reportStage,
+  StageError,
+} from './pipeline/stages';
 // Report (self-contained HTML)
 export { selectDisagreements } from './report/disagreements';
 export { escapeHtml, jsonForScript, ReportError, sanitizeSvg } from './report/escape';
@@ -127,9 +187,18 @@ export {
   loadCsvItems,
   loadGsm8kItems,
   loadJsonlItems,
+  streamCsvItems,
+  streamJsonlItems,
   toEvalItem,
 } from './runner/dataset';
-export { createProgressReporter } from './runner/progress';
+export {
+  createProgressReporter,
+  formatDuration,
+  type ProgressStream,
+  renderProgress,
+} from './runner/progress';
+export { type LiveArmSummary, RingBuffer, summarizeWindow, type WindowEntry } from './runner/ringBuffer';
+export type { ArmPrice, ItemSource } from './runner/runBatch';
 export {
   type BatchArm,
   type BatchProgress,

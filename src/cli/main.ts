@@ -1,39 +1,383 @@
-import { join } from 'node:path';
-import { runSimCommand } from '../index';
+/**
+ * `canarylab`: the batch script. Results go to files in the run folder; progress and logs to stderr;
+ * the verdict summary to stdout (to stderr with --json, which prints the decision JSON on stdout).
+ *
+ * Exit status: 0 on success (with --exit-code: 0 promote, 10 hold, 20 rollback); 1 for errors (invalid
+ * config, missing environment variable, unreadable files); 2 for usage errors (unknown command or option).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import {
+  analyzeStage,
+  ConfigError,
+  createProgressReporter,
+  decideStage,
+  IMPORT_FILE,
+  type ImportInfo,
+  importProductionLogs,
+  isRunFolder,
+  loadEvalConfig,
+  loadPolicy,
+  loadPricing,
+  nanToNull,
+  type RolloutPosition,
+  readAnalysis,
+  reportStage,
+  runPipeline,
+  runSimCommand,
+  toolVersion,
+} from '../index';
+import { INIT_TEMPLATE } from './initTemplate';
 import { offlineReport } from './offlineReport';
+import { formatComparisons, formatVerdict, VERDICT_EXIT_CODES } from './summary';
 
 const ROOT = join(__dirname, '..', '..');
 
-const HELP = `canarylab — decide, with evidence, whether to promote a new LLM model over the one in production
+/** Where the CLI writes (the process's streams by default). */
+export interface CliIo {
+  stdout?: { write(s: string): unknown; isTTY?: boolean };
+  stderr?: { write(s: string): unknown; isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+}
 
-Usage: canarylab <command> [options]
-
-Commands:
-  demo            offline analysis of the bundled real data (the default; no API key, no network)
-  sim             serve the embedded OpenAI-compatible simulator on 127.0.0.1
-                  (canarylab sim --config datasets/sim.example.json [--port N] [--seed N])
-  help            this text
+const EXIT_HELP = `
+Exit status:
+  0   the command completed (for run/decide without --exit-code, whatever the verdict)
+  0   with --exit-code: verdict promote
+  10  with --exit-code: verdict hold
+  20  with --exit-code: verdict rollback
+  1   error: invalid config (the message names the file, line and field), missing environment
+      variable, unreadable or malformed files
+  2   usage error: unknown command or option, bad option value
 `;
 
-export async function main(argv: string[]): Promise<number> {
-  const [command = 'demo'] = argv;
-  switch (command) {
-    case 'demo': {
-      process.stdout.write(`canarylab — offline analysis of the bundled data (no API key, no network)\n\n`);
-      process.stdout.write(`${await offlineReport(join(ROOT, 'datasets'))}\n`);
-      return 0;
-    }
-    case 'sim':
-      return runSimCommand(argv.slice(1));
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(HELP);
-      return 0;
-    default:
-      process.stderr.write(`canarylab: unknown command '${command}'\n\n${HELP}`);
-      return 2;
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be an integer >= 1.`);
+    return n;
+  };
+}
+
+function share(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n < 1))
+    throw new InvalidArgumentError('expected a share strictly between 0 and 1, e.g. 0.05.');
+  return n;
+}
+
+function stageArg(v: string): RolloutPosition {
+  const m = /^(shadow|flag|percentage|full):(\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(v);
+  if (!m)
+    throw new InvalidArgumentError(
+      'expected <stage>:<trafficPercent>[:<shadowPercent>], e.g. shadow:0:5 or flag:25.',
+    );
+  const p: RolloutPosition = { stage: m[1] as RolloutPosition['stage'], trafficPercent: Number(m[2]) };
+  if (m[3] !== undefined) p.shadowPercent = Number(m[3]);
+  return p;
+}
+
+/** A failure of a command that is the user's to fix (printed without a stack). */
+function describeError(e: unknown): string {
+  if (e instanceof ConfigError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/**
+ * Runs the CLI with the arguments after the program name; resolves with the exit status.
+ *
+ * @example
+ * process.exitCode = await main(['run', '--config', 'datasets/demo/eval.yaml']);
+ */
+export async function main(argv: string[], io: CliIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const env = io.env ?? process.env;
+  const log = (line: string) => stderr.write(`${line}\n`);
+  let code = 0;
+  const fail = (e: unknown): void => {
+    stderr.write(`canarylab: ${describeError(e)}\n`);
+    code = 1;
+  };
+
+  const program = new Command('canarylab')
+    .description('Decide, with evidence, whether to promote a new LLM model over the one in production.')
+    .version(toolVersion(), '-V, --version')
+    .exitOverride()
+    .enablePositionalOptions()
+    .showHelpAfterError('(canarylab --help for usage)')
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
+    .addHelpText('after', EXIT_HELP);
+
+  program
+    .command('run')
+    .description('the whole pipeline: calls → scores → comparison → decision → charts and report.html')
+    .requiredOption('-c, --config <file>', 'eval config (YAML or JSON)')
+    .option('-o, --out <dir>', "folder of run folders (default: the config's out, else runs/)")
+    .option('--run-id <id>', 'name of the run folder (default: <UTC time>-<config hash>)')
+    .option(
+      '--resume',
+      'continue an interrupted run (the given --run-id, else the latest run of this config)',
+    )
+    .option('--no-cache', 'do not read or write the response cache')
+    .option('--limit <n>', 'use at most n items', positiveInt('--limit'))
+    .option('--exit-code', 'exit with the verdict: 0 promote, 10 hold, 20 rollback')
+    .option('--json', 'print the decision as JSON on stdout (the summary goes to stderr)')
+    .addHelpText('after', EXIT_HELP)
+    .action(
+      async (o: {
+        config: string;
+        out?: string;
+        runId?: string;
+        resume?: boolean;
+        cache: boolean;
+        limit?: number;
+        exitCode?: boolean;
+        json?: boolean;
+      }) => {
+        try {
+          const config = await loadEvalConfig(o.config);
+          const progress = createProgressReporter({ stream: stderr });
+          const result = await runPipeline({
+            config,
+            configFile: o.config,
+            ...(o.out !== undefined ? { outDir: o.out } : {}),
+            ...(o.runId !== undefined ? { runId: o.runId } : {}),
+            resume: o.resume === true,
+            ...(o.cache === false ? { cache: false } : {}),
+            ...(o.limit !== undefined ? { limit: o.limit } : {}),
+            onProgress: progress.update,
+            log: (l) => {
+              if (l.startsWith('calls:')) progress.finish();
+              log(l);
+            },
+            env,
+          });
+          const summary = formatVerdict({
+            decision: result.decision,
+            comparisons: result.analysis.comparisons,
+            reportFile: result.report.reportFile,
+            runDir: result.runDir,
+            evaluationCostUsd: result.manifest.evaluationCostUsd,
+          });
+          if (o.json) {
+            stderr.write(`\n${summary}`);
+            stdout.write(`${JSON.stringify(result.decision, nanToNull, 2)}\n`);
+          } else stdout.write(`\n${summary}`);
+          log(`done in ${(result.wallMs / 1000).toFixed(1)} s`);
+          code = o.exitCode ? VERDICT_EXIT_CODES[result.decision.verdict] : 0;
+        } catch (e) {
+          fail(e);
+        }
+      },
+    );
+
+  program
+    .command('sim')
+    .description('serve the embedded OpenAI-compatible simulator on 127.0.0.1 (canarylab sim --help)')
+    .allowUnknownOption()
+    .passThroughOptions()
+    .helpOption(false)
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      code = await runSimCommand(args ?? [], { stdout, stderr });
+    });
+
+  program
+    .command('analyze')
+    .description('records → comparison.json, for a run folder or production logs (JSONL)')
+    .argument('<source>', 'a run folder, or a production-log JSONL file (shadow or routing lines)')
+    .option('--skip-invalid', 'logs: skip malformed lines and count them instead of failing on the first')
+    .option('-o, --out <dir>', 'logs: folder to create the run folder in', 'runs')
+    .option('--run-id <id>', 'logs: name of the run folder (default: the file name)')
+    .option('--primary-model <model>', 'logs: the model of the primary arm')
+    .option('--canary-model <model>', 'logs: the model of the canary arm')
+    .option(
+      '--pricing <file>',
+      'logs: price table for the cost of each line (default: datasets/pricing.json)',
+    )
+    .option('--json', 'print the analysis JSON on stdout')
+    .action(
+      async (
+        source: string,
+        o: {
+          skipInvalid?: boolean;
+          out: string;
+          runId?: string;
+          primaryModel?: string;
+          canaryModel?: string;
+          pricing?: string;
+          json?: boolean;
+        },
+      ) => {
+        try {
+          let runDir = source;
+          if (!existsSync(source)) throw new Error(`${source}: no such run folder or file`);
+          if (statSync(source).isDirectory()) {
+            if (!isRunFolder(source)) throw new Error(`${source}: not a run folder (no calls.jsonl)`);
+            const { analysis, file } = await analyzeStage(source);
+            stdout.write(
+              o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis),
+            );
+            log(`analysis: ${file}`);
+            return;
+          }
+          const runId = o.runId ?? basename(source, extname(source));
+          runDir = join(o.out, runId);
+          const pricing = await loadPricing(o.pricing ?? join(ROOT, 'datasets', 'pricing.json'));
+          const imported = await importProductionLogs(source, {
+            runId,
+            skipInvalid: o.skipInvalid === true,
+            pricing,
+            ...(o.primaryModel ? { primaryModel: o.primaryModel } : {}),
+            ...(o.canaryModel ? { canaryModel: o.canaryModel } : {}),
+          });
+          if (imported.invalidLines > 0) {
+            log(`analyze: skipped ${imported.invalidLines} malformed line(s) of ${source}:`);
+            for (const i of imported.invalid.slice(0, 10)) log(`  ${i.message}`);
+            if (imported.invalid.length > 10) log(`  … and ${imported.invalid.length - 10} more`);
+          }
+          await mkdir(runDir, { recursive: true });
+          const jsonl = (rows: readonly unknown[]) =>
+            rows.length ? `${rows.map((r) => JSON.stringify(r)).join('\n')}\n` : '';
+          await writeFile(join(runDir, 'calls.jsonl'), jsonl(imported.calls));
+          await writeFile(join(runDir, 'items.jsonl'), jsonl(imported.items));
+          const info: ImportInfo = {
+            source: [source],
+            importedAt: new Date().toISOString(),
+            invalidLines: imported.invalidLines,
+            lines: imported.lines,
+            models: imported.models,
+            split: { users: imported.split.users, requests: imported.split.requests },
+          };
+          await writeFile(join(runDir, IMPORT_FILE), `${JSON.stringify(info, null, 2)}\n`);
+          const { analysis, file } = await analyzeStage(runDir, { run: imported });
+          stdout.write(o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis));
+          log(
+            `imported ${imported.calls.length} calls (${imported.lines.shadow} shadow, ${imported.lines.routing} routing lines) → ${runDir}`,
+          );
+          log(`analysis: ${file}`);
+          log(
+            `next: canarylab decide ${runDir}${imported.lines.routing > 0 ? ' --canary-share <configured share>' : ''}`,
+          );
+        } catch (e) {
+          fail(e);
+        }
+      },
+    );
+
+  program
+    .command('decide')
+    .description('comparison.json → decision.json (gates, verdict, next stage)')
+    .argument('<runDir>', 'a run folder that has been analysed')
+    .option(
+      '--policy <file>',
+      "policy file (YAML or JSON; default: the run's policy.json, else the playbook's)",
+    )
+    .option(
+      '--stage <stage>',
+      'where the rollout stands: <stage>:<traffic%>[:<shadow%>], e.g. shadow:0:5',
+      stageArg,
+    )
+    .option(
+      '--canary-share <share>',
+      'configured canary share of traffic: adds the sample-ratio check',
+      share,
+    )
+    .option('--exit-code', 'exit with the verdict: 0 promote, 10 hold, 20 rollback')
+    .option('--json', 'print the decision as JSON on stdout (the summary goes to stderr)')
+    .addHelpText('after', EXIT_HELP)
+    .action(
+      async (
+        runDir: string,
+        o: {
+          policy?: string;
+          stage?: RolloutPosition;
+          canaryShare?: number;
+          exitCode?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        try {
+          const policy = o.policy ? await loadPolicy(o.policy) : undefined;
+          const { decision, file } = await decideStage(runDir, {
+            ...(policy ? { policy } : {}),
+            ...(o.stage ? { position: o.stage } : {}),
+            ...(o.canaryShare !== undefined ? { canaryShare: o.canaryShare } : {}),
+          });
+          const analysis = await readAnalysis(runDir);
+          const summary = formatVerdict({ decision, comparisons: analysis.comparisons });
+          if (o.json) {
+            stderr.write(summary);
+            stdout.write(`${JSON.stringify(decision, nanToNull, 2)}\n`);
+          } else stdout.write(summary);
+          log(`decision: ${file}`);
+          code = o.exitCode ? VERDICT_EXIT_CODES[decision.verdict] : 0;
+        } catch (e) {
+          fail(e);
+        }
+      },
+    );
+
+  program
+    .command('report')
+    .description('comparison.json + decision.json → charts/*.svg and report.html')
+    .argument('<runDir>', 'a run folder that has been analysed and decided')
+    .action(async (runDir: string) => {
+      try {
+        const written = await reportStage(runDir, { log });
+        stdout.write(`report: ${written.reportFile}\n`);
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command('init')
+    .description('write a commented example config for an OpenAI-compatible endpoint (keys from env vars)')
+    .option('-o, --out <file>', 'where to write it', 'eval.yaml')
+    .action(async (o: { out: string }) => {
+      try {
+        await mkdir(dirname(o.out), { recursive: true });
+        await writeFile(o.out, INIT_TEMPLATE, { flag: 'wx' });
+        stdout.write(`wrote ${o.out}\nnext: export OPENAI_API_KEY=…; canarylab run --config ${o.out}\n`);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+          fail(new Error(`${o.out} already exists: not overwritten (choose another --out)`));
+        } else fail(e);
+      }
+    });
+
+  program
+    .command('demo-data')
+    .description('offline summary of the bundled real data (GSM8K accuracy, llmperf latency traces)')
+    .action(async () => {
+      stdout.write('canarylab — offline analysis of the bundled data (no API key, no network)\n\n');
+      stdout.write(`${await offlineReport(join(ROOT, 'datasets'))}\n`);
+    });
+
+  if (argv.length === 0) {
+    stderr.write(program.helpInformation());
+    return 2;
   }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
+      return 2;
+    }
+    fail(e);
+  }
+  return code;
 }
 
 if (require.main === module) {

@@ -8,7 +8,7 @@
  * or other 4xx; fall back to another model only on model errors (model_not_found, context_length_exceeded)
  * and only when configured, recording it in `fallbackUsed` so the requested model's failure still counts.
  */
-import { createRng } from '../stats/random';
+import { createRng, type Rng } from '../stats/random';
 import type { ChatClient } from './client';
 import { GatewayConfigError, GatewayError } from './errors';
 import { msg } from './messages';
@@ -224,7 +224,10 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function call(request: CallRequest): Promise<GatewayOutcome> {
     const started = performance.now();
-    const rng = createRng((seed ^ hash32(request.key ?? `#${counter++}`)) >>> 0);
+    // The jitter generator is seeded now (so an unkeyed call's seed does not depend on whether it retries)
+    // but built only on the first retry: most calls never need it.
+    const rngSeed = (seed ^ hash32(request.key ?? `#${counter++}`)) >>> 0;
+    let rng: Rng | undefined;
     const tokens =
       limiterOptions?.tpm || shared ? estimateTokens(request.messages, request.params, defaultCompletion) : 0;
     const attemptLog: AttemptInfo[] = [];
@@ -314,7 +317,13 @@ export function createGateway(options: GatewayOptions): Gateway {
           }
           if (!err.retryable || attempt >= policy.maxAttempts)
             return { ok: false, error: err, ...finish(model) };
-          const delay = retryDelay({ retry: attempt, policy, rng, retryAfterMs: err.retryAfterMs });
+          rng ??= createRng(rngSeed);
+          const delay = retryDelay({
+            retry: attempt,
+            policy,
+            rng,
+            retryAfterMs: err.retryAfterMs,
+          });
           if (budgetUsed() + delay >= policy.maxTotalMs) return { ok: false, error: err, ...finish(model) };
           await sleep(delay, request.signal);
           backoffTotal += delay;

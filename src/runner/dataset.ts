@@ -128,10 +128,27 @@ async function collectItems(
   rows: AsyncIterable<{ line: number; value: unknown }>,
   opts: LoadItemsOptions,
 ): Promise<EvalItem[]> {
-  const seen = new Map<string, number>();
   const kept: EvalItem[] = [];
+  for await (const item of iterateItems(file, rows, opts)) kept.push(item);
+  return kept;
+}
+
+/**
+ * Validated items in file order: tag filter, then either a seeded reservoir sample (yielded in reservoir order
+ * once the file is read: memory bounded by the sample size) or the first `limit` items. Duplicate ids are
+ * detected through a map of id → line (the only state that grows with the file: one entry per item).
+ */
+async function* iterateItems(
+  file: string,
+  rows: AsyncIterable<{ line: number; value: unknown }>,
+  opts: LoadItemsOptions,
+): AsyncGenerator<EvalItem> {
+  const seen = new Map<string, number>();
   const rng = opts.sample ? createRng(opts.sample.seed) : null;
+  const reservoir: EvalItem[] = [];
   let eligible = 0;
+  let yielded = 0;
+  if (opts.limit !== undefined && opts.limit <= 0 && !opts.sample) return;
   for await (const { line, value } of rows) {
     const item = toEvalItem(value, `${file}:${line}`);
     const first = seen.get(item.id);
@@ -142,17 +159,40 @@ async function collectItems(
     eligible++;
     if (opts.sample && rng) {
       // Algorithm R: after k eligible items, each is in the reservoir with probability n/k.
-      if (kept.length < opts.sample.n) kept.push(item);
+      if (reservoir.length < opts.sample.n) reservoir.push(item);
       else {
         const j = rng.int(eligible);
-        if (j < opts.sample.n) kept[j] = item;
+        if (j < opts.sample.n) reservoir[j] = item;
       }
     } else {
-      kept.push(item);
-      if (opts.limit !== undefined && kept.length >= opts.limit) break;
+      yield item;
+      yielded++;
+      if (opts.limit !== undefined && yielded >= opts.limit) return;
     }
   }
-  return opts.limit !== undefined ? kept.slice(0, opts.limit) : kept;
+  if (opts.sample) {
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    for (let i = 0; i < reservoir.length && i < limit; i++) yield reservoir[i];
+  }
+}
+
+/**
+ * Streams a JSONL dataset as an async iterable of EvalItems, read lazily as the consumer pulls (pass it to
+ * runBatch as `items`: memory does not grow with the file, apart from one id → line entry per item for the
+ * duplicate check). Same checks and options as {@link loadJsonlItems}; with `sample`, the sample is yielded
+ * once the whole file has been read. Errors surface from the iteration (for runBatch: it rejects).
+ *
+ * @throws {TypeError|SyntaxError} while iterating, on a bad line (`file:line: field: what was expected`)
+ * @example
+ * await runBatch({ items: streamJsonlItems('datasets/prompts.jsonl', { tag: 'math' }), arms, runId: 'r1' });
+ */
+export function streamJsonlItems(file: string, opts: LoadItemsOptions = {}): AsyncIterable<EvalItem> {
+  return { [Symbol.asyncIterator]: () => iterateItems(file, readJsonl(file), opts) };
+}
+
+/** Streams a CSV dataset lazily, as {@link streamJsonlItems} does for JSONL (columns as {@link loadCsvItems}). */
+export function streamCsvItems(file: string, opts: LoadItemsOptions = {}): AsyncIterable<EvalItem> {
+  return { [Symbol.asyncIterator]: () => iterateItems(file, csvRows(file), opts) };
 }
 
 /**

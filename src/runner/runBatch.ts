@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pLimit from 'p-limit';
-import type { Gateway } from '../gateway/gateway';
+import { createInterface } from 'node:readline';
+import type { Gateway, GatewayOutcome } from '../gateway/gateway';
 import type { Pricing } from '../gateway/pricing';
 import { estimateUsage } from '../gateway/tokens';
 import type { ChatParams } from '../gateway/types';
 import { bucketOf } from '../routing/bucket';
 import type { Arm, CallRecord, ErrorKind, EvalItem } from '../types';
+import { type LiveArmSummary, RingBuffer, summarizeWindow, type WindowEntry } from './ringBuffer';
 
 /** Price of a model per 1M tokens. */
 export interface ArmPrice {
@@ -29,17 +31,32 @@ export interface BatchArm {
 }
 
 export interface BatchProgress {
+  /** Units (item × arm × repeat) planned; for a streamed item source, the units seen so far (see totalKnown). */
   total: number;
+  /** False while a streamed (non-array) item source is still being read: `total` is then a lower bound. */
+  totalKnown?: boolean;
   done: number;
-  perArm: Record<string, { done: number; errors: number; cached: number }>;
+  perArm: Record<string, { done: number; errors: number; cached: number; total?: number }>;
   errorsByKind: Partial<Record<ErrorKind, number>>;
   spentUsd: number;
   callsPerSecond: number;
   etaSeconds: number | null;
+  /**
+   * Live summary per arm over the last `liveWindow` finished calls of this invocation (a fixed-size ring
+   * buffer): recent success rate, P50/P95 latency, failures by kind. Computed when read.
+   */
+  readonly live?: Record<string, LiveArmSummary>;
 }
 
+/** Items as an array, any iterable, or an async iterable (a streamed dataset: read lazily, never all held). */
+export type ItemSource = Iterable<EvalItem> | AsyncIterable<EvalItem>;
+
 export interface RunBatchOptions {
-  items: readonly EvalItem[];
+  /**
+   * The dataset. Arrays and iterables are read lazily as calls are scheduled; an async iterable (e.g.
+   * streamJsonlItems) is pulled one item at a time, so memory does not grow with the dataset.
+   */
+  items: ItemSource;
   arms: readonly BatchArm[];
   /** Calls in flight at once, all arms together. Default 16. */
   concurrency?: number;
@@ -58,6 +75,8 @@ export interface RunBatchOptions {
   shadowRatio?: number;
   /** Re-send the calls that failed in an earlier attempt of this run (their records are replaced). */
   retryFailed?: boolean;
+  /** Finished calls kept for the live summary (`BatchProgress.live`), all arms together. Default 1000. */
+  liveWindow?: number;
   onProgress?: (p: BatchProgress) => void;
   /** Warnings (torn last line dropped, budget reached). Default: stderr. */
   onWarning?: (message: string) => void;
@@ -82,14 +101,30 @@ export interface RunBatchSummary {
 const costOf = (u: { promptTokens: number; completionTokens: number }, p: ArmPrice) =>
   (u.promptTokens * p.inputPer1M + u.completionTokens * p.outputPer1M) / 1e6;
 
-const keyOf = (itemId: string, arm: string, repeat: number) => `${itemId}\u0000${arm}\u0000${repeat}`;
+interface Unit {
+  item: EvalItem;
+  armIndex: number;
+  repeat: number;
+}
 
 /**
  * Calls every arm on every item (k repeats), writing one CallRecord per finished call to
  * `<outDir>/<runId>/calls.jsonl`. Both arms of an item are dispatched together so drift over time hits them
  * equally. Crash-safe: rerunning the same command resumes — finished calls are not sent again, a torn last
  * line is dropped with a warning, and the file ends with exactly one record per (item, arm, repeat).
- * At most `2 × concurrency` units are queued at once, so memory does not grow with the dataset.
+ *
+ * Memory is bounded: `concurrency` workers pull units lazily from the item source (arrays, iterables and
+ * async iterables alike), so no more than `concurrency` units exist at once; the live summary is a
+ * fixed-size ring buffer. Durability: records finished in one event-loop turn are appended together with
+ * one synchronous write at the end of that turn, and a call releases its concurrency slot only once its
+ * record is in the file — so a kill -9 can lose at most the records of calls still holding a slot (at most
+ * `concurrency`), and those calls are sent again on resume.
+ *
+ * @throws {TypeError} on a bad runId or an arm without a price (before any call)
+ * @throws {RangeError} on a bad concurrency, repeats, shadowRatio or liveWindow, or no arms
+ * @example
+ * const s = await runBatch({ items: streamJsonlItems('data.jsonl'), arms, concurrency: 64, runId: 'r1' });
+ * s.planned; s.sent; s.failed; s.spentUsd;
  */
 export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> {
   const started = performance.now();
@@ -97,6 +132,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
   const repeats = opts.repeats ?? 1;
   const shadowRatio = opts.shadowRatio ?? 1;
   const outDir = opts.outDir ?? 'runs';
+  const liveWindow = opts.liveWindow ?? 1000;
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`canarylab: ${m}\n`));
   if (!/^[\w.-]+$/.test(opts.runId))
     throw new TypeError(`runBatch: runId must match [A-Za-z0-9_.-]+, got '${opts.runId}'`);
@@ -106,82 +142,142 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
     throw new RangeError(`runBatch: repeats must be an integer >= 1, got ${repeats}`);
   if (!(shadowRatio >= 0 && shadowRatio <= 1))
     throw new RangeError(`runBatch: shadowRatio must be in [0, 1], got ${shadowRatio}`);
+  if (!Number.isInteger(liveWindow) || liveWindow < 1)
+    throw new RangeError(`runBatch: liveWindow must be an integer >= 1, got ${liveWindow}`);
   if (opts.arms.length === 0) throw new RangeError('runBatch: arms must not be empty');
+  const isAsync = typeof (opts.items as AsyncIterable<EvalItem>)[Symbol.asyncIterator] === 'function';
+  if (!isAsync && typeof (opts.items as Iterable<EvalItem>)?.[Symbol.iterator] !== 'function')
+    throw new TypeError('runBatch: items must be an array, an iterable or an async iterable of EvalItem');
   // Resolve every price before the first call: an unknown model without a price is a configuration error,
   // never a silent $0.
-  const prices = new Map<string, ArmPrice>();
-  for (const arm of opts.arms) {
-    if (arm.price) prices.set(arm.name, arm.price);
-    else if (opts.pricing) {
+  const arms = opts.arms;
+  const prices: ArmPrice[] = arms.map((arm, i) => {
+    if (arm.price) return arm.price;
+    if (opts.pricing) {
       const p = opts.pricing.price(arm.gateway.model);
-      prices.set(arm.name, { inputPer1M: p.inputPer1M, outputPer1M: p.outputPer1M });
-    } else {
-      throw new TypeError(
-        `runBatch: arms[${opts.arms.indexOf(arm)}] (${arm.name}, model ${arm.gateway.model}): no price — set arm.price or pass pricing`,
-      );
+      return { inputPer1M: p.inputPer1M, outputPer1M: p.outputPer1M };
     }
-  }
+    throw new TypeError(
+      `runBatch: arms[${i}] (${arm.name}, model ${arm.gateway.model}): no price — set arm.price or pass pricing`,
+    );
+  });
   const runDir = join(outDir, opts.runId);
   const callsFile = join(runDir, 'calls.jsonl');
   const cacheDir = join(outDir, '.cache');
   await mkdir(runDir, { recursive: true });
   if (opts.cache !== false) await mkdir(cacheDir, { recursive: true });
 
-  const done = await recoverCalls(callsFile, { retryFailed: opts.retryFailed ?? false, warn });
-  // Units are generated lazily in item order (both arms of an item adjacent): no per-unit array, so memory
-  // beyond the caller's item list stays bounded by the 2 × concurrency scheduling window.
-  function* unitsOf(): Generator<{ item: EvalItem; arm: BatchArm; repeat: number }> {
-    for (const item of opts.items) {
-      const toCanary =
-        shadowRatio >= 1 || bucketOf(item.meta?.userId ?? item.id, { salt: 'shadow' }) < shadowRatio * 100;
-      for (let r = 0; r < repeats; r++) {
-        for (const arm of opts.arms) if (arm.name !== 'canary' || toCanary) yield { item, arm, repeat: r };
-      }
-    }
-  }
-  let planned = 0;
-  let resumed = 0;
-  for (const u of unitsOf()) {
-    planned++;
-    if (done.has(keyOf(u.item.id, u.arm.name, u.repeat))) resumed++;
-  }
+  const armIndex = new Map(arms.map((a, i) => [a.name as string, i]));
+  const done = await recoverCalls(callsFile, {
+    retryFailed: opts.retryFailed ?? false,
+    warn,
+    units: new UnitSet(arms.length, repeats),
+    armIndex,
+  });
+  const canaryIndex = armIndex.get('canary') ?? -1;
+  const toCanary = (item: EvalItem) =>
+    shadowRatio >= 1 || bucketOf(item.meta?.userId ?? item.id, { salt: 'shadow' }) < shadowRatio * 100;
 
-  const handle = await open(callsFile, 'a');
-  const global = pLimit(concurrency);
-  const perArm = new Map(opts.arms.map((a) => [a.name, pLimit(a.concurrency ?? concurrency)]));
-  const progress: BatchProgress = {
-    total: planned,
-    done: resumed,
-    perArm: Object.fromEntries(opts.arms.map((a) => [a.name, { done: 0, errors: 0, cached: 0 }])),
+  const progress = {
+    total: 0,
+    totalKnown: !isAsync && Array.isArray(opts.items),
+    done: 0,
+    perArm: Object.fromEntries(arms.map((a) => [a.name, { done: 0, errors: 0, cached: 0, total: 0 }])),
     errorsByKind: {},
     spentUsd: 0,
     callsPerSecond: 0,
     etaSeconds: null,
+  } as BatchProgress;
+  const perArmProgress = arms.map(
+    (a) => progress.perArm[a.name] as Required<BatchProgress['perArm'][string]>,
+  );
+  const window = new RingBuffer<WindowEntry>(liveWindow);
+  const armNames = arms.map((a) => a.name as string);
+  Object.defineProperty(progress, 'live', {
+    enumerable: true,
+    get: () => summarizeWindow(window, armNames),
+  });
+
+  let planned = 0;
+  let resumed = 0;
+  const countUnit = (item: EvalItem, a: number, r: number): boolean => {
+    planned++;
+    perArmProgress[a].total++;
+    if (done.has(item.id, a, r)) {
+      resumed++;
+      progress.done++;
+      perArmProgress[a].done++;
+      return true;
+    }
+    return false;
   };
+  // An array's totals are known up front (one cheap pass, no allocation per unit); other sources are
+  // counted as they are read.
+  if (progress.totalKnown) {
+    for (const item of opts.items as readonly EvalItem[]) {
+      const c = toCanary(item);
+      for (let r = 0; r < repeats; r++)
+        for (let a = 0; a < arms.length; a++) if (a !== canaryIndex || c) countUnit(item, a, r);
+    }
+    progress.total = planned;
+  }
+  const counted = progress.totalKnown;
+
+  // Units in item order, both arms of an item adjacent; finished ones (resume) are skipped.
+  function* expand(item: EvalItem): Generator<Unit> {
+    const c = toCanary(item);
+    for (let r = 0; r < repeats; r++) {
+      for (let a = 0; a < arms.length; a++) {
+        if (a === canaryIndex && !c) continue;
+        if (counted ? done.has(item.id, a, r) : countUnit(item, a, r)) continue;
+        yield { item, armIndex: a, repeat: r };
+      }
+    }
+  }
+  const onSourceEnd = () => {
+    if (!counted) {
+      progress.total = planned;
+      progress.totalKnown = true;
+    }
+  };
+  function* syncUnits(): Generator<Unit> {
+    for (const item of opts.items as Iterable<EvalItem>) {
+      yield* expand(item);
+      if (!counted) progress.total = planned;
+    }
+    onSourceEnd();
+  }
+  async function* asyncUnits(): AsyncGenerator<Unit> {
+    for await (const item of opts.items as AsyncIterable<EvalItem>) {
+      yield* expand(item);
+      progress.total = planned;
+    }
+    onSourceEnd();
+  }
+  const syncIt = isAsync ? null : syncUnits();
+  const asyncIt = isAsync ? asyncUnits() : null;
+
+  const writer = new RecordWriter(openSync(callsFile, 'a'));
   let sent = 0;
   let cached = 0;
   let failed = 0;
   let stoppedForBudget = false;
-  let writeChain = Promise.resolve();
-  const append = (rec: CallRecord) => {
-    writeChain = writeChain.then(() => handle.write(`${JSON.stringify(rec)}\n`).then(() => undefined));
-    return writeChain;
-  };
+  const useCache = opts.cache !== false;
 
-  const runUnit = async (u: { item: EvalItem; arm: BatchArm; repeat: number }) => {
-    const { item, arm, repeat } = u;
+  const runUnit = async (u: Unit): Promise<void> => {
+    const { item, repeat } = u;
+    const arm = arms[u.armIndex];
     const model = arm.gateway.model;
-    const params = arm.params ?? {};
+    const params = arm.params ?? EMPTY_PARAMS;
     // Hashing the request costs CPU on every call: only when the cache is on.
-    const cachePath =
-      opts.cache === false
-        ? null
-        : join(
-            cacheDir,
-            `${createHash('sha256')
-              .update(JSON.stringify([arm.baseURL, model, item.messages, params, repeat]))
-              .digest('hex')}.json`,
-          );
+    const cachePath = useCache
+      ? join(
+          cacheDir,
+          `${createHash('sha256')
+            .update(JSON.stringify([arm.baseURL, model, item.messages, params, repeat]))
+            .digest('hex')}.json`,
+        )
+      : null;
     const startedAt = new Date().toISOString();
     let rec: CallRecord | null = null;
     if (cachePath) {
@@ -208,59 +304,16 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
         key: `${item.id}:${arm.name}:${repeat}`,
       });
       sent++;
-      const ok = outcome.ok && !outcome.fallbackUsed;
-      const response = outcome.ok ? outcome.response : undefined;
-      let usage = response?.usage
-        ? { promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens }
-        : null;
-      let usageEstimated: boolean | undefined;
-      if (response && !usage) {
-        const e = estimateUsage({ messages: item.messages, content: response.content });
-        usage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
-        usageEstimated = true;
-      }
-      usage ??= { promptTokens: 0, completionTokens: 0 };
-      const err = outcome.ok ? outcome.fallbackUsed?.error : outcome.error;
-      rec = {
-        runId: opts.runId,
-        itemId: item.id,
-        arm: arm.name,
-        model,
-        repeat,
-        ok,
-        attempts: outcome.attempts,
-        latencyMs: response?.latencyMs ?? outcome.totalMs,
-        usage,
-        costUsd: costOf(usage, prices.get(arm.name) as ArmPrice),
-        startedAt,
-        cached: false,
-      };
-      if (usageEstimated) rec.usageEstimated = true;
-      if (response?.ttftMs !== undefined) rec.ttftMs = response.ttftMs;
-      if (response?.content != null) rec.content = response.content;
-      if (response?.finishReason) rec.finishReason = response.finishReason;
-      if (response) rec.httpStatus = response.httpStatus;
-      if (err) {
-        rec.errorKind = err.kind;
-        rec.errorCode = err.code;
-        rec.errorMessage = err.message;
-        if (err.httpStatus !== undefined) rec.httpStatus = err.httpStatus;
-      }
-      if (outcome.fallbackUsed) {
-        rec.fallback = {
-          from: outcome.fallbackUsed.from,
-          to: outcome.fallbackUsed.to,
-          errorCode: outcome.fallbackUsed.error.code,
-        };
-      }
-      if (ok && cachePath) {
+      rec = toRecord({ outcome, runId: opts.runId, item, arm, repeat, startedAt, price: prices[u.armIndex] });
+      if (rec.ok && cachePath) {
         const tmp = `${cachePath}.${process.pid}.tmp`;
         await writeFile(tmp, JSON.stringify(rec));
         await rename(tmp, cachePath);
       }
     }
-    await append(rec);
-    const a = progress.perArm[arm.name];
+    // The slot is held until the record is in the file (see the durability note above).
+    await writer.append(`${JSON.stringify(rec)}\n`);
+    const a = perArmProgress[u.armIndex];
     a.done++;
     if (rec.cached) a.cached++;
     if (!rec.ok) {
@@ -269,38 +322,68 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
       if (rec.errorKind)
         progress.errorsByKind[rec.errorKind] = (progress.errorsByKind[rec.errorKind] ?? 0) + 1;
     }
+    const entry: WindowEntry = { arm: arm.name, ok: rec.ok, latencyMs: rec.latencyMs, cached: rec.cached };
+    if (rec.errorKind) entry.errorKind = rec.errorKind;
+    window.push(entry);
     progress.done++;
     progress.spentUsd += rec.costUsd;
-    const secs = (performance.now() - started) / 1000;
-    const fresh = progress.done - resumed;
-    progress.callsPerSecond = secs > 0 ? fresh / secs : 0;
-    progress.etaSeconds =
-      progress.callsPerSecond > 0 ? (progress.total - progress.done) / progress.callsPerSecond : null;
-    opts.onProgress?.(progress);
+    if (opts.onProgress) {
+      const secs = (performance.now() - started) / 1000;
+      const fresh = window.totalPushed;
+      progress.callsPerSecond = secs > 0 ? fresh / secs : 0;
+      progress.etaSeconds =
+        progress.totalKnown && progress.callsPerSecond > 0
+          ? (progress.total - progress.done) / progress.callsPerSecond
+          : null;
+      opts.onProgress(progress);
+    }
   };
 
-  // Bounded scheduling: at most 2 × concurrency units pending, in item order (both arms of an item adjacent).
-  const pending = new Set<Promise<void>>();
-  try {
-    for (const u of unitsOf()) {
-      if (done.has(keyOf(u.item.id, u.arm.name, u.repeat))) continue;
+  // Per-arm limits below the global one: a worker holding a global slot waits for its arm's slot (so the
+  // item order, both arms adjacent, is kept).
+  const armLimits = arms.map((a) =>
+    a.concurrency !== undefined && a.concurrency < concurrency ? new Semaphore(a.concurrency) : null,
+  );
+  let sourceDone = false;
+  const worker = async (): Promise<void> => {
+    while (!sourceDone) {
       if (opts.maxCostUsd !== undefined && progress.spentUsd >= opts.maxCostUsd) {
         stoppedForBudget = true;
-        break;
+        return;
       }
-      while (pending.size >= 2 * concurrency) await Promise.race(pending);
-      const arm = perArm.get(u.arm.name) as ReturnType<typeof pLimit>;
-      const p: Promise<void> = global(() => arm(() => runUnit(u))).finally(() => pending.delete(p));
-      pending.add(p);
+      const next = syncIt ? syncIt.next() : await (asyncIt as AsyncGenerator<Unit>).next();
+      if (next.done) {
+        sourceDone = true;
+        return;
+      }
+      const u = next.value;
+      const limit = armLimits[u.armIndex];
+      if (limit) await limit.acquire();
+      try {
+        await runUnit(u);
+      } finally {
+        limit?.release();
+      }
     }
-    await Promise.all(pending);
-    await writeChain;
+  };
+  try {
+    const workers: Promise<void>[] = [];
+    for (let i = 0; i < concurrency; i++) workers.push(worker());
+    // Every worker runs to its end even when one fails, so no call is left running unrecorded.
+    const results = await Promise.allSettled(workers);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   } finally {
-    await handle.close();
+    writer.close();
+    if (!sourceDone) {
+      syncIt?.return(undefined);
+      await asyncIt?.return(undefined);
+    }
   }
   if (stoppedForBudget) {
+    const left = progress.totalKnown ? `${planned - progress.done} calls not sent` : 'the rest not sent';
     warn(
-      `budget of $${opts.maxCostUsd} reached after $${progress.spentUsd.toFixed(4)}: stopped scheduling; ${planned - progress.done} calls not sent (rerun to continue)`,
+      `budget of $${opts.maxCostUsd} reached after $${progress.spentUsd.toFixed(4)}: stopped scheduling; ${left} (rerun to continue)`,
     );
   }
   return {
@@ -317,50 +400,261 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
   };
 }
 
+const EMPTY_PARAMS: ChatParams = Object.freeze({}) as ChatParams;
+
+/** Builds the CallRecord of a finished gateway call. */
+function toRecord(a: {
+  outcome: GatewayOutcome;
+  runId: string;
+  item: EvalItem;
+  arm: BatchArm;
+  repeat: number;
+  startedAt: string;
+  price: ArmPrice;
+}): CallRecord {
+  const { outcome, item, arm } = a;
+  const ok = outcome.ok && !outcome.fallbackUsed;
+  const response = outcome.ok ? outcome.response : undefined;
+  let usage: { promptTokens: number; completionTokens: number };
+  let usageEstimated = false;
+  if (response?.usage) {
+    usage = { promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens };
+  } else if (response) {
+    // Only here is the tokenizer loaded (lazily): runs whose servers all send usage never load it.
+    const e = estimateUsage({ messages: item.messages, content: response.content });
+    usage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens };
+    usageEstimated = true;
+  } else usage = { promptTokens: 0, completionTokens: 0 };
+  const err = outcome.ok ? outcome.fallbackUsed?.error : outcome.error;
+  const rec: CallRecord = {
+    runId: a.runId,
+    itemId: item.id,
+    arm: arm.name,
+    model: arm.gateway.model,
+    repeat: a.repeat,
+    ok,
+    attempts: outcome.attempts,
+    latencyMs: response?.latencyMs ?? outcome.totalMs,
+    usage,
+    costUsd: costOf(usage, a.price),
+    startedAt: a.startedAt,
+    cached: false,
+  };
+  if (usageEstimated) rec.usageEstimated = true;
+  if (response?.ttftMs !== undefined) rec.ttftMs = response.ttftMs;
+  if (response?.content != null) rec.content = response.content;
+  if (response?.finishReason) rec.finishReason = response.finishReason;
+  if (response) rec.httpStatus = response.httpStatus;
+  if (err) {
+    rec.errorKind = err.kind;
+    rec.errorCode = err.code;
+    rec.errorMessage = err.message;
+    if (err.httpStatus !== undefined) rec.httpStatus = err.httpStatus;
+  }
+  if (outcome.fallbackUsed) {
+    rec.fallback = {
+      from: outcome.fallbackUsed.from,
+      to: outcome.fallbackUsed.to,
+      errorCode: outcome.fallbackUsed.error.code,
+    };
+  }
+  return rec;
+}
+
+/** A counting semaphore (FIFO). */
+class Semaphore {
+  private waiters: Array<() => void> = [];
+  constructor(private free: number) {}
+  acquire(): Promise<void> | undefined {
+    if (this.free > 0) {
+      this.free--;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
 /**
- * Reads an existing calls.jsonl for resuming: drops a torn last line (truncating the file, with a
- * warning) and returns the keys already recorded. With `retryFailed`, failed records are removed from the
- * file so that their units are sent again and the file keeps one record per unit.
+ * Group commit of calls.jsonl lines: lines appended during one event-loop turn are written together by one
+ * synchronous write in a setImmediate callback, and every appender's promise resolves once its line is in
+ * the file (the kernel's page cache: it survives kill -9 of this process). The buffer holds at most the
+ * lines of one turn, and at most one line per call in flight.
+ */
+export class RecordWriter {
+  private lines: string[] = [];
+  private pending: Promise<void> | null = null;
+  private resolve: (() => void) | null = null;
+  private reject: ((e: unknown) => void) | null = null;
+  private closed = false;
+
+  constructor(private readonly fd: number) {}
+
+  /** Queues a line (ending in `\n`); resolves once it has been written. */
+  append(line: string): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('RecordWriter: append after close'));
+    this.lines.push(line);
+    if (!this.pending) {
+      this.pending = new Promise<void>((resolve, reject) => {
+        this.resolve = resolve;
+        this.reject = reject;
+      });
+      setImmediate(this.flush);
+    }
+    return this.pending;
+  }
+
+  private readonly flush = (): void => {
+    const resolve = this.resolve as () => void;
+    const reject = this.reject as (e: unknown) => void;
+    const data = Buffer.from(this.lines.length === 1 ? this.lines[0] : this.lines.join(''), 'utf8');
+    this.lines = [];
+    this.pending = null;
+    try {
+      let off = 0;
+      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+      resolve();
+    } catch (e) {
+      reject(e);
+    }
+  };
+
+  /** Writes what is queued and closes the file. */
+  close(): void {
+    if (this.closed) return;
+    if (this.pending) this.flush();
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * Which (item, arm, repeat) units are recorded, compactly: one small integer bit mask per item id when
+ * arms × repeats ≤ 31, string keys otherwise.
+ */
+class UnitSet {
+  private readonly masks = new Map<string, number>();
+  private readonly keys: Set<string> | null;
+  constructor(
+    private readonly arms: number,
+    private readonly repeats: number,
+  ) {
+    this.keys = arms * repeats > 31 ? new Set() : null;
+  }
+  add(itemId: string, arm: number, repeat: number): void {
+    if (this.keys) this.keys.add(`${itemId}\u0000${arm}\u0000${repeat}`);
+    else this.masks.set(itemId, (this.masks.get(itemId) ?? 0) | (1 << (repeat * this.arms + arm)));
+  }
+  has(itemId: string, arm: number, repeat: number): boolean {
+    if (this.keys) return this.keys.has(`${itemId}\u0000${arm}\u0000${repeat}`);
+    const m = this.masks.get(itemId);
+    return m !== undefined && (m & (1 << (repeat * this.arms + arm))) !== 0;
+  }
+  /** Whether units of this repeat index fit (records of other repeat counts are kept but not tracked). */
+  tracks(repeat: number): boolean {
+    return repeat >= 0 && repeat < this.repeats;
+  }
+}
+
+/**
+ * Reads an existing calls.jsonl for resuming, streaming it (memory does not grow with the file): drops a
+ * torn last line (truncating the file, with a warning) and returns the units already recorded. With
+ * `retryFailed`, failed records are removed from the file so that their units are sent again and the file
+ * keeps one record per unit.
  */
 async function recoverCalls(
   file: string,
-  opts: { retryFailed: boolean; warn: (m: string) => void },
-): Promise<Set<string>> {
-  const done = new Set<string>();
-  let text: string;
+  opts: {
+    retryFailed: boolean;
+    warn: (m: string) => void;
+    units: UnitSet;
+    armIndex: Map<string, number>;
+  },
+): Promise<UnitSet> {
+  const { units } = opts;
+  let size: number;
   try {
-    text = await readFile(file, 'utf8');
+    size = (await stat(file)).size;
   } catch {
-    return done;
+    return units;
   }
-  const lastNewline = text.lastIndexOf('\n');
-  if (lastNewline < text.length - 1) {
-    const keep = Buffer.byteLength(text.slice(0, lastNewline + 1));
-    opts.warn(
-      `${file}: dropped a torn last line (${text.length - lastNewline - 1} characters) left by an interrupted run`,
-    );
-    await truncate(file, keep);
-    text = text.slice(0, lastNewline + 1);
-  }
-  const lines = text.split('\n').filter((l) => l !== '');
-  const kept: string[] = [];
-  lines.forEach((line, i) => {
-    let rec: CallRecord;
-    try {
-      rec = JSON.parse(line) as CallRecord;
-    } catch {
-      throw new SyntaxError(
-        `${file}:${i + 1}: not valid JSON in the middle of the file (only a torn last line is repaired)`,
-      );
+  if (size === 0) return units;
+  // A file not ending in a newline ends with a torn line: find the last newline from the end.
+  const fd = openSync(file, 'r');
+  let keep = size;
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) {
+      const chunk = Buffer.alloc(64 * 1024);
+      let end = size;
+      keep = 0;
+      while (end > 0) {
+        const start = Math.max(0, end - chunk.length);
+        const n = readSync(fd, chunk, 0, end - start, start);
+        const i = chunk.subarray(0, n).lastIndexOf(0x0a);
+        if (i >= 0) {
+          keep = start + i + 1;
+          break;
+        }
+        end = start;
+      }
     }
-    if (opts.retryFailed && !rec.ok) return;
-    done.add(keyOf(rec.itemId, rec.arm, rec.repeat ?? 0));
-    kept.push(line);
-  });
-  if (opts.retryFailed && kept.length !== lines.length) {
-    const tmp = `${file}.tmp`;
-    await writeFile(tmp, kept.length ? `${kept.join('\n')}\n` : '');
-    await rename(tmp, file);
+  } finally {
+    closeSync(fd);
   }
-  return done;
+  if (keep < size) {
+    opts.warn(`${file}: dropped a torn last line (${size - keep} bytes) left by an interrupted run`);
+    await truncate(file, keep);
+  }
+  if (keep === 0) return units;
+  const tmp = `${file}.tmp`;
+  const out = opts.retryFailed ? openSync(tmp, 'w') : null;
+  let removed = 0;
+  let lineNo = 0;
+  try {
+    const rl = createInterface({
+      input: createReadStream(file, { encoding: 'utf8' }),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
+    const kept: string[] = [];
+    for await (const line of rl) {
+      lineNo++;
+      if (line === '') continue;
+      let rec: Pick<CallRecord, 'itemId' | 'arm' | 'repeat' | 'ok'>;
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        throw new SyntaxError(
+          `${file}:${lineNo}: not valid JSON in the middle of the file (only a torn last line is repaired)`,
+        );
+      }
+      if (opts.retryFailed && !rec.ok) {
+        removed++;
+        continue;
+      }
+      const a = opts.armIndex.get(rec.arm);
+      const r = rec.repeat ?? 0;
+      if (a !== undefined && units.tracks(r)) units.add(rec.itemId, a, r);
+      if (out) {
+        kept.push(line, '\n');
+        if (kept.length >= 2048) {
+          writeSync(out, kept.join(''));
+          kept.length = 0;
+        }
+      }
+    }
+    if (out && kept.length) writeSync(out, kept.join(''));
+  } finally {
+    if (out !== null) closeSync(out);
+  }
+  if (out !== null) {
+    if (removed > 0) await rename(tmp, file);
+    else await unlink(tmp);
+  }
+  return units;
 }

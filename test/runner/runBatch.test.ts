@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient } from '../../src/gateway/client';
 import { createGateway } from '../../src/gateway/gateway';
-import { type BatchArm, runBatch } from '../../src/runner/runBatch';
+import { streamJsonlItems } from '../../src/runner/dataset';
+import { type BatchArm, type BatchProgress, runBatch } from '../../src/runner/runBatch';
 import { type Simulator, startSimulator } from '../../src/sim/server';
 import type { CallRecord, EvalItem } from '../../src/types';
 
@@ -181,5 +182,74 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
     expect(s.stoppedForBudget).toBe(true);
     expect(s.sent).toBeLessThan(2000);
     expect(warnings.join(' ')).toContain('budget of $0.0005 reached');
+  });
+
+  it('pulls streamed items lazily: never more than `concurrency` units ahead of the finished calls', async () => {
+    let pulled = 0;
+    let maxAhead = 0;
+    async function* gen(): AsyncGenerator<EvalItem> {
+      for (const item of items.slice(0, 300)) {
+        pulled++;
+        yield item;
+      }
+    }
+    let last: BatchProgress | undefined;
+    let totalKnownEarly = true;
+    const s = await runBatch({
+      items: gen(),
+      arms: arms(),
+      concurrency: 4,
+      outDir: out,
+      runId: 'stream',
+      cache: false,
+      liveWindow: 50,
+      onProgress: (p) => {
+        // Units are pulled in order, two per item, and a worker pulls only when its call is recorded:
+        // units pulled ≤ done + 4, so items pulled ≤ ceil((done + 4) / 2) ≤ floor(done / 2) + 3.
+        maxAhead = Math.max(maxAhead, pulled - Math.floor(p.done / 2));
+        if (p.done === 10) totalKnownEarly = p.totalKnown !== false;
+        last = p;
+      },
+    });
+    expect(maxAhead).toBeLessThanOrEqual(3);
+    expect(totalKnownEarly).toBe(false);
+    expect(s.planned).toBe(600);
+    expect(read(s.callsFile)).toHaveLength(600);
+    const p = last as BatchProgress;
+    expect([p.total, p.totalKnown, p.done]).toEqual([600, true, 600]);
+    // The live window holds the last 50 calls of both arms together, never more.
+    const live = p.live as NonNullable<BatchProgress['live']>;
+    expect(live.primary.window + live.canary.window).toBe(50);
+    expect(live.primary.p50LatencyMs).toBeGreaterThan(0);
+  });
+
+  it('runs a streamed JSONL dataset; a bad line mid-file rejects naming file:line, after recording the calls before it', async () => {
+    const file = join(out, 'stream.jsonl');
+    const good = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `s${i}`, prompt: `Q${i}` }));
+    writeFileSync(file, `${good.join('\n')}\n`);
+    const s = await runBatch({
+      items: streamJsonlItems(file),
+      arms: arms(),
+      outDir: out,
+      runId: 'jsonl',
+      cache: false,
+    });
+    expect(read(s.callsFile)).toHaveLength(80);
+    expect(s.planned).toBe(80);
+
+    writeFileSync(file, `${good.slice(0, 20).join('\n')}\n{"id": "bad"}\n${good.slice(20).join('\n')}\n`);
+    await expect(
+      runBatch({
+        items: streamJsonlItems(file),
+        arms: arms(),
+        concurrency: 2,
+        outDir: out,
+        runId: 'jsonlbad',
+        cache: false,
+      }),
+    ).rejects.toThrow(`${file}:21: prompt: expected a string (or a messages array)`);
+    // Every call scheduled before the bad line was finished and recorded (none left running unrecorded).
+    const recs = read(join(out, 'jsonlbad', 'calls.jsonl'));
+    expect(recs).toHaveLength(40);
   });
 });

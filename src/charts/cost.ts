@@ -1,0 +1,203 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { MetricComparison } from '../types';
+import {
+  ARMS,
+  armAxisX,
+  armColor,
+  armShape,
+  ChartInputError,
+  formatSigned,
+  formatUsd,
+  INK,
+  type Json,
+  r6,
+  topLevel,
+} from './theme';
+
+/** What one arm spent: the fields of RunAnalysis.cost.primary / canary the chart reads. */
+export interface ArmCostInput {
+  per1kTokensUsd: number;
+  perRequestUsd: number;
+  monthlyUsd: number;
+}
+
+/** Input of {@link costSpec}. */
+export interface CostInput {
+  cost: { primary: ArmCostInput; canary: ArmCostInput; monthlyRequests: number };
+  /** The `cost_per_1k_tokens_usd` comparison: its intervals and relative change (optional). */
+  per1kTokens?: MetricComparison;
+  /** The `cost_per_request_usd` comparison: its intervals × monthlyRequests give the spend's interval. */
+  perRequest?: MetricComparison;
+  /** Confidence of the intervals (default 0.95). */
+  confidence?: number;
+}
+
+/**
+ * Cost per arm in two panels: cost per 1K tokens (point with interval) and projected monthly spend (bar with
+ * interval, labelled in dollars) at the configured monthly request volume.
+ *
+ * @throws {ChartInputError} when a cost is not a finite number ≥ 0 or monthlyRequests is not > 0
+ * @example
+ * costSpec({ cost: analysis.cost, per1kTokens: find('cost_per_1k_tokens_usd'), perRequest: find('cost_per_request_usd') });
+ */
+export function costSpec(input: CostInput): TopLevelSpec {
+  const fn = 'costSpec';
+  const { cost } = input;
+  if (!(Number.isFinite(cost?.monthlyRequests) && cost.monthlyRequests > 0)) {
+    throw new ChartInputError(
+      `${fn}: cost.monthlyRequests is ${String(cost?.monthlyRequests)}; expected > 0`,
+    );
+  }
+  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const rows = ARMS.map((arm) => {
+    const c = cost[arm];
+    for (const k of ['per1kTokensUsd', 'perRequestUsd', 'monthlyUsd'] as const) {
+      const v = c?.[k];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw new ChartInputError(`${fn}: cost.${arm}.${k} is ${String(v)}; expected a finite amount ≥ 0`);
+      }
+    }
+    const k1 = input.per1kTokens?.[arm];
+    const pr = input.perRequest?.[arm];
+    const row: Json = {
+      arm,
+      per1k: r6(k1 && Number.isFinite(k1.estimate) ? k1.estimate : c.per1kTokensUsd),
+      monthly: r6(c.monthlyUsd),
+      monthlyLabel: formatUsd(c.monthlyUsd),
+      per1kLabel: formatUsd(k1 && Number.isFinite(k1.estimate) ? k1.estimate : c.per1kTokensUsd),
+    };
+    if (k1 && Number.isFinite(k1.ci[0]) && Number.isFinite(k1.ci[1])) {
+      row.per1kLo = r6(k1.ci[0]);
+      row.per1kHi = r6(k1.ci[1]);
+    }
+    if (pr && Number.isFinite(pr.ci[0]) && Number.isFinite(pr.ci[1])) {
+      row.monthlyLo = r6(pr.ci[0] * cost.monthlyRequests);
+      row.monthlyHi = r6(pr.ci[1] * cost.monthlyRequests);
+    }
+    return row;
+  });
+  const subtitle: string[] = [];
+  const rel = input.per1kTokens?.delta.relative;
+  if (rel && Number.isFinite(rel.estimate)) {
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    subtitle.push(
+      `Canary cost per 1K tokens ${formatSigned(rel.estimate, pct)} vs primary` +
+        (Number.isFinite(rel.ci[0]) && Number.isFinite(rel.ci[1])
+          ? ` (${conf}% CI ${formatSigned(rel.ci[0], pct)} to ${formatSigned(rel.ci[1], pct)})`
+          : ''),
+    );
+  }
+  subtitle.push(
+    `Monthly spend projected at ${cost.monthlyRequests.toLocaleString('en-US')} requests per arm; ` +
+      `bars/whiskers: ${conf}% confidence intervals where measured`,
+  );
+  const hasPer1kCi = rows.some((r) => 'per1kLo' in r);
+  const hasMonthlyCi = rows.some((r) => 'monthlyLo' in r);
+  const per1kY = {
+    field: 'per1k',
+    type: 'quantitative',
+    title: 'Cost per 1K tokens (USD)',
+    scale: { zero: true },
+    axis: { format: '$.4~f' },
+  };
+  const per1k: Json = {
+    title: { text: 'Cost per 1K tokens', fontSize: 12 },
+    width: 200,
+    height: 240,
+    layer: [
+      ...(hasPer1kCi
+        ? [
+            {
+              transform: [{ filter: 'isValid(datum.per1kLo)' }],
+              mark: { type: 'rule', strokeWidth: 3 },
+              encoding: {
+                x: armAxisX(),
+                y: { field: 'per1kLo', type: 'quantitative', title: 'Cost per 1K tokens (USD)' },
+                y2: { field: 'per1kHi' },
+                color: armColor(false),
+              },
+            },
+          ]
+        : []),
+      {
+        mark: { type: 'point', filled: true, size: 110, stroke: INK, strokeWidth: 0.5 },
+        encoding: {
+          x: armAxisX(),
+          y: per1kY,
+          color: armColor(false),
+          shape: armShape(false),
+          tooltip: [
+            { field: 'arm', type: 'nominal', title: 'Arm' },
+            { field: 'per1kLabel', type: 'nominal', title: 'Cost per 1K tokens' },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 12, fontSize: 11, color: INK },
+        encoding: { x: armAxisX(), y: per1kY, text: { field: 'per1kLabel', type: 'nominal' } },
+      },
+    ],
+  };
+  const monthlyY = {
+    field: 'monthly',
+    type: 'quantitative',
+    title: 'Projected monthly spend (USD)',
+    axis: { format: '$,.0f' },
+  };
+  const monthly: Json = {
+    title: { text: 'Projected monthly spend', fontSize: 12 },
+    width: 200,
+    height: 240,
+    layer: [
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          x: armAxisX(),
+          y: monthlyY,
+          color: armColor(false),
+          tooltip: [
+            { field: 'arm', type: 'nominal', title: 'Arm' },
+            { field: 'monthlyLabel', type: 'nominal', title: 'Monthly spend' },
+          ],
+        },
+      },
+      ...(hasMonthlyCi
+        ? [
+            {
+              transform: [{ filter: 'isValid(datum.monthlyLo)' }],
+              mark: { type: 'rule', color: INK, strokeWidth: 1.5 },
+              encoding: {
+                x: armAxisX(),
+                y: { field: 'monthlyLo', type: 'quantitative' },
+                y2: { field: 'monthlyHi' },
+              },
+            },
+          ]
+        : []),
+      {
+        mark: { type: 'text', baseline: 'bottom', dy: -4, fontSize: 11, color: INK },
+        encoding: {
+          x: armAxisX(),
+          y: hasMonthlyCi ? { field: 'monthlyTop', type: 'quantitative' } : monthlyY,
+          text: { field: 'monthlyLabel', type: 'nominal' },
+        },
+        ...(hasMonthlyCi
+          ? {
+              transform: [
+                {
+                  calculate: 'isValid(datum.monthlyHi) ? max(datum.monthly, datum.monthlyHi) : datum.monthly',
+                  as: 'monthlyTop',
+                },
+              ],
+            }
+          : {}),
+      },
+    ],
+  };
+  return topLevel({
+    title: { text: 'Cost per arm', subtitle },
+    data: { values: rows },
+    hconcat: [per1k, monthly],
+    spacing: 40,
+  });
+}

@@ -1,0 +1,342 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { percentiles as samplePercentiles } from '../stats/quantile';
+import type { Arm, MetricComparison } from '../types';
+import {
+  ARM_DASHES,
+  ARMS,
+  armAxisX,
+  armColor,
+  armShape,
+  ChartInputError,
+  checkFinite,
+  INK,
+  type Json,
+  r6,
+  topLevel,
+  unitStyle,
+  withUnit,
+} from './theme';
+
+/** One point of an empirical CDF: F(x) = share of values ≤ x. */
+export interface EcdfPoint {
+  x: number;
+  cdf: number;
+}
+
+/**
+ * The empirical CDF of a sample, at most `maxPoints` points: every distinct step when the sample is small
+ * enough, else the ECDF evaluated at the order statistics x₍ᵢ₎ with i = max(1, ⌈n·k/(m − 1)⌉), k = 0…m − 1
+ * (so the minimum and the maximum are always kept, and every point lies exactly on the full ECDF).
+ * Deterministic: no sampling.
+ *
+ * @throws {ChartInputError} when a value is not finite or maxPoints < 2
+ * @example
+ * ecdfPoints([3, 1, 2, 2]); // => [{x:1,cdf:0.25},{x:2,cdf:0.75},{x:3,cdf:1}]
+ */
+export function ecdfPoints(values: readonly number[], maxPoints = 500): EcdfPoint[] {
+  checkFinite('ecdfPoints', 'values', values);
+  if (!Number.isInteger(maxPoints) || maxPoints < 2) {
+    throw new ChartInputError(`ecdfPoints: maxPoints is ${maxPoints}; expected an integer ≥ 2`);
+  }
+  const n = values.length;
+  if (n === 0) return [];
+  const sorted = Float64Array.from(values).sort();
+  // The last index of each distinct value: the ECDF's steps.
+  const steps: number[] = [];
+  for (let i = 0; i < n; i++) if (i === n - 1 || sorted[i + 1] !== sorted[i]) steps.push(i);
+  const at = (i: number): EcdfPoint => ({ x: sorted[i], cdf: (i + 1) / n });
+  if (steps.length <= maxPoints) return steps.map(at);
+  const out: EcdfPoint[] = [];
+  let last = -1;
+  for (let k = 0; k < maxPoints; k++) {
+    let i = Math.max(0, Math.ceil((n * k) / (maxPoints - 1)) - 1);
+    // Move to the end of a run of ties: the ECDF's value at x₍ᵢ₎ counts all of them.
+    while (i < n - 1 && sorted[i + 1] === sorted[i]) i++;
+    if (i !== last) out.push(at(i));
+    last = i;
+  }
+  return out;
+}
+
+/** Input of {@link latencyEcdfSpec}. */
+export interface LatencyEcdfInput {
+  /** latencyMs of each arm's successful calls. */
+  primary: readonly number[];
+  canary: readonly number[];
+  /**
+   * Comparisons carrying `latency_p50_ms`, `latency_p95_ms`, `latency_p99_ms` (non-segment); the markers use
+   * their estimates. Markers of a metric not given are computed from the sample (type-7 quantile).
+   */
+  percentiles?: readonly MetricComparison[];
+  /** Points per arm after downsampling (default 500). */
+  maxPoints?: number;
+}
+
+const HEIGHT = 300;
+
+const MARKERS = [
+  { label: 'P50', p: 0.5, metric: 'latency_p50_ms' },
+  { label: 'P95', p: 0.95, metric: 'latency_p95_ms' },
+  { label: 'P99', p: 0.99, metric: 'latency_p99_ms' },
+] as const;
+
+/**
+ * Latency ECDF of both arms (step lines, primary solid, canary dashed) with P50, P95 and P99 of each arm
+ * marked by a rule, a point in the arm's shape and a label.
+ *
+ * @throws {ChartInputError} when both arms are empty or a latency is not finite
+ * @example
+ * latencyEcdfSpec({ primary: [120, 180, 240], canary: [100, 150, 400] });
+ */
+export function latencyEcdfSpec(input: LatencyEcdfInput): TopLevelSpec {
+  const fn = 'latencyEcdfSpec';
+  const maxPoints = input.maxPoints ?? 500;
+  const samples: Record<Arm, readonly number[]> = { primary: input.primary, canary: input.canary };
+  for (const arm of ARMS) checkFinite(fn, arm, samples[arm]);
+  if (samples.primary.length === 0 && samples.canary.length === 0) {
+    throw new ChartInputError(`${fn}: primary and canary are both empty; expected latencies of ok calls`);
+  }
+  const curve: Json[] = [];
+  const markers: Json[] = [];
+  let downsampled = false;
+  for (const arm of ARMS) {
+    const values = samples[arm];
+    if (values.length === 0) continue;
+    const pts = ecdfPoints(values, maxPoints);
+    if (pts.length < new Set(values).size) downsampled = true;
+    for (const p of pts) curve.push({ arm, latencyMs: r6(p.x), share: r6(p.cdf) });
+    const computed = samplePercentiles(
+      values,
+      MARKERS.map((m) => m.p),
+    );
+    MARKERS.forEach((m, j) => {
+      const mc = input.percentiles?.find((c) => c.metric === m.metric && !c.segment);
+      const fromComparison = mc?.[arm].estimate;
+      const value =
+        typeof fromComparison === 'number' && Number.isFinite(fromComparison) ? fromComparison : computed[j];
+      markers.push({
+        arm,
+        percentile: m.label,
+        p: m.p,
+        base: 0,
+        latencyMs: r6(value),
+      });
+    });
+  }
+  const x = {
+    field: 'latencyMs',
+    type: 'quantitative',
+    title: withUnit('Latency', 'ms'),
+    axis: { format: ',.0f' },
+  };
+  // One short tag per percentile, left of the leftmost marker; the values per arm in a key at lower right.
+  const tags = MARKERS.flatMap((m) => {
+    const xs = markers.filter((k) => k.percentile === m.label).map((k) => k.latencyMs as number);
+    return xs.length > 0 ? [{ percentile: m.label, p: m.p, latencyMs: Math.min(...xs) }] : [];
+  });
+  const key = MARKERS.map((m, i) => ({
+    py: HEIGHT - 6 - 14 * (MARKERS.length - 1 - i),
+    text: `${m.label}: ${ARMS.flatMap((arm) => {
+      const k = markers.find((x) => x.arm === arm && x.percentile === m.label);
+      return k ? [`${arm} ${unitStyle('ms').fmt(k.latencyMs as number)}`] : [];
+    }).join(' · ')}`,
+  }));
+  const n = (arm: Arm) => samples[arm].length.toLocaleString('en-US');
+  return topLevel({
+    title: {
+      text: 'Latency of successful calls: empirical CDF',
+      subtitle: [
+        `n = ${n('primary')} primary, ${n('canary')} canary calls; P50, P95 and P99 of each arm marked` +
+          (downsampled ? ` (curves drawn through at most ${maxPoints} points per arm)` : ''),
+      ],
+    },
+    width: 520,
+    height: HEIGHT,
+    layer: [
+      {
+        data: { values: curve },
+        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+        encoding: {
+          x,
+          y: {
+            field: 'share',
+            type: 'quantitative',
+            title: 'Share of calls at or below (%)',
+            scale: { domain: [0, 1] },
+            axis: { format: '.0%' },
+          },
+          color: armColor(true),
+          strokeDash: {
+            field: 'arm',
+            type: 'nominal',
+            title: 'Arm',
+            scale: { domain: [...ARMS], range: ARMS.map((a) => ARM_DASHES[a]) },
+            legend: { orient: 'top', title: null },
+          },
+        },
+      },
+      {
+        data: { values: markers },
+        mark: { type: 'rule', strokeDash: [2, 2], strokeWidth: 1 },
+        encoding: {
+          x,
+          y: { field: 'base', type: 'quantitative' },
+          y2: { field: 'p' },
+          color: armColor(true),
+        },
+      },
+      {
+        data: { values: markers },
+        mark: { type: 'point', filled: true, size: 60, stroke: INK, strokeWidth: 0.5 },
+        encoding: {
+          x,
+          y: { field: 'p', type: 'quantitative' },
+          color: armColor(true),
+          shape: armShape(true),
+          tooltip: [
+            { field: 'arm', type: 'nominal', title: 'Arm' },
+            { field: 'percentile', type: 'nominal', title: 'Percentile' },
+            { field: 'latencyMs', type: 'quantitative', title: 'Latency (ms)', format: ',.0f' },
+          ],
+        },
+      },
+      {
+        data: { values: tags },
+        mark: {
+          type: 'text',
+          align: 'right',
+          baseline: 'middle',
+          dx: -8,
+          fontSize: 10,
+          fontWeight: 'bold',
+          color: INK,
+        },
+        encoding: {
+          x,
+          y: { field: 'p', type: 'quantitative' },
+          text: { field: 'percentile', type: 'nominal' },
+        },
+      },
+      {
+        data: { values: key },
+        mark: { type: 'text', align: 'right', baseline: 'bottom', fontSize: 10, color: INK },
+        encoding: {
+          x: { value: 'width' },
+          y: { field: 'py', type: 'quantitative', scale: null },
+          text: { field: 'text', type: 'nominal' },
+        },
+      },
+    ],
+  });
+}
+
+/** Input of {@link percentileBarsSpec}. */
+export interface PercentileBarsInput {
+  /** Comparisons; the chart reads the non-segment latency_p50/p95/p99_ms and ttft_p50/p95_ms ones. */
+  comparisons: readonly MetricComparison[];
+  /** Confidence of the intervals, for the subtitle (default 0.95). */
+  confidence?: number;
+}
+
+/** The metrics of {@link percentileBarsSpec}, in panel order. */
+export const PERCENTILE_METRICS: ReadonlyArray<{ metric: string; label: string }> = [
+  { metric: 'latency_p50_ms', label: 'P50 latency' },
+  { metric: 'latency_p95_ms', label: 'P95 latency' },
+  { metric: 'latency_p99_ms', label: 'P99 latency' },
+  { metric: 'ttft_p50_ms', label: 'P50 time to first token' },
+  { metric: 'ttft_p95_ms', label: 'P95 time to first token' },
+];
+
+/**
+ * Bars of each arm's latency percentiles (P50/P95/P99 and TTFT P50/P95, whichever are present), one panel per
+ * percentile, with confidence-interval whiskers.
+ *
+ * @throws {ChartInputError} when none of the percentile metrics is present or one has a non-finite estimate
+ * @example
+ * percentileBarsSpec({ comparisons: analysis.comparisons });
+ */
+export function percentileBarsSpec(input: PercentileBarsInput): TopLevelSpec {
+  const fn = 'percentileBarsSpec';
+  const rows: Json[] = [];
+  const present: string[] = [];
+  let unit = 'ms';
+  for (const { metric, label } of PERCENTILE_METRICS) {
+    const mc = input.comparisons.find((c) => c.metric === metric && !c.segment);
+    if (!mc) continue;
+    unit = mc.unit;
+    present.push(label);
+    for (const arm of ARMS) {
+      const e = mc[arm];
+      if (!Number.isFinite(e.estimate)) {
+        throw new ChartInputError(
+          `${fn}: ${metric}.${arm}.estimate is ${e.estimate}; expected a finite number`,
+        );
+      }
+      rows.push({
+        metric: label,
+        arm,
+        estimate: r6(e.estimate),
+        lo: r6(e.ci[0]),
+        hi: r6(e.ci[1]),
+        n: e.n,
+      });
+    }
+  }
+  if (rows.length === 0) {
+    throw new ChartInputError(
+      `${fn}: comparisons have none of ${PERCENTILE_METRICS.map((m) => m.metric).join(', ')}`,
+    );
+  }
+  const style = unitStyle(unit);
+  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const y = { field: 'estimate', type: 'quantitative', title: withUnit('Latency', style.label) };
+  return topLevel({
+    title: {
+      text: 'Latency percentiles per arm',
+      subtitle: `Bars: estimate; whiskers: ${conf}% confidence interval`,
+    },
+    data: { values: rows },
+    facet: {
+      column: {
+        field: 'metric',
+        type: 'nominal',
+        sort: present,
+        title: null,
+        header: { labelOrient: 'bottom' },
+      },
+    },
+    spec: {
+      width: 90,
+      height: 240,
+      layer: [
+        {
+          mark: { type: 'bar' },
+          encoding: {
+            x: armAxisX(),
+            y: { ...y, axis: { format: style.format } },
+            color: armColor(false),
+            tooltip: [
+              { field: 'arm', type: 'nominal', title: 'Arm' },
+              { field: 'estimate', type: 'quantitative', title: 'Estimate', format: style.format },
+              { field: 'lo', type: 'quantitative', title: 'CI low', format: style.format },
+              { field: 'hi', type: 'quantitative', title: 'CI high', format: style.format },
+              { field: 'n', type: 'quantitative', title: 'n' },
+            ],
+          },
+        },
+        {
+          mark: { type: 'rule', color: INK, strokeWidth: 1.5 },
+          encoding: { x: armAxisX(), y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
+        },
+        {
+          mark: { type: 'tick', color: INK, thickness: 1.5, size: 12 },
+          encoding: { x: armAxisX(), y: { field: 'lo', type: 'quantitative' } },
+        },
+        {
+          mark: { type: 'tick', color: INK, thickness: 1.5, size: 12 },
+          encoding: { x: armAxisX(), y: { field: 'hi', type: 'quantitative' } },
+        },
+      ],
+    },
+  });
+}

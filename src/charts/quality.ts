@@ -1,0 +1,423 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { ArmEstimate, GateStatus } from '../types';
+import {
+  ARM_COLORS,
+  ARMS,
+  armAxisX,
+  armColor,
+  armShape,
+  ChartInputError,
+  formatPercent,
+  formatSigned,
+  INK,
+  type Json,
+  marginStatus,
+  r6,
+  STATUS_COLORS,
+  STATUS_SHAPES,
+  STATUSES,
+  topLevel,
+} from './theme';
+
+/** One scorer's estimate per arm (RunAnalysis.quality[i] has these fields). */
+export interface ScorerEstimates {
+  scorer: string;
+  kind: 'pass' | 'score';
+  primary: ArmEstimate;
+  canary: ArmEstimate;
+}
+
+/** Input of {@link qualityEstimatesSpec}. */
+export interface QualityEstimatesInput {
+  scorers: readonly ScorerEstimates[];
+  /** Which scorers to draw: pass rates ('pass', default) or mean scores ('score'). */
+  kind?: 'pass' | 'score';
+  confidence?: number;
+}
+
+const checkEstimate = (fn: string, field: string, e: ArmEstimate | undefined): void => {
+  for (const [k, v] of [
+    ['estimate', e?.estimate],
+    ['ci[0]', e?.ci?.[0]],
+    ['ci[1]', e?.ci?.[1]],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ChartInputError(`${fn}: ${field}.${k} is ${String(v)}; expected a finite number`);
+    }
+  }
+};
+
+/**
+ * Per-scorer pass rates (or mean scores) of each arm with confidence intervals: one panel per scorer, the
+ * arms named on the axis, points in the arm's colour and shape, each labelled with its value.
+ *
+ * @throws {ChartInputError} when no scorer of the kind is given or an estimate is not finite
+ * @example
+ * qualityEstimatesSpec({ scorers: analysis.quality, kind: 'pass' });
+ */
+export function qualityEstimatesSpec(input: QualityEstimatesInput): TopLevelSpec {
+  const fn = 'qualityEstimatesSpec';
+  const kind = input.kind ?? 'pass';
+  const scorers = input.scorers.filter((s) => s.kind === kind);
+  if (scorers.length === 0) throw new ChartInputError(`${fn}: no scorer of kind '${kind}' to draw`);
+  const pass = kind === 'pass';
+  const rows: Json[] = [];
+  input.scorers.forEach((s, i) => {
+    if (s.kind !== kind) return;
+    for (const arm of ARMS) {
+      checkEstimate(fn, `scorers[${i}].${arm}`, s[arm]);
+      const e = s[arm];
+      rows.push({
+        scorer: s.scorer,
+        arm,
+        estimate: r6(e.estimate),
+        lo: r6(e.ci[0]),
+        hi: r6(e.ci[1]),
+        n: e.n,
+        label: pass ? formatPercent(e.estimate) : e.estimate.toPrecision(3),
+      });
+    }
+  });
+  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const title = pass ? 'Pass rate (%)' : 'Mean score (scorer’s scale)';
+  const format = pass ? '.0%' : '~g';
+  const y = { field: 'estimate', type: 'quantitative', title, scale: { zero: false }, axis: { format } };
+  return topLevel({
+    title: {
+      text: pass ? 'Quality: pass rate per scorer and arm' : 'Quality: mean score per scorer and arm',
+      subtitle: `Points: ${pass ? 'pass rate' : 'mean score'} on the paired items; bars: ${conf}% confidence interval`,
+    },
+    data: { values: rows },
+    facet: {
+      column: {
+        field: 'scorer',
+        type: 'nominal',
+        sort: scorers.map((s) => s.scorer),
+        title: null,
+        header: { labelOrient: 'bottom', labelFontWeight: 'bold' },
+      },
+    },
+    ...(pass ? {} : { resolve: { scale: { y: 'independent' } } }),
+    spec: {
+      width: 130,
+      height: 220,
+      layer: [
+        {
+          mark: { type: 'rule', strokeWidth: 3 },
+          encoding: {
+            x: armAxisX(),
+            y: { field: 'lo', type: 'quantitative', title },
+            y2: { field: 'hi' },
+            color: armColor(false),
+          },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 100, stroke: INK, strokeWidth: 0.5 },
+          encoding: {
+            x: armAxisX(),
+            y,
+            color: armColor(false),
+            shape: armShape(false),
+            tooltip: [
+              { field: 'scorer', type: 'nominal', title: 'Scorer' },
+              { field: 'arm', type: 'nominal', title: 'Arm' },
+              { field: 'label', type: 'nominal', title: pass ? 'Pass rate' : 'Mean score' },
+              { field: 'lo', type: 'quantitative', title: 'CI low', format: pass ? '.1%' : '.3~g' },
+              { field: 'hi', type: 'quantitative', title: 'CI high', format: pass ? '.1%' : '.3~g' },
+              { field: 'n', type: 'quantitative', title: 'n' },
+            ],
+          },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 10, fontSize: 10, color: INK },
+          encoding: { x: armAxisX(), y, text: { field: 'label', type: 'nominal' } },
+        },
+      ],
+    },
+  });
+}
+
+/** One scorer's paired difference canary − primary (RunAnalysis.quality[i] has these fields). */
+export interface ScorerDifference {
+  scorer: string;
+  kind: 'pass' | 'score';
+  delta: { estimate: number; ci: [number, number] };
+  /** Non-inferiority margin (> 0) in the scorer's units; falls back to the input's `margin`. */
+  nonInferiority?: { margin: number };
+  n?: number;
+}
+
+/** Input of {@link qualityDifferencesSpec}. */
+export interface QualityDifferencesInput {
+  differences: readonly ScorerDifference[];
+  /** Which scorers to draw (default 'pass': differences in pass rate, shown in percentage points). */
+  kind?: 'pass' | 'score';
+  /** Margin for rows without their own (default 0.02 = 2 points). */
+  margin?: number;
+  confidence?: number;
+}
+
+const VERDICT: Readonly<Record<GateStatus, string>> = {
+  pass: 'non-inferior',
+  fail: 'inferior',
+  inconclusive: 'inconclusive',
+};
+
+/**
+ * Paired quality differences canary − primary per scorer with their confidence interval, against the
+ * non-inferiority margin (dashed line at −margin) and zero. Each row is coloured, shaped and labelled by its
+ * verdict: non-inferior (interval wholly above −margin), inferior (wholly below) or inconclusive.
+ *
+ * @throws {ChartInputError} when no scorer of the kind is given, a difference is not finite, or a margin
+ *   is not > 0
+ * @example
+ * qualityDifferencesSpec({ differences: analysis.quality, margin: 0.02 });
+ */
+export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevelSpec {
+  const fn = 'qualityDifferencesSpec';
+  const kind = input.kind ?? 'pass';
+  const pass = kind === 'pass';
+  const scale = pass ? 100 : 1;
+  const unit = pass ? 'pp' : '';
+  const fmt = (x: number) => `${(scale * x).toFixed(pass ? 1 : 2)}${unit ? ` ${unit}` : ''}`;
+  const rows: Json[] = [];
+  const margins = new Set<number>();
+  input.differences.forEach((d, i) => {
+    if (d.kind !== kind) return;
+    const { estimate, ci } = d.delta ?? ({} as ScorerDifference['delta']);
+    if (![estimate, ci?.[0], ci?.[1]].every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      throw new ChartInputError(
+        `${fn}: differences[${i}].delta (${d.scorer}) has a non-finite estimate or interval; expected finite numbers`,
+      );
+    }
+    const margin = d.nonInferiority?.margin ?? input.margin ?? 0.02;
+    if (!(Number.isFinite(margin) && margin > 0)) {
+      throw new ChartInputError(`${fn}: margin of ${d.scorer} is ${margin}; expected a number > 0`);
+    }
+    margins.add(margin);
+    const status = marginStatus(ci, margin);
+    rows.push({
+      scorer: d.scorer,
+      delta: r6(scale * estimate),
+      lo: r6(scale * ci[0]),
+      hi: r6(scale * ci[1]),
+      limit: r6(-scale * margin),
+      verdict: VERDICT[status],
+      n: d.n ?? null,
+      label: `${formatSigned(estimate, fmt)} [${formatSigned(ci[0], fmt)}, ${formatSigned(ci[1], fmt)}]: ${VERDICT[status]}`,
+    });
+  });
+  if (rows.length === 0) throw new ChartInputError(`${fn}: no scorer of kind '${kind}' to draw`);
+  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const xTitle = pass
+    ? 'Difference in pass rate, canary − primary (percentage points)'
+    : 'Difference in mean score, canary − primary (score units)';
+  const x = { field: 'delta', type: 'quantitative', title: xTitle };
+  const y = { field: 'scorer', type: 'nominal', title: null, sort: rows.map((r) => r.scorer) };
+  const verdicts = STATUSES.map((s) => VERDICT[s]);
+  const color = {
+    field: 'verdict',
+    type: 'nominal',
+    title: 'Verdict',
+    scale: { domain: verdicts, range: STATUSES.map((s) => STATUS_COLORS[s]) },
+    legend: { orient: 'top' },
+  };
+  const shape = { ...color, scale: { domain: verdicts, range: STATUSES.map((s) => STATUS_SHAPES[s]) } };
+  const sameMargin = margins.size === 1;
+  const marginText = sameMargin ? `−${fmt([...margins][0])}` : 'per scorer';
+  const layer: Json[] = [
+    {
+      data: { values: [{ zero: 0 }] },
+      mark: { type: 'rule', color: '#888888' },
+      encoding: { x: { field: 'zero', type: 'quantitative' } },
+    },
+    sameMargin
+      ? {
+          data: { values: [{ limit: rows[0].limit, label: `margin ${marginText}` }] },
+          layer: [
+            {
+              mark: { type: 'rule', strokeDash: [6, 4], color: INK, strokeWidth: 1.5 },
+              encoding: { x: { field: 'limit', type: 'quantitative' } },
+            },
+            {
+              mark: {
+                type: 'text',
+                align: 'right',
+                baseline: 'top',
+                dx: -4,
+                dy: 2,
+                fontSize: 10,
+                color: INK,
+              },
+              encoding: {
+                x: { field: 'limit', type: 'quantitative' },
+                y: { value: 0 },
+                text: { field: 'label', type: 'nominal' },
+              },
+            },
+          ],
+        }
+      : {
+          mark: { type: 'tick', color: INK, thickness: 2 },
+          encoding: { x: { field: 'limit', type: 'quantitative' }, y },
+        },
+    {
+      mark: { type: 'rule', strokeWidth: 3 },
+      encoding: { x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' }, y, color },
+    },
+    {
+      mark: { type: 'point', filled: true, size: 110, stroke: INK, strokeWidth: 0.5 },
+      encoding: {
+        x,
+        y,
+        color,
+        shape,
+        tooltip: [
+          { field: 'scorer', type: 'nominal', title: 'Scorer' },
+          { field: 'label', type: 'nominal', title: 'Difference' },
+          { field: 'n', type: 'quantitative', title: 'Paired items' },
+        ],
+      },
+    },
+    {
+      mark: { type: 'text', align: 'left', dx: 8, fontSize: 10, color: INK },
+      encoding: { x: { field: 'hi', type: 'quantitative' }, y, text: { field: 'label', type: 'nominal' } },
+    },
+  ];
+  return topLevel({
+    title: {
+      text: 'Quality: paired difference canary − primary per scorer',
+      subtitle: `Points: difference on the paired items; bars: ${conf}% confidence interval; dashed line: non-inferiority margin (${marginText})`,
+    },
+    data: { values: rows },
+    width: 420,
+    height: { step: 42 },
+    layer,
+  });
+}
+
+/** A pairwise judge's verdicts from the canary's point of view (RunAnalysis.pairwise has these fields). */
+export interface PairwiseInput {
+  judge: string;
+  wins: number;
+  ties: number;
+  losses: number;
+  orderInconsistent: number;
+  n: number;
+  /** Canary win rate, ties as half, with its interval. */
+  winRate?: ArmEstimate;
+}
+
+/**
+ * Pairwise judge verdicts as 100% bars, one per judge: canary wins, ties, primary wins (canary losses); each
+ * segment labelled with its outcome and count, a dashed line at 50%.
+ *
+ * @throws {ChartInputError} when no judge is given or counts are not integers ≥ 0 adding up to n > 0
+ * @example
+ * pairwiseSpec({ judges: analysis.pairwiseJudges });
+ */
+export function pairwiseSpec(input: { judges: readonly PairwiseInput[]; confidence?: number }): TopLevelSpec {
+  const fn = 'pairwiseSpec';
+  if (!Array.isArray(input.judges as unknown) || input.judges.length === 0) {
+    throw new ChartInputError(`${fn}: judges is empty; expected at least one judge's verdict counts`);
+  }
+  const outcomes = [
+    { key: 'wins', label: 'canary wins', color: ARM_COLORS.canary, ink: '#000000' },
+    { key: 'ties', label: 'tie', color: '#BBBBBB', ink: '#000000' },
+    { key: 'losses', label: 'primary wins', color: ARM_COLORS.primary, ink: '#FFFFFF' },
+  ] as const;
+  const rows: Json[] = [];
+  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const subtitle: string[] = [];
+  input.judges.forEach((j, i) => {
+    for (const k of ['wins', 'ties', 'losses', 'orderInconsistent', 'n'] as const) {
+      if (!Number.isInteger(j[k]) || j[k] < 0) {
+        throw new ChartInputError(`${fn}: judges[${i}].${k} is ${String(j[k])}; expected a count ≥ 0`);
+      }
+    }
+    if (j.n === 0 || j.wins + j.ties + j.losses !== j.n) {
+      throw new ChartInputError(
+        `${fn}: judges[${i}] (${j.judge}): wins + ties + losses = ${j.wins + j.ties + j.losses} but n = ${j.n}; expected equal and > 0`,
+      );
+    }
+    let start = 0;
+    for (const o of outcomes) {
+      const count = j[o.key];
+      const share = count / j.n;
+      if (count > 0) {
+        rows.push({
+          judge: j.judge,
+          outcome: o.label,
+          count,
+          start: r6(start),
+          end: r6(start + share),
+          mid: r6(start + share / 2),
+          label: share >= 0.2 ? `${o.label} ${count}` : String(count),
+          ink: o.ink,
+        });
+      }
+      start += share;
+    }
+    const wr = j.winRate;
+    const rate =
+      wr && Number.isFinite(wr.estimate)
+        ? `canary win rate (ties as half) ${formatPercent(wr.estimate)}` +
+          (Number.isFinite(wr.ci[0]) && Number.isFinite(wr.ci[1])
+            ? ` (${conf}% CI ${formatPercent(wr.ci[0])} to ${formatPercent(wr.ci[1])})`
+            : '')
+        : `canary wins ${j.wins}, ties ${j.ties}, primary wins ${j.losses}`;
+    subtitle.push(
+      `${j.judge}: ${rate}; ${j.n.toLocaleString('en-US')} judgments, ${j.orderInconsistent} order-inconsistent (counted as ties)`,
+    );
+  });
+  const y = { field: 'judge', type: 'nominal', title: 'Judge', sort: input.judges.map((j) => j.judge) };
+  return topLevel({
+    title: { text: 'Quality: pairwise judge verdicts', subtitle },
+    data: { values: rows },
+    width: 460,
+    height: { step: 46 },
+    layer: [
+      {
+        mark: { type: 'bar', stroke: '#FFFFFF', strokeWidth: 1 },
+        encoding: {
+          y,
+          x: {
+            field: 'start',
+            type: 'quantitative',
+            title: 'Share of judgments (%)',
+            scale: { domain: [0, 1] },
+            axis: { format: '.0%' },
+          },
+          x2: { field: 'end' },
+          color: {
+            field: 'outcome',
+            type: 'nominal',
+            title: 'Verdict',
+            sort: outcomes.map((o) => o.label),
+            scale: { domain: outcomes.map((o) => o.label), range: outcomes.map((o) => o.color) },
+            legend: { orient: 'top', title: null },
+          },
+          tooltip: [
+            { field: 'judge', type: 'nominal', title: 'Judge' },
+            { field: 'outcome', type: 'nominal', title: 'Verdict' },
+            { field: 'count', type: 'quantitative', title: 'Judgments' },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: {
+          y,
+          x: { field: 'mid', type: 'quantitative' },
+          text: { field: 'label', type: 'nominal' },
+          color: { field: 'ink', type: 'nominal', scale: null },
+        },
+      },
+      {
+        data: { values: [{ half: 0.5 }] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: INK },
+        encoding: { x: { field: 'half', type: 'quantitative' } },
+      },
+    ],
+  });
+}

@@ -1,0 +1,251 @@
+/**
+ * What every canarylab chart shares: the colour-blind-safe palette (Okabe & Ito), the shapes and words that
+ * repeat each colour's meaning, axis formats per metric unit, the chart config, and input checks.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Arm, GateStatus } from '../types';
+
+/**
+ * Okabe & Ito's palette of eight colours distinguishable with every common colour-vision deficiency.
+ * @see Okabe, M. & Ito, K. (2008). Color Universal Design. https://jfly.uni-koeln.de/color/
+ */
+export const OKABE_ITO = {
+  orange: '#E69F00',
+  skyBlue: '#56B4E9',
+  bluishGreen: '#009E73',
+  yellow: '#F0E442',
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  reddishPurple: '#CC79A7',
+  black: '#000000',
+} as const;
+
+/** Arm colours: primary blue, canary orange. */
+export const ARM_COLORS: Readonly<Record<Arm, string>> = {
+  primary: OKABE_ITO.blue,
+  canary: OKABE_ITO.orange,
+};
+/** Arm point shapes (the second cue besides colour). */
+export const ARM_SHAPES: Readonly<Record<Arm, string>> = { primary: 'circle', canary: 'triangle-up' };
+/** Arm line dashes (the second cue on lines): primary solid, canary dashed. */
+export const ARM_DASHES: Readonly<Record<Arm, number[]>> = { primary: [1, 0], canary: [6, 3] };
+export const ARMS: readonly Arm[] = ['primary', 'canary'];
+
+/** Gate status colours: pass bluish green, fail vermillion, inconclusive grey. */
+export const STATUS_COLORS: Readonly<Record<GateStatus, string>> = {
+  pass: OKABE_ITO.bluishGreen,
+  fail: OKABE_ITO.vermillion,
+  inconclusive: '#999999',
+};
+/** Status shapes: the same meaning without colour. */
+export const STATUS_SHAPES: Readonly<Record<GateStatus, string>> = {
+  pass: 'circle',
+  fail: 'cross',
+  inconclusive: 'diamond',
+};
+/** Status words, printed next to every status mark. */
+export const STATUS_LABELS: Readonly<Record<GateStatus, string>> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  inconclusive: 'INCONCLUSIVE',
+};
+export const STATUSES: readonly GateStatus[] = ['pass', 'fail', 'inconclusive'];
+
+/** Neutral ink for reference lines (thresholds, zero, margins) and labels. */
+export const INK = '#333333';
+
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+
+/** A JSON object under construction (the specs are checked against the vega-lite schema in the tests). */
+export type Json = Record<string, unknown>;
+
+/** Config shared by every chart: a system font (nothing is fetched), titles anchored left. */
+export const CHART_CONFIG: Json = {
+  font: 'Helvetica, Arial, sans-serif',
+  title: { anchor: 'start', fontSize: 14, subtitleFontSize: 11, subtitleColor: '#555555' },
+  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal' },
+  legend: { labelFontSize: 11, titleFontSize: 11 },
+  header: { labelFontSize: 11, titleFontSize: 11 },
+  view: { stroke: '#dddddd' },
+};
+
+/** Wraps a spec body with the schema, config and a white background. */
+export function topLevel(body: Json): TopLevelSpec {
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    background: 'white',
+    config: CHART_CONFIG,
+    ...body,
+  } as unknown as TopLevelSpec;
+}
+
+/** Chart input that cannot be drawn: names the function and the field, and says what was expected. */
+export class ChartInputError extends Error {
+  readonly code = 'CANARYLAB_ERR_CHART_INPUT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChartInputError';
+  }
+}
+
+/**
+ * Checks that every value is a finite number.
+ * @throws {ChartInputError} naming `fn`, `field[i]` and the bad value
+ */
+export function checkFinite(fn: string, field: string, values: readonly number[]): void {
+  if (!Array.isArray(values as unknown))
+    throw new ChartInputError(`${fn}: ${field} must be an array of numbers`);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ChartInputError(`${fn}: ${field}[${i}] is ${String(v)}; expected a finite number`);
+    }
+  }
+}
+
+/** Rounds to 6 significant digits, so specs stay small and snapshots stable; non-finite → null. */
+export function r6(x: number): number | null {
+  if (!Number.isFinite(x)) return null;
+  return x === 0 ? 0 : Number(x.toPrecision(6));
+}
+
+/** True when every number is finite. */
+export function allFinite(...xs: number[]): boolean {
+  return xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+/** How a unit is shown on an axis: its name in the axis title, d3 format, and a JS formatter for labels. */
+export interface UnitStyle {
+  /** Text in parentheses after the axis title, e.g. 'ms'. */
+  label: string;
+  /** d3-format specifier for the axis. */
+  format: string;
+  /** Formats one value for a text label. */
+  fmt: (x: number) => string;
+  /** Values are proportions in [0, 1] (shown as percentages). */
+  proportion: boolean;
+}
+
+const thousands = (x: number, digits = 0): string =>
+  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** Formats a USD amount: cents for large amounts, 3 significant digits for small ones. */
+export function formatUsd(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  const sign = x < 0 ? '−' : '';
+  if (a >= 100) return `${sign}$${thousands(a)}`;
+  if (a >= 1) return `${sign}$${a.toFixed(2)}`;
+  return `${sign}$${a.toPrecision(3)}`;
+}
+
+/** Formats a proportion as a percentage with `digits` decimals. */
+export function formatPercent(x: number, digits = 1): string {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : String(x);
+}
+
+/** Formats a signed proportion change as percentage points or percent with an explicit sign. */
+export function formatSigned(x: number, fmt: (v: number) => string): string {
+  if (!Number.isFinite(x)) return String(x);
+  return x > 0 ? `+${fmt(x)}` : x < 0 ? `−${fmt(-x)}` : fmt(0);
+}
+
+/**
+ * The axis style of a MetricComparison unit. Accepts the contract's names ('ratio', 'ms', 'USD/1K tokens')
+ * and the decision module's ('proportion', 'usd', 'usd_per_1k_tokens'); anything else is shown as is.
+ */
+export function unitStyle(unit: string): UnitStyle {
+  switch (unit) {
+    case 'ratio':
+    case 'proportion':
+      return { label: '%', format: '.1%', fmt: (x) => formatPercent(x), proportion: true };
+    case 'ms':
+      return { label: 'ms', format: ',.0f', fmt: (x) => `${thousands(x)} ms`, proportion: false };
+    case 'USD/1K tokens':
+    case 'usd_per_1k_tokens':
+      return { label: 'USD per 1K tokens', format: '$.4~f', fmt: formatUsd, proportion: false };
+    case 'USD':
+    case 'usd':
+      return { label: 'USD', format: '$,.4~f', fmt: formatUsd, proportion: false };
+    case 'ratio²':
+      return { label: 'ratio²', format: '.2~e', fmt: (x) => x.toExponential(2), proportion: false };
+    default:
+      return {
+        label: unit,
+        format: '~g',
+        fmt: (x) => (Math.abs(x) >= 100 ? thousands(x) : x.toPrecision(3)),
+        proportion: false,
+      };
+  }
+}
+
+/** `<what> (<unit>)`, or just `<what>` when the unit is empty. */
+export function withUnit(what: string, unit: string): string {
+  return unit ? `${what} (${unit})` : what;
+}
+
+/** An arm colour encoding (legend off: arms are named on the axis or in labels). */
+export function armColor(legend: boolean): Json {
+  return {
+    field: 'arm',
+    type: 'nominal',
+    title: 'Arm',
+    scale: { domain: [...ARMS], range: ARMS.map((a) => ARM_COLORS[a]) },
+    legend: legend ? { orient: 'top', title: null } : null,
+  };
+}
+
+/** An arm shape encoding, paired with {@link armColor} (same legend). */
+export function armShape(legend: boolean): Json {
+  return {
+    field: 'arm',
+    type: 'nominal',
+    title: 'Arm',
+    scale: { domain: [...ARMS], range: ARMS.map((a) => ARM_SHAPES[a]) },
+    legend: legend ? { orient: 'top', title: null } : null,
+  };
+}
+
+/** A gate-status colour encoding with all three statuses in the legend. */
+export function statusColor(field = 'status'): Json {
+  return {
+    field,
+    type: 'nominal',
+    title: 'Status',
+    scale: { domain: [...STATUSES], range: STATUSES.map((s) => STATUS_COLORS[s]) },
+    legend: { orient: 'top', labelExpr: 'upper(datum.label)' },
+  };
+}
+
+/** A gate-status shape encoding, merged with {@link statusColor} into one legend. */
+export function statusShape(field = 'status'): Json {
+  return {
+    field,
+    type: 'nominal',
+    title: 'Status',
+    scale: { domain: [...STATUSES], range: STATUSES.map((s) => STATUS_SHAPES[s]) },
+    legend: { orient: 'top', labelExpr: 'upper(datum.label)' },
+  };
+}
+
+/**
+ * Status of a difference interval against a non-inferiority margin (higher is better): pass when the whole
+ * interval lies above −margin, fail when it lies wholly below, inconclusive otherwise (the gates' rule).
+ */
+export function marginStatus(ci: readonly [number, number], margin: number): GateStatus {
+  if (ci[0] > -margin) return 'pass';
+  if (ci[1] < -margin) return 'fail';
+  return 'inconclusive';
+}
+
+/** The arm-axis x encoding used by the per-arm panels (arm names as axis labels, never colour alone). */
+export function armAxisX(title: string | null = null): Json {
+  return {
+    field: 'arm',
+    type: 'nominal',
+    sort: [...ARMS],
+    title,
+    axis: { labelAngle: 0 },
+    scale: { domain: [...ARMS], paddingInner: 0.35, paddingOuter: 0.25 },
+  };
+}

@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'canarylab.cjs');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts the real CLI (bin/canarylab.cjs, as `npx canarylab` would) in its own process. */
+export function startCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+} {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...opts.env };
+  // Variables a test removes are passed as undefined: delete them so the child does not inherit them.
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k];
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: 'pipe' });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
+  const done = new Promise<CliResult>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Runs the CLI to completion. */
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
+  return startCli(args, opts).done;
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `canarylab-${prefix}-`));
+}
+
+/** Writes a file and returns its path. */
+export function writeConfig(dir: string, name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/**
+ * A config on the in-process simulator with fast latencies, replaying GSM8K answers: the primary
+ * 175b_verification (56% correct), the canary 6b_verification (39% correct).
+ */
+export function simConfig(opts: {
+  items: number;
+  canaryFaults?: string;
+  policy?: string;
+  latency?: string;
+  concurrency?: number;
+  extra?: string;
+}): string {
+  const latency = opts.latency ?? '{ p50Ms: 5, p95Ms: 10 }';
+  return `simulator:
+  seed: 7
+  models:
+    prim: { latency: ${latency}, answers: 175b_verification }
+    can: { latency: ${latency}, answers: 6b_verification${opts.canaryFaults ? `, faults: ${opts.canaryFaults}` : ''} }
+arms:
+  primary: { model: prim, price: { blendedPer1M: 8 } }
+  canary: { model: can, price: { blendedPer1M: 2 }${opts.canaryFaults ? ', retry: { maxAttempts: 1 }' : ''} }
+dataset: { gsm8k: { limit: ${opts.items} } }
+scorers: [ { type: numeric } ]
+concurrency: ${opts.concurrency ?? 32}
+${opts.policy ?? ''}
+${opts.extra ?? ''}
+`;
+}
+
+/**
+ * A policy whose gates a small run can decide: success rate above 90% and P95 latency below 3 s (both
+ * required). With 40 of 40 calls ok the success rate's 95% interval starts above 0.91 (Wilson: 40/(40+1.96²)
+ * = 0.912; Clopper–Pearson: 0.025^(1/40) = 0.912), so it passes; with about half failing it lies wholly below 0.9.
+ */
+export const SMALL_POLICY = `policy:
+  gates:
+    - { name: success rate, metric: success_rate, kind: absolute, direction: above, threshold: 0.9, severity: required }
+    - { name: P95 latency, metric: latency_p95_ms, kind: absolute, direction: below, threshold: 3000, severity: required }
+  plan:
+    - { stage: shadow, trafficPercent: 0, shadowPercent: 5 }
+    - { stage: flag, trafficPercent: 5 }
+`;
