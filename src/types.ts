@@ -56,6 +56,12 @@ export interface CallRecord {
   /** True when usage was estimated with a tokenizer because the server sent none. */
   usageEstimated?: boolean;
   costUsd: number;
+  /**
+   * Cache hits only: what the answer cost when it was first made (its `costUsd` then). The hit itself costs
+   * nothing new (`costUsd: 0`), but cost comparisons need the price of the answer, which is what
+   * production would pay.
+   */
+  originalCostUsd?: number;
   /** Model output: untrusted text. */
   content?: string;
   finishReason?: string;

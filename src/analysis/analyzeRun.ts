@@ -97,7 +97,7 @@ const keyOf = (itemId: string, repeat: number | undefined) => `${itemId}\u0000${
  * Turns a run's records into the comparisons the decision reads, and everything the charts and the
  * report show. Pure and deterministic: the same records, options and seed give the same analysis.
  * Failed calls count against the success rate and are left out of latency and quality (never counted as
- * wrong answers); cached calls are left out of cost (they cost nothing). Segment comparisons (meta.tier,
+ * wrong answers); cached calls are priced at their answer's original cost. Segment comparisons (meta.tier,
  * each of meta.tags) carry `segment` and a Holm-adjusted p-value across every segment × metric test.
  *
  * @throws {AnalysisError} ANALYSIS_NO_CALLS when an arm has no calls; ANALYSIS_BAD_OPTION for an option
@@ -241,7 +241,7 @@ export function analyzeRun(run: RunData, opts: AnalyzeOptions = {}): RunAnalysis
   const cachedCount = calls.filter((c) => c.cached).length;
   if (cachedCount > 0)
     notes.push(
-      `${cachedCount} calls were served from the response cache; they are left out of cost (a cached call costs nothing) but kept in success rate, latency and quality.`,
+      `${cachedCount} calls were served from the response cache: they cost this evaluation nothing new; cost per 1K tokens and per request use the original price of their answers (calls cached before canarylab recorded it are left out of cost).`,
     );
   if (opts.monthlyRequests === undefined)
     notes.push(
@@ -542,8 +542,14 @@ function safeTest(fn: () => TestResult, method: string): TestResult {
 
 // --- cost -----------------------------------------------------------------------------------------------
 
-/** Non-cached calls of an arm: their cost is what the arm's model charged. */
-const billable = (cs: CallRecord[]) => cs.filter((c) => !c.cached);
+/**
+ * Calls of an arm whose price is known: fresh calls (what the model charged) and cache hits that carry the
+ * original cost of their answer (a hit costs nothing new, but production would pay that price).
+ */
+const billable = (cs: CallRecord[]) =>
+  cs.filter((c) => !c.cached || c.originalCostUsd !== undefined).map(priced);
+const priced = (c: CallRecord): CallRecord =>
+  c.cached && c.originalCostUsd !== undefined ? { ...c, costUsd: c.originalCostUsd } : c;
 const tokensOf = (c: CallRecord) => c.usage.promptTokens + c.usage.completionTokens;
 
 function armCost(cs: CallRecord[], monthlyRequests: number): ArmCost {
@@ -568,7 +574,7 @@ function costComparisons(arms: Record<Arm, CallRecord[]>, ctx: MetricContext): M
   if (bp.length < 2 || bc.length < 2) {
     if (!ctx.seedOffset)
       ctx.notes.push(
-        `Cost not compared: fewer than 2 non-cached calls in an arm (${bp.length} primary, ${bc.length} canary).`,
+        `Cost not compared: fewer than 2 priced calls in an arm (${bp.length} primary, ${bc.length} canary).`,
       );
     return out;
   }

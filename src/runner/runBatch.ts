@@ -291,6 +291,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
           arm: arm.name,
           repeat,
           costUsd: 0,
+          originalCostUsd: c.originalCostUsd ?? c.costUsd,
           cached: true,
           startedAt,
         };

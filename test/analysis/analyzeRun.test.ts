@@ -147,6 +147,19 @@ describe('analyzeRun: golden values from scipy / statsmodels', () => {
     expect(analysis.cost.monthlyRequests).toBe(2_000_000);
   });
 
+  it("cost: a re-run served from the cache is priced at its answers' original cost", () => {
+    // Every call of the fixture run replayed as a cache hit: no new cost, the original price kept.
+    const fresh = fx.run.calls.filter((c) => !c.cached);
+    const hits = fresh.map((c) => ({ ...c, cached: true, costUsd: 0, originalCostUsd: c.costUsd }));
+    const a = analyzeRun({ ...fx.run, calls: hits }, opts);
+    const b = analyzeRun({ ...fx.run, calls: fresh }, opts);
+    const get = (x: typeof a) =>
+      x.comparisons.find((c) => c.metric === 'cost_per_1k_tokens_usd' && !c.segment);
+    expect(get(a)?.canary).toEqual(get(b)?.canary);
+    expect(get(a)?.delta.relative).toEqual(get(b)?.delta.relative);
+    expect(a.cost.primary.totalUsd).toBe(b.cost.primary.totalUsd);
+  });
+
   it('pass/fail quality: McNemar exact on the paired items, Wilson per arm, failed calls and scorer errors excluded', () => {
     const q = analysis.quality.find((x) => x.scorer === 'exact');
     expect(q?.kind).toBe('pass');

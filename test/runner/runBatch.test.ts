@@ -130,6 +130,10 @@ describe('runBatch against the simulator on 127.0.0.1', () => {
     expect(sim.stats().requests - before).toBe(100 - okFirst);
     const hits = read(s2.callsFile).filter((r) => r.cached);
     expect(hits.every((r) => r.costUsd === 0 && r.latencyMs > 0)).toBe(true);
+    // A hit keeps the price of its answer (what production would pay) for cost comparisons.
+    const original = new Map(read(s1.callsFile).map((r) => [`${r.itemId}/${r.arm}`, r.costUsd]));
+    expect(hits.every((r) => r.originalCostUsd === original.get(`${r.itemId}/${r.arm}`))).toBe(true);
+    expect(hits.some((r) => (r.originalCostUsd ?? 0) > 0)).toBe(true);
 
     const sh = await runBatch({
       items: items.slice(0, 300),
