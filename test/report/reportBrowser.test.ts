@@ -3,9 +3,10 @@
  * console error (CSP violations included), fire no dialog (every injected alert() would), show the verdict
  * and every chart, both interactive (vega-embed) and, with JavaScript off, as static SVG.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,8 @@ import { writeReport } from '../../src/report/writeReport';
 import { chromiumAvailable, launchChromium } from '../helpers/browser';
 import { INJECTIONS, realisticReportInput } from './fixtures';
 
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
+const ROOT = join(__dirname, '..', '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
 const tmp = mkdtempSync(join(tmpdir(), 'canarylab-report-'));
 
 /** The realistic fixture (hostile strings in prompts, answers, judge reasons, names) written with writeReport. */
@@ -25,12 +27,39 @@ async function hostileReport(): Promise<string> {
   return reportFile;
 }
 
+/** What `npm start` printed, for the test of its output. */
+let demoOutput: { code: number | null; stdout: string; stderr: string; ms: number } | undefined;
+
 /**
- * The report the visibility checks and the screenshot use. Today the hostile fixture; the integrator points
- * this at the demo run's report from `npm start` (one line).
+ * The report the visibility checks and the screenshot use: the demo's, made by the same command line as
+ * `npm start` (a real process: simulator in-process, 2 × 1,319 calls, scoring, judge, analysis, report)
+ * writing into a temporary folder instead of runs/.
  */
 async function reportUnderTest(): Promise<string> {
-  return hostileReport();
+  const out = join(tmp, 'demo-runs');
+  const t0 = Date.now();
+  const result = await new Promise<NonNullable<typeof demoOutput>>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'canarylab.cjs'), 'run', '--config', 'datasets/demo/eval.yaml', '--out', out],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
+  });
+  demoOutput = result;
+  const m = /^report: (.+)$/m.exec(result.stdout);
+  if (result.code !== 0 || !m)
+    throw new Error(`the demo failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  return resolvePath(ROOT, m[1].trim());
 }
 
 interface Watch {
@@ -84,10 +113,36 @@ describe.skipIf(!chromiumAvailable())('report in headless Chromium', () => {
 
   beforeAll(async () => {
     [browser, reportFile] = await Promise.all([launchChromium(), reportUnderTest()]);
-  });
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
     rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the demo (`npm start`) prints the verdict, the gates and where the report is, and writes every file', () => {
+    const out = demoOutput;
+    expect(out?.code).toBe(0);
+    const stdout = out?.stdout ?? '';
+    // The bundled data decide it: the canary (6b_verification, 39.0% correct) is not worse than the primary
+    // (175b_finetuning, 34.7%), its success rate is 100% over 1,319 calls (Wilson lower bound 99.71% >
+    // 99.5%), its P95 is ~0.8 s (< 3 s) and its price per token is lower: every gate passes.
+    expect(stdout).toMatch(/^verdict: PROMOTE/m);
+    for (const gate of ['success rate', 'P95 latency', 'cost per 1K tokens', 'output quality'])
+      expect(stdout).toMatch(new RegExp(`^${gate} .* PASS `, 'm'));
+    const runDir = join(reportFile, '..');
+    for (const f of [
+      'calls.jsonl',
+      'scores.jsonl',
+      'pairwise.jsonl',
+      'comparison.json',
+      'decision.json',
+      'run.json',
+    ])
+      expect(existsSync(join(runDir, f)), f).toBe(true);
+    expect(readdirSync(join(runDir, 'charts')).filter((f) => f.endsWith('.svg')).length).toBeGreaterThan(5);
+    // The promise of the README: under 60 s on this 2-core machine (measured by the benchmark-free clock of
+    // this run only as information; not asserted, since the test machine may be busy).
+    console.info(`demo wall time: ${((out?.ms ?? 0) / 1000).toFixed(1)} s`);
   });
 
   it('shows the verdict and every chart (interactive where inlined), quietly, and saves a screenshot', async () => {
@@ -148,7 +203,7 @@ describe.skipIf(!chromiumAvailable())('report in headless Chromium', () => {
   });
 
   it('runs nothing injected through model output, judge reasons or names', async () => {
-    const file = reportFile.startsWith(tmp) ? reportFile : await hostileReport();
+    const file = await hostileReport();
     const context = await browser.newContext();
     const { page, watch, url } = await open(context, file);
     const { interactive, ready } = await settleCharts(page, watch);
