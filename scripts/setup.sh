@@ -24,14 +24,14 @@ fi
 # Jupyter (Debian packages: PyPI is not reachable here) and the tslab TypeScript kernel, registered for this
 # project only (absolute kernel binary, /usr/bin/python3, project-local JUPYTER_PATH in .jupyter/).
 # Optional for `npm start`; needed for the notebooks. Skip with CANARYLAB_SKIP_JUPYTER=1.
-jupyter_ok() { /usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel, jupyter_client' >/dev/null 2>&1; }
+jupyter_ok() { /usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel, jupyter_client, notebook' >/dev/null 2>&1; }
 if [ "${CANARYLAB_SKIP_JUPYTER:-0}" = "1" ]; then
   say "skipping Jupyter (CANARYLAB_SKIP_JUPYTER=1)"
 else
   if jupyter_ok; then
     say "Jupyter present"
   else
-    pkgs="jupyter-core jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel"
+    pkgs="jupyter-core jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook"
     SUDO=""
     [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
     if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then

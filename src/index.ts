@@ -53,7 +53,7 @@ export {
   sequentialChartInputs,
   sequentialSpec,
   successRateSpec,
-} from './charts';
+} from './charts/index';
 export { formatVerdict, VERDICT_EXIT_CODES } from './cli/summary';
 // Config, pipeline (run → score → analyze → decide → report) and the CLI's verdict summary
 export {
@@ -64,6 +64,7 @@ export {
   loadEvalConfig,
   parseEvalConfig,
   resolveSecrets,
+  simulatorOptions,
 } from './config/evalConfig';
 // Decision
 export { ConfigError, friendlyIssueMessage } from './config/schemaErrors';
@@ -137,6 +138,36 @@ export { createRateLimiter } from './gateway/rateLimit';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './gateway/retry';
 export { countChatTokens, estimateUsage } from './gateway/tokens';
 export type { ChatParams, ChatResponse, Usage } from './gateway/types';
+// Notebook helpers (display in tslab, record rows, the demo run)
+export {
+  type CallRow,
+  type ChartInput,
+  callRows,
+  chartHtml,
+  DEMO,
+  type DemoRun,
+  decisionHtml,
+  demoArms,
+  ensureDemoRun,
+  type FrameLike,
+  formatCell,
+  type HtmlSink,
+  type LlmperfToCallsOptions,
+  llmperfErrorKind,
+  llmperfToCalls,
+  type NotebookProgress,
+  type NotebookProgressOptions,
+  notebookProgress,
+  type ProgressLike,
+  progressHtml,
+  showChart,
+  showDecision,
+  showTable,
+  sideBySide,
+  sideBySideHtml,
+  type TableOptions,
+  tableHtml,
+} from './notebook/index';
 export { loadConfigItems, writeItems } from './pipeline/items';
 export { type RunManifest, readManifest, toolVersion, writeManifest } from './pipeline/manifest';
 export {
