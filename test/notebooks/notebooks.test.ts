@@ -80,7 +80,9 @@ describe('notebooks (real Jupyter + tslab)', () => {
     for (const r of results) {
       const page = html(r.name);
       // Every notebook's code reads process.env.CANARYLAB_RUNS_DIR; hidden code means the exported page does not show it.
-      expect(page, `${r.name}: code should be hidden by default`).not.toContain('process.env.CANARYLAB_RUNS_DIR');
+      expect(page, `${r.name}: code should be hidden by default`).not.toContain(
+        'process.env.CANARYLAB_RUNS_DIR',
+      );
       expect(page, `${r.name}: no script from the network`).not.toMatch(/<script[^>]+src=["']?https?:/);
     }
     expect(html('01-run')).toContain('Calls by arm and error kind');
