@@ -54,6 +54,7 @@ export {
   sequentialSpec,
   successRateSpec,
 } from './charts/index';
+export { type RenderPngOptions, renderPng } from './charts/renderPng';
 export { formatVerdict, VERDICT_EXIT_CODES } from './cli/summary';
 // Config, pipeline (run → score → analyze → decide → report) and the CLI's verdict summary
 export {

@@ -162,6 +162,9 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
             reportFile: result.report.reportFile,
             runDir: result.runDir,
             evaluationCostUsd: result.manifest.evaluationCostUsd,
+            ...(result.manifest.costs
+              ? { costs: { ...result.manifest.costs, judgeModel: result.manifest.judge?.model } }
+              : {}),
           });
           if (o.json) {
             stderr.write(`\n${summary}`);

@@ -29,6 +29,8 @@ export function formatVerdict(opts: {
   reportFile?: string;
   runDir?: string;
   evaluationCostUsd?: number;
+  /** The split of the evaluation cost: both arms' calls and the judge's (named by its model). */
+  costs?: { callsUsd: number; judgeUsd: number; judgeModel?: string };
 }): string {
   const d = opts.decision;
   const out: string[] = [];
@@ -74,7 +76,12 @@ export function formatVerdict(opts: {
   for (const r of d.reasons) out.push(`  • ${r}`);
   if (opts.evaluationCostUsd !== undefined) {
     out.push('');
-    out.push(`evaluation cost: ${formatMetricValue(opts.evaluationCostUsd, 'usd')}`);
+    const c = opts.costs;
+    const split =
+      c && c.judgeUsd > 0
+        ? ` (model calls ${formatMetricValue(c.callsUsd, 'usd')}, judge${c.judgeModel ? ` ${c.judgeModel}` : ''} ${formatMetricValue(c.judgeUsd, 'usd')})`
+        : '';
+    out.push(`evaluation cost: ${formatMetricValue(opts.evaluationCostUsd, 'usd')}${split}`);
   }
   if (opts.runDir) out.push(`run folder: ${opts.runDir}`);
   if (opts.reportFile) out.push(`report: ${opts.reportFile}`);

@@ -116,6 +116,13 @@ export async function analyzeStage(
   const options: AnalyzeOptions = { ...(manifest?.analysis as AnalyzeOptions | undefined), ...opts.analysis };
   const analysis = analyzeRun(run, options);
   for (const n of manifest?.notes ?? []) if (!analysis.notes.includes(n)) analysis.notes.push(n);
+  if (existsSync(join(runDir, IMPORT_FILE))) {
+    const imported = await readJson<ImportInfo>(join(runDir, IMPORT_FILE), 'import facts', '');
+    if (imported.invalidLines > 0)
+      analysis.notes.push(
+        `${imported.invalidLines} malformed log line(s) of ${imported.source.join(', ')} were skipped (--skip-invalid) and are not in this analysis.`,
+      );
+  }
   const file = await writeAnalysis(runDir, analysis);
   return { analysis, file };
 }

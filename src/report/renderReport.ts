@@ -623,7 +623,11 @@ function renderRunMeta(m: ReportManifest, a: ReportAnalysis): string {
   const armCost = a.cost ? a.cost.primary.totalUsd + a.cost.canary.totalUsd : undefined;
   const evalCost =
     m.evaluationCostUsd !== undefined
-      ? formatUsd(m.evaluationCostUsd)
+      ? `${formatUsd(m.evaluationCostUsd)}${
+          m.costs && m.costs.judgeUsd > 0
+            ? ` (model calls ${formatUsd(m.costs.callsUsd)}, judge${m.judge ? ` ${m.judge.model}` : ''} ${formatUsd(m.costs.judgeUsd)})`
+            : ''
+        }`
       : armCost !== undefined
         ? `${formatUsd(armCost)} (model calls only)`
         : '—';

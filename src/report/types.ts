@@ -1,3 +1,4 @@
+import type { ArmCost, PairwiseSummary } from '../analysis/types';
 import type { ArmEstimate, Decision, MetricComparison, Stage } from '../types';
 
 /**
@@ -22,14 +23,7 @@ export interface ReportDecision extends Decision {
 }
 
 /** Per-arm cost (RunAnalysis.cost.primary / canary). */
-export interface ReportArmCost {
-  totalUsd: number;
-  requests: number;
-  tokens: number;
-  per1kTokensUsd: number;
-  perRequestUsd: number;
-  monthlyUsd: number;
-}
+export type ReportArmCost = ArmCost;
 
 /** The part of RunAnalysis the report reads. */
 export interface ReportAnalysis {
@@ -40,15 +34,10 @@ export interface ReportAnalysis {
   excludedFromQuality?: { primary: number; canary: number };
   cost?: { primary: ReportArmCost; canary: ReportArmCost; monthlyRequests: number };
   quality?: Array<{ scorer: string; kind: 'pass' | 'score'; primary: ArmEstimate; canary: ArmEstimate }>;
-  pairwise?: {
-    judge: string;
-    wins: number;
-    ties: number;
-    losses: number;
-    orderInconsistent: number;
-    n: number;
-    winRate: ArmEstimate;
-  };
+  pairwise?: Pick<
+    PairwiseSummary,
+    'judge' | 'wins' | 'ties' | 'losses' | 'orderInconsistent' | 'n' | 'winRate'
+  >;
   /**
    * The judge's reliability (issue 6's JudgeReliability). Rendered generically: every number, string,
    * boolean and [lo, hi] interval in it becomes a row, named by its path.
@@ -84,6 +73,8 @@ export interface ReportManifest {
   repeats?: number;
   /** What the evaluation itself cost (both arms and the judge), USD. */
   evaluationCostUsd?: number;
+  /** The evaluation's cost split: both arms' calls and the judge's calls (its own model and price), USD. */
+  costs?: { callsUsd: number; judgeUsd: number };
   stage?: { stage: Stage; trafficPercent: number; shadowPercent?: number };
 }
 

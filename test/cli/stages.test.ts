@@ -122,6 +122,11 @@ describe('canarylab analyze <logs.jsonl> and decide --canary-share', () => {
     expect(a.code).toBe(0);
     expect(a.stderr).toContain('skipped 1 malformed line(s)');
     expect(a.stdout).toContain('success_rate');
+    // The count reaches the analysis notes, which the report shows.
+    const comparison = JSON.parse(readFileSync(join(out, 'routing', 'comparison.json'), 'utf8'));
+    expect(comparison.notes).toContain(
+      `1 malformed log line(s) of ${file} were skipped (--skip-invalid) and are not in this analysis.`,
+    );
     const d = await runCli(['decide', join(out, 'routing'), '--canary-share', '0.5', '--json']);
     expect(d.code).toBe(0);
     const decision = JSON.parse(d.stdout);

@@ -365,3 +365,18 @@ describe('selectDisagreements', () => {
     expect([...seen].sort()).toEqual(['b', 'c']);
   });
 });
+
+describe('run metadata', () => {
+  it('splits the cost of the evaluation between the arms and the judge (its own model)', () => {
+    const input = smallReportInput();
+    input.manifest = {
+      ...input.manifest,
+      judge: { model: 'gpt-4.1' },
+      evaluationCostUsd: 10.76,
+      costs: { callsUsd: 2.3, judgeUsd: 8.46 },
+    };
+    expect(renderReport(input, { interactive: false })).toContain(
+      '$10.76 (model calls $2.30, judge gpt-4.1 $8.46)',
+    );
+  });
+});
