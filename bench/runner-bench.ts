@@ -2,10 +2,19 @@
 // concurrency 256, the runner in a fresh process per size so peak RSS is its own. Prints wall time, the
 // ideal ceil(2N / 256) × 0.1 s, their ratio, calls/s, peak RSS and CPU ms per call, for N and 10·N.
 // Run: npx tsx bench/runner-bench.ts [N=10000]   (part of `npm run bench`)
+// Each row also has: the load average around it (other work on the machine skews wall time), the runner's
+// V8 heap (peak sampled heap used, and heap used after a full GC at the end: the live set, which is what
+// "flat in the item count" is about, as opposed to RSS, which also holds V8's sized-to-allocation-rate
+// young generation and freed-but-kept pages), and the simulator's own timing error (how late it answered
+// past its 100 ms: its stats().timing). A fresh simulator serves each row, so its counts are the row's.
+// Switches: RUNNER_BENCH_NODE_ARGS / RUNNER_BENCH_SIM_NODE_ARGS (node flags for the runner / simulator
+// child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), RUNNER_BENCH_ONLY_FIRST=1 (skip the 10·N row),
+// RUNNER_BENCH_FLOOR=0 (skip the bare-undici row), RUNNER_BENCH_ITEMS=array.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 
 const ROOT = join(__dirname, '..');
 const CONCURRENCY = 256;
@@ -28,28 +37,7 @@ async function parentMain(): Promise<void> {
     ]),
   );
   writeFileSync(config, JSON.stringify({ seed: 1, models }));
-  const code = [
-    "const m = await import('./src/sim/cli.ts');",
-    'const { runSimCommand } = m.runSimCommand ? m : m.default;',
-    'const ac = new AbortController();',
-    "process.stdin.on('end', () => ac.abort()); process.stdin.resume();",
-    `process.exitCode = await runSimCommand(['--config', ${JSON.stringify(config)}, '--port', '0'], { signal: ac.signal });`,
-  ].join('\n');
-  const sim = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const baseURL = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    sim.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    sim.once('exit', (c) => reject(new Error(`simulator exited with ${c}`)));
-  });
   const rows: string[] = [];
-  // Other processes on the machine skew a wall-clock benchmark: print the load average with the numbers.
   const load0 = loadavg()[0].toFixed(2);
   // The floor row: the same requests through a bare undici Pool (no runner), to tell the runner's overhead
   // from the simulator's and the machine's (RUNNER_BENCH_FLOOR=0 skips it).
@@ -57,17 +45,20 @@ async function parentMain(): Promise<void> {
   if (!process.env.RUNNER_BENCH_ONLY_FIRST) runs.push({ size: 10 * n, floor: false });
   if (process.env.RUNNER_BENCH_FLOOR !== '0') runs.push({ size: n, floor: true });
   for (const { size, floor } of runs) {
+    const sim = await startSimChild(config);
+    const loadBefore = loadavg()[0];
     const simCpu0 = procCpuMs(sim.pid);
     const res = await new Promise<string>((resolve, reject) => {
       const child = spawn(
         process.execPath,
         [
+          '--expose-gc',
           ...(process.env.RUNNER_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
           '--import',
           'tsx',
           __filename,
           '--child',
-          baseURL,
+          sim.baseURL,
           String(size),
           dir,
         ],
@@ -85,31 +76,112 @@ async function parentMain(): Promise<void> {
         c === 0 ? resolve(out.trim()) : reject(new Error(`runner child exited ${c}`)),
       );
     });
-    const r = JSON.parse(res) as {
-      calls: number;
-      records: number;
-      wallMs: number;
-      cpuMs: number;
-      maxRssMb: number;
-      meanLatencyMs: number;
-    };
+    const loadAfter = loadavg()[0];
+    const r = JSON.parse(res) as ChildResult;
     if (r.records !== 2 * size) throw new Error(`expected ${2 * size} records, found ${r.records}`);
     const simCpuMs = procCpuMs(sim.pid) - simCpu0;
+    const timing = await sim.timing();
+    await sim.stop();
     const ideal = Math.ceil(r.calls / CONCURRENCY) * (LATENCY_MS / 1000);
+    const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
     rows.push(
-      `${floor ? 'floor: bare undici, no runner,\n' : ''}${String(size).padStart(7)} items × 2 arms: wall ${(r.wallMs / 1000).toFixed(2)} s, ideal ${ideal.toFixed(2)} s, ` +
-        `ratio ${(r.wallMs / 1000 / ideal).toFixed(3)}, ${Math.round(r.calls / (r.wallMs / 1000))} calls/s, ` +
-        `CPU ${(r.cpuMs / r.calls).toFixed(3)} ms/call, peak RSS ${r.maxRssMb.toFixed(0)} MB` +
+      `${floor ? 'floor: bare undici, no runner,\n' : ''}${String(size).padStart(7)} items × 2 arms (load ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}): ` +
+        `wall ${(r.wallMs / 1000).toFixed(2)} s, ideal ${ideal.toFixed(2)} s, ratio ${(r.wallMs / 1000 / ideal).toFixed(3)}, ` +
+        `${Math.round(r.calls / (r.wallMs / 1000))} calls/s, CPU ${(r.cpuMs / r.calls).toFixed(3)} ms/call, ` +
+        `peak RSS ${r.maxRssMb.toFixed(0)} MB (V8 heap: peak used ${mb(r.peakHeapUsed)} MB, after GC ${mb(r.heapAfterGc)} MB)` +
+        `\n    client-seen mean latency ${r.meanLatencyMs.toFixed(1)} ms` +
         (Number.isNaN(simCpuMs)
           ? ''
-          : ` | client-seen mean latency ${r.meanLatencyMs.toFixed(1)} ms | simulator CPU ${(simCpuMs / r.calls).toFixed(3)} ms/call (${((100 * simCpuMs) / r.wallMs).toFixed(0)}% of a core)`),
+          : ` | simulator CPU ${(simCpuMs / r.calls).toFixed(3)} ms/call (${((100 * simCpuMs) / r.wallMs).toFixed(0)}% of a core)`) +
+        ` | simulator late by mean ${timing.lateMs.mean.toFixed(1)} ms, P50 ${timing.lateMs.p50.toFixed(1)}, ` +
+        `P95 ${timing.lateMs.p95.toFixed(1)}, max ${timing.lateMs.max.toFixed(1)} ms`,
     );
   }
-  sim.stdin?.end();
   process.stdout.write(
     `runner benchmark (simulator ${LATENCY_MS} ms, concurrency ${CONCURRENCY}; ${cpus().length} CPUs, load average ` +
       `${load0} before, ${loadavg()[0].toFixed(2)} after):\n${rows.join('\n')}\n`,
   );
+}
+
+interface ChildResult {
+  calls: number;
+  records: number;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  meanLatencyMs: number;
+  peakHeapUsed: number;
+  heapAfterGc: number;
+}
+
+interface SimChild {
+  pid: number | undefined;
+  baseURL: string;
+  /** The simulator's stats().timing so far. */
+  timing(): Promise<{ scheduled: number; lateMs: { mean: number; p50: number; p95: number; max: number } }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A simulator in its own process (so that its CPU is its own), answering `timing` lines on stdin with its
+ * stats().timing as one JSON line; stdin's end stops it.
+ */
+async function startSimChild(config: string): Promise<SimChild> {
+  const code = [
+    "const { readSimConfigFile } = await import('./src/sim/cli.ts').then((m) => (m.readSimConfigFile ? m : m.default));",
+    "const { startSimulator } = await import('./src/sim/server.ts').then((m) => (m.startSimulator ? m : m.default));",
+    `const sim = await startSimulator({ ...(await readSimConfigFile(${JSON.stringify(config)})), port: 0 });`,
+    "process.stdout.write('listening on ' + sim.baseURL + '\\n');",
+    "let buf = '';",
+    "process.stdin.on('data', (d) => { buf += d; let i; while ((i = buf.indexOf('\\n')) >= 0) { buf = buf.slice(i + 1); process.stdout.write(JSON.stringify(sim.stats().timing) + '\\n'); } });",
+    "process.stdin.on('end', () => { void sim.close(); });",
+  ].join('\n');
+  // RUNNER_BENCH_SIM_NODE_ARGS: node flags for the simulator child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`;
+  // a profile is written when the simulator exits, after its row).
+  const simArgs = (process.env.RUNNER_BENCH_SIM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const sim = spawn(process.execPath, [...simArgs, '--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  const waiters: Array<(line: string) => void> = [];
+  let out = '';
+  sim.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    let i = out.indexOf('\n');
+    while (i >= 0) {
+      const line = out.slice(0, i);
+      out = out.slice(i + 1);
+      const w = waiters.shift();
+      if (w) w(line);
+      else lines.push(line);
+      i = out.indexOf('\n');
+    }
+  });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const l = lines.shift();
+      if (l !== undefined) resolve(l);
+      else {
+        waiters.push(resolve);
+        sim.once('exit', (c) => reject(new Error(`simulator exited with ${c}`)));
+      }
+    });
+  const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(await nextLine());
+  if (!m) throw new Error('simulator did not say where it listens');
+  const exited = new Promise<void>((resolve) => sim.once('exit', () => resolve()));
+  return {
+    pid: sim.pid,
+    baseURL: m[1],
+    timing: async () => {
+      sim.stdin?.write('timing\n');
+      return JSON.parse(await nextLine());
+    },
+    stop: async () => {
+      sim.stdin?.end();
+      await exited;
+    },
+  };
 }
 
 /** CPU time (user + system) of a process so far, from /proc (Linux); NaN elsewhere. */
@@ -162,6 +234,7 @@ async function childMain(): Promise<void> {
     price: { inputPer1M: 1, outputPer1M: 1 },
   }));
   if (process.env.RUNNER_BENCH_FLOOR === '1') return floorMain(baseURL, size);
+  const heap = sampleHeap();
   const cpu0 = process.cpuUsage();
   const s = await runBatch({
     items,
@@ -173,6 +246,7 @@ async function childMain(): Promise<void> {
   });
   const cpu = process.cpuUsage(cpu0);
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  const { peakHeapUsed, heapAfterGc } = heap.stop();
   // Diagnostic, after the measurements: mean latency the client saw (send to last byte) — what the network
   // and the simulator add to the 100 ms, as opposed to the runner's own scheduling.
   let latSum = 0;
@@ -190,8 +264,30 @@ async function childMain(): Promise<void> {
       cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssMb,
       meanLatencyMs: latSum / n,
+      peakHeapUsed,
+      heapAfterGc,
     }),
   );
+}
+
+/**
+ * Samples V8's used heap every 50 ms (the peak) until stop(), which then runs a full GC (the child runs with
+ * --expose-gc) and reads the live heap left.
+ */
+function sampleHeap(): { stop(): { peakHeapUsed: number; heapAfterGc: number } } {
+  let peak = 0;
+  const sample = () => {
+    peak = Math.max(peak, getHeapStatistics().used_heap_size);
+  };
+  const t = setInterval(sample, 50);
+  return {
+    stop: () => {
+      clearInterval(t);
+      sample();
+      (globalThis as { gc?: () => void }).gc?.();
+      return { peakHeapUsed: peak, heapAfterGc: getHeapStatistics().used_heap_size };
+    },
+  };
 }
 
 /**
@@ -203,6 +299,7 @@ async function floorMain(baseURL: string, size: number): Promise<void> {
   const url = new URL(baseURL);
   const pool = new Pool(url.origin, { connections: CONCURRENCY });
   const path = `${url.pathname}/chat/completions`;
+  const heap = sampleHeap();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
@@ -228,6 +325,7 @@ async function floorMain(baseURL: string, size: number): Promise<void> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const { peakHeapUsed, heapAfterGc } = heap.stop();
   await pool.close();
   process.stdout.write(
     JSON.stringify({
@@ -237,6 +335,8 @@ async function floorMain(baseURL: string, size: number): Promise<void> {
       cpuMs: (cpu.user + cpu.system) / 1000,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       meanLatencyMs: latSum / total,
+      peakHeapUsed,
+      heapAfterGc,
     }),
   );
 }

@@ -42,6 +42,17 @@ export interface SimModelStats {
   completionTokens: number;
 }
 
+/** How late the simulator answered past the latency it drew (its own timing accuracy, not the client's). */
+export interface SimTimingStats {
+  /** Responses and stream steps sent at a drawn time (faults and streamed chunks included). */
+  scheduled: number;
+  /**
+   * Lateness in ms: when the write started minus when it was due (arrival + drawn latency); never negative.
+   * Quantiles are the upper edges of 0.1 ms buckets (values past 1 s count in the last bucket; max is exact).
+   */
+  lateMs: { mean: number; p50: number; p95: number; p99: number; max: number };
+}
+
 export interface SimulatorStats {
   /** Chat-completion requests, all models (unknown ones included). */
   requests: number;
@@ -51,6 +62,7 @@ export interface SimulatorStats {
   faults: Record<FaultName, number>;
   byModel: Record<string, SimModelStats>;
   rejected: { unknownModel: number; contextLength: number; badRequest: number; unauthorized: number };
+  timing: SimTimingStats;
 }
 
 export interface Simulator {
@@ -80,8 +92,73 @@ function fnv1a(s: string, h = 0x811c9dc5): number {
 }
 
 const PLAIN = { disallowedSpecial: new Set<string>() };
-/** Bounded-piece counting (countTextTokens): linear on a 1 MB run of one character, where plain BPE is quadratic. */
-const countTokens = (text: string): number => (text.length === 0 ? 0 : countTextTokens(text));
+
+/** countTextTokens encodes texts up to this many characters in one piece (its CHUNK); longer ones in pieces. */
+const ONE_PIECE_CHARS = 512;
+/** gpt-tokenizer's own pre-tokenizer and per-piece encoder, when its internals have the expected shape. */
+interface PieceEncoder {
+  split: RegExp;
+  rank(piece: string): number | undefined;
+  merge(piece: string): unknown[];
+}
+let pieceEncoder: PieceEncoder | null | undefined;
+function getPieceEncoder(): PieceEncoder | null {
+  if (pieceEncoder !== undefined) return pieceEncoder;
+  const tk = loadTokenizer() as unknown as { default?: unknown };
+  const core = (tk.default as { bytePairEncodingCoreProcessor?: Record<string, unknown> } | undefined)
+    ?.bytePairEncodingCoreProcessor;
+  const split = core?.tokenSplitRegex;
+  pieceEncoder =
+    core &&
+    split instanceof RegExp &&
+    split.global &&
+    typeof core.getBpeRankFromString === 'function' &&
+    typeof core.bytePairEncode === 'function'
+      ? {
+          split,
+          rank: (core.getBpeRankFromString as (k: string) => number | undefined).bind(core),
+          merge: (core.bytePairEncode as (k: string) => unknown[]).bind(core),
+        }
+      : null;
+  return pieceEncoder;
+}
+/** Tokens per pre-tokenized piece, for short pieces (they repeat: words, spaces, punctuation). */
+const pieceCounts = new Map<string, number>();
+const PIECE_CACHE_MAX = 50_000;
+
+/**
+ * o200k tokens of a text, exactly `loadTokenizer().encode(text, PLAIN).length`: encode splits the text with
+ * its pre-tokenizer regex and encodes each piece on its own, so the count is the sum over pieces, and the
+ * pieces repeat — a small map of piece → count replaces most lookups in the 200k-entry rank table (the
+ * simulator's largest per-request cost). Falls back to encode when gpt-tokenizer's internals look different.
+ */
+function exactTokenCount(text: string): number {
+  const enc = getPieceEncoder();
+  if (!enc) return loadTokenizer().encode(text, PLAIN).length;
+  let n = 0;
+  for (const m of text.matchAll(enc.split)) {
+    const piece = m[0];
+    // Pieces of 13+ characters may be slices that keep the whole text alive: counted, not cached.
+    const cacheable = piece.length < 13;
+    let c = cacheable ? pieceCounts.get(piece) : undefined;
+    if (c === undefined) {
+      c = enc.rank(piece) !== undefined ? 1 : enc.merge(piece).length;
+      if (cacheable) {
+        if (pieceCounts.size >= PIECE_CACHE_MAX) pieceCounts.clear();
+        pieceCounts.set(piece, c);
+      }
+    }
+    n += c;
+  }
+  return n;
+}
+
+/**
+ * Bounded-piece counting, as countTextTokens: linear on a 1 MB run of one character, where plain BPE is
+ * quadratic. Texts it encodes in one piece take the cached exact count.
+ */
+const countTokens = (text: string): number =>
+  text.length === 0 ? 0 : text.length <= ONE_PIECE_CHARS ? exactTokenCount(text) : countTextTokens(text);
 
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -135,6 +212,156 @@ function usageObject(prompt: number, completion: number) {
   };
 }
 
+/** Lateness histogram: 0.1 ms buckets up to 1 s (later ones in the last bucket), exact mean and max. */
+class LatenessHistogram {
+  private readonly buckets = new Uint32Array(10_000);
+  private n = 0;
+  private sum = 0;
+  private max = 0;
+
+  add(ms: number): void {
+    const v = Math.max(ms, 0);
+    this.buckets[Math.min(this.buckets.length - 1, Math.floor(v * 10))]++;
+    this.n++;
+    this.sum += v;
+    if (v > this.max) this.max = v;
+  }
+
+  summary(): SimTimingStats {
+    const q = (p: number): number => {
+      if (this.n === 0) return 0;
+      const want = Math.ceil(p * this.n);
+      let acc = 0;
+      for (let i = 0; i < this.buckets.length; i++) {
+        acc += this.buckets[i];
+        if (acc >= want) return Math.min(this.max, (i + 1) / 10);
+      }
+      return this.max;
+    };
+    return {
+      scheduled: this.n,
+      lateMs: {
+        mean: this.n ? this.sum / this.n : 0,
+        p50: q(0.5),
+        p95: q(0.95),
+        p99: q(0.99),
+        max: this.max,
+      },
+    };
+  }
+}
+
+interface Due {
+  /** performance.now() time at which to run. */
+  due: number;
+  /** Insertion order: equal due times run first-in, first-out. */
+  seq: number;
+  run: () => void;
+}
+
+/** Queued requests handled per turn of the event loop (each costs ~0.05 ms). */
+const DRAIN_SLICE = 8;
+
+/** A due time this close (ms) counts as now: Node timers have 1 ms resolution. */
+const DUE_SLACK_MS = 0.5;
+
+/**
+ * Every delayed write of the simulator in one min-heap under a single Node timer, armed for the earliest
+ * due time (instead of a Timeout object, a closure set and a clearTimeout per request). A callback never
+ * runs more than DUE_SLACK_MS early; how late each one ran is recorded.
+ */
+class Scheduler {
+  private heap: Due[] = [];
+  private seq = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerDue = Number.POSITIVE_INFINITY;
+  private closed = false;
+  readonly lateness = new LatenessHistogram();
+
+  /** Runs `run` at performance.now() time `due` (now, if that has passed). */
+  at(due: number, run: () => void): void {
+    if (this.closed) return;
+    const now = performance.now();
+    if (due - now <= DUE_SLACK_MS) {
+      this.lateness.add(now - due);
+      run();
+      return;
+    }
+    this.push({ due, seq: this.seq++, run });
+    if (due < this.timerDue) this.arm(now);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.heap = [];
+  }
+
+  private arm(now: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDue = Number.POSITIVE_INFINITY;
+    if (this.heap.length === 0 || this.closed) return;
+    const due = this.heap[0].due;
+    this.timerDue = due;
+    this.timer = setTimeout(this.fire, Math.max(1, Math.ceil(due - now)));
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.timerDue = Number.POSITIVE_INFINITY;
+    try {
+      let now = performance.now();
+      while (this.heap.length > 0 && this.heap[0].due - now <= DUE_SLACK_MS) {
+        const d = this.pop();
+        this.lateness.add(now - d.due);
+        d.run();
+        now = performance.now();
+      }
+    } finally {
+      this.arm(performance.now());
+    }
+  };
+
+  private less(a: Due, b: Due): boolean {
+    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+  }
+
+  private push(d: Due): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(d);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(d, h[parent])) break;
+      h[i] = h[parent];
+      i = parent;
+    }
+    h[i] = d;
+  }
+
+  private pop(): Due {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop() as Due;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && this.less(h[r], h[l]) ? r : l;
+        if (!this.less(h[c], last)) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+}
+
 /**
  * Starts a simulator. Rejects with SimConfigError when the configuration is bad.
  *
@@ -152,8 +379,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       throw new SimConfigError([`answersFile: ${simMsg.answersMissing(cfg.answersFile)}`]);
     }
   }
+  // Every request counts tokens: load the tokenizer now (~0.3 s once per process), not on the first request,
+  // which would otherwise answer that late (and every request that arrived meanwhile with it).
+  getPieceEncoder();
   const sim = new SimServer(cfg);
   return sim.listen();
+}
+
+/** Per-request bookkeeping shared by its close listener and its handler. */
+interface ReqCtx {
+  closed: boolean;
+  /** The model's stats once the request named a known model (its in-flight count is decremented on close). */
+  model: SimModelStats | undefined;
 }
 
 interface ModelState {
@@ -179,6 +416,17 @@ class SimServer {
   private readonly rejected = { unknownModel: 0, contextLength: 0, badRequest: 0, unauthorized: 0 };
   private answerBook?: Promise<AnswerBook>;
   private idCounter = 0;
+  private readonly scheduler = new Scheduler();
+  /** Requests whose body has arrived, handled after the current I/O batch (see onRequest). */
+  private pendingChats: Array<{
+    req: IncomingMessage;
+    res: ServerResponse;
+    body: Buffer;
+    t0: number;
+    ctx: ReqCtx;
+  }> = [];
+  private pendingHead = 0;
+  private drainScheduled = false;
 
   constructor(private readonly cfg: ResolvedSimConfig) {
     for (const [name, profile] of cfg.models) {
@@ -237,6 +485,7 @@ class SimServer {
   }
 
   private close(): Promise<void> {
+    this.scheduler.close();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       for (const s of this.sockets) s.destroy();
@@ -256,6 +505,7 @@ class SimServer {
       faults: { ...this.faults },
       byModel,
       rejected: { ...this.rejected },
+      timing: this.scheduler.lateness.summary(),
     };
   }
 
@@ -283,8 +533,11 @@ class SimServer {
       this.requests++;
       this.inFlight++;
       if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+      const ctx: ReqCtx = { closed: false, model: undefined };
       res.once('close', () => {
+        ctx.closed = true;
         this.inFlight--;
+        if (ctx.model) ctx.model.inFlight--;
       });
       readBody(req, (err, body) => {
         if (err) {
@@ -292,11 +545,14 @@ class SimServer {
           openaiError(res, { status: 413, message: simMsg.tooLarge });
           return;
         }
-        this.handleChat({ req, res, body: body as Buffer, t0 }).catch(() => {
-          if (!res.headersSent)
-            openaiError(res, { status: 500, message: simMsg.serverError, type: 'server_error' });
-          else res.destroy();
-        });
+        // The latency clock started at t0 (above). The work of answering is queued behind the rest of this
+        // I/O batch, so that when many requests arrive together each is timed from its own arrival, not from
+        // the end of the work on the ones before it (a burst of 256 would otherwise start ~10 ms late).
+        this.pendingChats.push({ req, res, body: body as Buffer, t0, ctx });
+        if (!this.drainScheduled) {
+          this.drainScheduled = true;
+          setImmediate(this.drainChats);
+        }
       });
       return;
     }
@@ -304,13 +560,40 @@ class SimServer {
     openaiError(res, { status: 404, message: simMsg.notFound(req.method ?? 'GET', path) });
   }
 
+  /**
+   * Handles queued requests a few at a time, yielding to the event loop between slices, so that requests
+   * arriving meanwhile are timed on arrival rather than after a whole burst's work.
+   */
+  private readonly drainChats = (): void => {
+    const q = this.pendingChats;
+    const end = Math.min(q.length, this.pendingHead + DRAIN_SLICE);
+    while (this.pendingHead < end) {
+      const args = q[this.pendingHead];
+      q[this.pendingHead++] = undefined as unknown as (typeof q)[number];
+      const { res } = args;
+      this.handleChat(args).catch(() => {
+        if (!res.headersSent)
+          openaiError(res, { status: 500, message: simMsg.serverError, type: 'server_error' });
+        else res.destroy();
+      });
+    }
+    if (this.pendingHead < q.length) {
+      setImmediate(this.drainChats);
+      return;
+    }
+    this.pendingChats = [];
+    this.pendingHead = 0;
+    this.drainScheduled = false;
+  };
+
   private async handleChat(args: {
     req: IncomingMessage;
     res: ServerResponse;
     body: Buffer;
     t0: number;
+    ctx: ReqCtx;
   }): Promise<void> {
-    const { req, res, t0 } = args;
+    const { req, res, t0, ctx } = args;
     if (this.cfg.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.cfg.apiKey}`) {
       this.rejected.unauthorized++;
       openaiError(res, { status: 401, message: simMsg.unauthorized, code: 'invalid_api_key' });
@@ -360,31 +643,19 @@ class SimServer {
     }
     const { profile, stats } = state;
     stats.requests++;
-    stats.inFlight++;
-    if (stats.inFlight > stats.maxInFlight) stats.maxInFlight = stats.inFlight;
-    const timers = new Set<ReturnType<typeof setTimeout>>();
-    res.once('close', () => {
-      stats.inFlight--;
-      for (const t of timers) clearTimeout(t);
-    });
+    if (!ctx.closed) {
+      stats.inFlight++;
+      if (stats.inFlight > stats.maxInFlight) stats.maxInFlight = stats.inFlight;
+      ctx.model = stats;
+    }
     res.once('finish', () => {
       stats.statuses[res.statusCode] = (stats.statuses[res.statusCode] ?? 0) + 1;
     });
     /** Runs fn `ms` after the request arrived (now, if that time has passed); never after the client left. */
     const at = (ms: number, fn: () => void): void => {
-      const delay = t0 + ms - performance.now();
-      const run = () => {
+      this.scheduler.at(t0 + ms, () => {
         if (!res.destroyed && !res.writableEnded) fn();
-      };
-      if (delay <= 0.5) {
-        run();
-        return;
-      }
-      const t = setTimeout(() => {
-        timers.delete(t);
-        run();
-      }, delay);
-      timers.add(t);
+      });
     };
 
     const msgs = messages as Msg[];
@@ -533,13 +804,13 @@ class SimServer {
         : typeof payload.max_tokens === 'number'
           ? payload.max_tokens
           : undefined;
-    let tokens = loadTokenizer().encode(text, PLAIN);
-    if (maxTokens !== undefined && maxTokens >= 0 && tokens.length > maxTokens) {
-      tokens = tokens.slice(0, maxTokens);
+    let completionTokens = exactTokenCount(text);
+    if (maxTokens !== undefined && maxTokens >= 0 && completionTokens > maxTokens) {
+      const tokens = loadTokenizer().encode(text, PLAIN).slice(0, maxTokens);
       text = loadTokenizer().decode(tokens);
+      completionTokens = tokens.length;
       finishReason = 'length';
     }
-    let completionTokens = tokens.length;
     if (fault === 'content_filter') {
       text = '';
       completionTokens = 0;

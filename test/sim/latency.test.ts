@@ -3,6 +3,7 @@
  * replayed llmperf trace's end-to-end and time-to-first-token quantiles and error codes.
  */
 import { readFileSync } from 'node:fs';
+import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatClient, createChatClient } from '../../src/gateway/client';
 import { RateLimitError } from '../../src/gateway/errors';
@@ -49,19 +50,59 @@ const within = (measured: number, expected: number, rel: number, absMs = 0) =>
   Math.abs(measured - expected) <= Math.max(rel * expected, absMs);
 
 describe('latency profiles', () => {
-  it('lognormal {p50 300, p95 600}: measured P50/P95 over 2,000 calls within 10%', async () => {
-    const c = client('lognormal');
-    const lat = await runConcurrent(
-      2000,
-      CONCURRENCY,
-      async (i) => (await c.complete({ messages: user(`item ${i}`) })).latencyMs,
-    );
-    const p50 = q(lat, 0.5);
-    const p95 = q(lat, 0.95);
-    console.info(`lognormal: P50 ${p50.toFixed(1)} ms (config 300), P95 ${p95.toFixed(1)} ms (config 600)`);
-    expect(within(p50, 300, 0.1)).toBe(true);
-    expect(within(p95, 600, 0.1)).toBe(true);
-    expect(sim.stats().byModel.lognormal.requests).toBe(2000);
+  it('lognormal {p50 300, p95 600}: drawn latencies match the profile, and answers come on time', async () => {
+    // Two separate questions, so that a loaded machine cannot fail the first: (1) the latencies the simulator
+    // drew (its openai-processing-ms header) have the profile's P50/P95 — seeded, so not a matter of timing;
+    // (2) it honours them: no answer comes before its drawn latency, and the lateness it measured itself
+    // (write time minus arrival + drawn latency) is small. A fresh simulator so that its timing stats are
+    // this test's alone (the process is warm from beforeAll).
+    const own = await startSimulator({
+      seed: 2024,
+      models: { lognormal: { latency: { p50Ms: 300, p95Ms: 600 } } },
+    });
+    try {
+      const url = `${own.baseURL}/chat/completions`;
+      const pool = new Pool(own.url, { connections: CONCURRENCY });
+      const res = await runConcurrent(2000, CONCURRENCY, async (i) => {
+        const started = performance.now();
+        const r = await pool.request({
+          path: new URL(url).pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'lognormal', messages: user(`item ${i}`) }),
+        });
+        await r.body.text();
+        return {
+          measured: performance.now() - started,
+          drawn: Number(r.headers['openai-processing-ms']),
+          status: r.statusCode,
+        };
+      });
+      await pool.close();
+      expect(res.every((r) => r.status === 200 && Number.isFinite(r.drawn))).toBe(true);
+      const drawn = res.map((r) => r.drawn);
+      const measured = res.map((r) => r.measured);
+      const timing = own.stats().timing;
+      console.info(
+        `lognormal: drawn P50 ${q(drawn, 0.5).toFixed(1)} ms (config 300), P95 ${q(drawn, 0.95).toFixed(1)} ms ` +
+          `(config 600); measured P50 ${q(measured, 0.5).toFixed(1)}, P95 ${q(measured, 0.95).toFixed(1)}; simulator ` +
+          `late by P50 ${timing.lateMs.p50.toFixed(1)}, P95 ${timing.lateMs.p95.toFixed(1)}, max ${timing.lateMs.max.toFixed(1)} ms`,
+      );
+      // (1) 2,000 lognormal draws: the standard error of the P50 is ~1.2%, of the P95 ~2% (σ = ln 2 / 1.645).
+      expect(within(q(drawn, 0.5), 300, 0.05)).toBe(true);
+      expect(within(q(drawn, 0.95), 600, 0.05)).toBe(true);
+      // (2) Never early: the header is the drawn latency rounded to 1 ms; the simulator may fire 0.5 ms early.
+      expect(res.every((r) => r.measured >= r.drawn - 1)).toBe(true);
+      expect(timing.scheduled).toBe(2000);
+      // Late by a few ms typically; these bounds leave room for a loaded machine (client and simulator share
+      // this process) but fail a simulator that waits from the wrong moment or for the wrong time.
+      expect(timing.lateMs.p50).toBeLessThanOrEqual(15);
+      expect(timing.lateMs.p95).toBeLessThanOrEqual(60);
+      expect(q(measured, 0.5) - q(drawn, 0.5)).toBeLessThanOrEqual(100);
+      expect(own.stats().byModel.lognormal.requests).toBe(2000);
+    } finally {
+      await own.close();
+    }
   });
 
   it('trace replay reproduces the trace’s end-to-end and TTFT quantiles (real time, streaming)', async () => {
@@ -83,10 +124,17 @@ describe('latency profiles', () => {
         `P${p * 100} e2e ${q(mE2e, p).toFixed(1)} vs ${q(e2e, p).toFixed(1)} ms, TTFT ${q(mTtft, p).toFixed(1)} vs ${q(ttft, p).toFixed(1)} ms`,
     );
     console.info(`trace replay (${TRACE} × ${SCALE}): ${report.join('; ')}`);
+    // One cycle serves exactly the trace's records, so the drawn latencies are the trace's: the measured
+    // quantiles may not be below them (nothing early; 1 ms for timer resolution), and may exceed them only by
+    // lateness, bounded by the simulator's own measure and by 10% or 150 ms (a loaded machine delays the
+    // client, which shares this process, by tens of ms; a simulator timing streams wrongly, by far more).
     for (const p of [0.5, 0.95]) {
-      expect(within(q(mE2e, p), q(e2e, p), 0.1)).toBe(true);
-      expect(within(q(mTtft, p), q(ttft, p), 0.1, 3)).toBe(true);
+      expect(q(mE2e, p)).toBeGreaterThanOrEqual(q(e2e, p) - 1);
+      expect(q(mTtft, p)).toBeGreaterThanOrEqual(q(ttft, p) - 1);
+      expect(within(q(mE2e, p), q(e2e, p), 0.1, 150)).toBe(true);
+      expect(within(q(mTtft, p), q(ttft, p), 0.1, 150)).toBe(true);
     }
+    expect(sim.stats().timing.lateMs.p95).toBeLessThanOrEqual(60);
     expect(mTtft.every((t, i) => t <= mE2e[i])).toBe(true);
   });
 

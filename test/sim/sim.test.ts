@@ -3,6 +3,7 @@ import { encode } from 'gpt-tokenizer';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient } from '../../src/gateway/client';
+import { countTextTokens } from '../../src/gateway/tokens';
 import { DEFAULT_PROFILES, resolveSimConfig, SimConfigError } from '../../src/sim/config';
 import { type Simulator, startSimulator } from '../../src/sim/server';
 import { runConcurrent, user } from './helpers';
@@ -173,6 +174,36 @@ describe('answers', () => {
     const stopped = await c.complete({ messages: user(rows[0].question), params: { stop: ['\n'] } });
     expect(stopped.content).toBe(rows[0]['175b_finetuning'].solution.split('\n')[0]);
     await c.close();
+  });
+
+  it('counts prompt and completion tokens exactly as gpt-tokenizer encodes them (cached per piece)', async () => {
+    // The simulator sums cached per-piece counts; gpt-tokenizer's public encode is the reference. The texts
+    // hit its pre-tokenizer's corners: contractions, digit groups, whitespace runs, newlines, non-Latin
+    // scripts, emoji, special-token strings (plain text here), long pieces (13+ characters are not
+    // cached), a 512-character text (the longest counted in one piece) and a longer one (countTextTokens'
+    // chunks). Each is sent twice so the second count comes from the cache.
+    const long = Array.from({ length: 40 }, (_, i) => `word${i} 12345 ${'x'.repeat(i % 17)}`).join(' ');
+    const texts = [
+      "I'm sure they'll say it's 1234567 dollars — isn't it?",
+      '  leading and   inner   spaces\n\n\ttabs\r\nand CRLF  ',
+      'Ünïcödé façade, 日本語のテキスト, русский текст, 😀🚀 emoji',
+      'special <|endoftext|> and <|im_start|> strings are plain text',
+      'supercalifragilisticexpialidocious antidisestablishmentarianism 3.14159265358979',
+      'a'.repeat(512),
+      long.slice(0, 512),
+      `${long} ${long}`,
+    ];
+    const plain = { disallowedSpecial: new Set<string>() };
+    for (const text of [...texts, ...texts]) {
+      const r = await post({ model: 't', messages: [{ role: 'user', content: text }] });
+      const body = JSON.parse(r.text) as {
+        choices: Array<{ message: { content: string } }>;
+        usage: { prompt_tokens: number; completion_tokens: number };
+      };
+      const textTokens = text.length <= 512 ? encode(text, plain).length : countTextTokens(text);
+      expect(body.usage.prompt_tokens).toBe(3 + 3 + encode('user').length + textTokens);
+      expect(body.usage.completion_tokens).toBe(encode(body.choices[0].message.content, plain).length);
+    }
   });
 });
 
