@@ -2,8 +2,9 @@
  * Records → MetricComparison[] (runs/<runId>/comparison.json): success rate, latency and TTFT quantiles,
  * cost, quality per scorer, pairwise win rate, error-rate consistency, each also per segment.
  */
+
+import { pairwiseSummary } from '../scoring/judgeReliability';
 import { type BootstrapCIResult, bootstrapCI, quantileStatistic } from '../stats/bootstrapCI';
-import { bradleyTerry } from '../stats/bradleyTerry';
 import { chiSquareIndependence } from '../stats/chiSquareIndependence';
 import { normalSf, tQuantile, tSf } from '../stats/distributions';
 import { holm } from '../stats/holm';
@@ -711,8 +712,8 @@ function qualityComparisons(
     try {
       out.push(
         kind === 'pass'
-          ? passComparison(scorer, keys, m, excluded, s)
-          : scoreComparison(scorer, keys, m, excluded, s),
+          ? passComparison({ scorer, keys, m, excluded }, s)
+          : scoreComparison({ scorer, keys, m, excluded }, s),
       );
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
@@ -722,13 +723,16 @@ function qualityComparisons(
   return out;
 }
 
-function passComparison(
-  scorer: string,
-  keys: string[],
-  m: Record<Arm, Map<string, ScoreRecord>>,
-  excluded: { primary: number; canary: number },
-  s: Settings,
-): QualityComparison {
+/** One scorer's records of the items scored for both arms (`keys`), and the calls left out. */
+interface PairedScores {
+  scorer: string;
+  keys: string[];
+  m: Record<Arm, Map<string, ScoreRecord>>;
+  excluded: { primary: number; canary: number };
+}
+
+function passComparison(paired: PairedScores, s: Settings): QualityComparison {
+  const { scorer, keys, m, excluded } = paired;
   let xp = 0;
   let xc = 0;
   let b = 0;
@@ -762,13 +766,8 @@ function passComparison(
   };
 }
 
-function scoreComparison(
-  scorer: string,
-  keys: string[],
-  m: Record<Arm, Map<string, ScoreRecord>>,
-  excluded: { primary: number; canary: number },
-  s: Settings,
-): QualityComparison {
+function scoreComparison(paired: PairedScores, s: Settings): QualityComparison {
+  const { scorer, keys, m, excluded } = paired;
   const xp = keys.map((k) => (m.primary.get(k) as ScoreRecord).score as number);
   const xc = keys.map((k) => (m.canary.get(k) as ScoreRecord).score as number);
   const n = keys.length;
@@ -836,59 +835,28 @@ function pairwiseSummaries(records: readonly PairwiseRecord[], ctx: MetricContex
   const judges = [...new Set(records.map((r) => r.judge))].sort();
   const out: PairwiseSummary[] = [];
   for (const judge of judges) {
-    // Repeated judgments of the same pair (judgment > 0) measure the judge's self-consistency; the win rate
-    // counts each pair once, by its first judgment.
-    const rs = records.filter((r) => r.judge === judge && (r.judgment ?? 0) === 0);
-    const counted = rs.filter((r) => r.error === undefined);
-    const wins = counted.filter((r) => r.winner === 'canary').length;
-    const losses = counted.filter((r) => r.winner === 'primary').length;
-    const ties = counted.filter((r) => r.winner === 'tie').length;
-    const n = counted.length;
-    if (n === 0) {
+    let p: PairwiseSummary;
+    try {
+      p = pairwiseSummary(records, {
+        judge,
+        confidence: ctx.s.confidence,
+        interval: 't',
+        decisiveWinRate: false,
+        bradleyTerryWhen: 'bothWon',
+      });
+    } catch (e) {
+      // The judge has records, so the only RangeError left is "every judgment failed".
+      if (!(e instanceof RangeError)) throw e;
       if (!ctx.seedOffset) ctx.notes.push(`Pairwise judge '${judge}': every judgment failed; no win rate.`);
       continue;
     }
-    const values = counted.map((r) => (r.winner === 'canary' ? 1 : r.winner === 'tie' ? 0.5 : 0));
-    const estimate = (wins + ties / 2) / n;
-    // t interval of the mean of the per-judgment scores (1 win, ½ tie, 0 loss), clamped to [0, 1].
-    let ci: [number, number] = [Number.NaN, Number.NaN];
-    if (n >= 2) {
-      const half = tQuantile(1 - (1 - ctx.s.confidence) / 2, n - 1) * Math.sqrt(variance(values) / n);
-      ci = [Math.max(0, estimate - half), Math.min(1, estimate + half)];
-    }
-    let bt: PairwiseSummary['bradleyTerry'];
-    if (wins > 0 && losses > 0) {
-      try {
-        bt = bradleyTerry(
-          counted.map((r) => ({
-            a: 'primary',
-            b: 'canary',
-            winner: r.winner === 'primary' ? 'a' : r.winner === 'canary' ? 'b' : 'tie',
-          })),
-          { ties: 'half' },
-        );
-      } catch {
-        bt = undefined;
-      }
-    }
-    const orderInconsistent = counted.filter((r) => r.orderConsistent === false).length;
     if (!ctx.seedOffset) {
-      const errors = rs.length - n;
+      const { n, wins, ties, losses, errors, orderInconsistent } = p;
       ctx.notes.push(
         `Pairwise judge '${judge}': ${n} judgments (${wins} canary wins, ${ties} ties, ${losses} losses; ties count half)${errors > 0 ? `, ${errors} failed judgments left out` : ''}${orderInconsistent > 0 ? `; ${orderInconsistent} verdicts flipped with the answer order and were recorded as ties` : ''}.`,
       );
     }
-    out.push({
-      judge,
-      wins,
-      ties,
-      losses,
-      orderInconsistent,
-      n,
-      errors: rs.length - n,
-      winRate: { n, estimate, ci },
-      bradleyTerry: bt,
-    });
+    out.push(p);
   }
   return out;
 }

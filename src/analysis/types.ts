@@ -94,10 +94,13 @@ export interface QualityComparison {
   nonInferiority: NonInferiorityResult;
 }
 
-/** The pairwise judge's verdicts, canary's point of view. */
+/**
+ * One pairwise judge's verdicts, canary's point of view (computed by `pairwiseSummary` in
+ * src/scoring/judgeReliability.ts; charts and the report read `Pick`s of it).
+ */
 export interface PairwiseSummary {
   judge: string;
-  /** Canary wins, ties, canary losses (errors excluded). */
+  /** Canary wins, ties, canary losses (errors excluded; first judgment of each pair). */
   wins: number;
   ties: number;
   losses: number;
@@ -107,9 +110,14 @@ export interface PairwiseSummary {
   n: number;
   /** Judgments that failed (not counted). */
   errors: number;
-  /** Canary win rate, ties as half, Wilson interval on (wins + ties/2) of n. */
+  /**
+   * Canary win rate, ties as half, with its interval (the analysis: t interval of the per-judgment scores;
+   * `pairwiseSummary` by default: Wilson interval of (wins + ties/2) of n).
+   */
   winRate: ArmEstimate;
-  /** Bradley–Terry ratings of the two models (ties as half). */
+  /** Canary wins among decisive verdicts (ties left out), Wilson interval; absent when all tie or not asked for. */
+  decisiveWinRate?: ArmEstimate;
+  /** Bradley–Terry ratings of the two models (ties as half); absent when they do not exist. */
   bradleyTerry?: BradleyTerryResult;
 }
 

@@ -89,6 +89,20 @@ export interface RunChart {
 export type ChartAnalysis = Pick<RunAnalysis, 'comparisons'> &
   Partial<Pick<RunAnalysis, 'latency' | 'errors' | 'cost' | 'quality' | 'pairwise' | 'pairwiseJudges'>>;
 
+/** The quality charts of each scorer kind: [id, title] of the estimates chart and of the differences chart. */
+const QUALITY_CHARTS = [
+  {
+    kind: 'pass',
+    estimates: ['quality-pass-rates', 'Quality: pass rates'],
+    differences: ['quality-differences', 'Quality: paired differences'],
+  },
+  {
+    kind: 'score',
+    estimates: ['quality-scores', 'Quality: mean scores'],
+    differences: ['quality-score-differences', 'Quality: paired score differences'],
+  },
+] as const;
+
 /** Input of {@link buildRunCharts}. */
 export interface BuildRunChartsInput {
   analysis: ChartAnalysis;
@@ -188,28 +202,14 @@ export function buildRunCharts(input: BuildRunChartsInput): RunChart[] {
   }
 
   const quality = analysis.quality ?? [];
-  if (quality.some((q) => q.kind === 'pass')) {
+  // Pass/fail scorers, then numeric ones: each kind's estimates and paired differences.
+  for (const c of QUALITY_CHARTS) {
+    if (!quality.some((q) => q.kind === c.kind)) continue;
+    add(c.estimates[0], c.estimates[1], qualityEstimatesSpec({ scorers: quality, kind: c.kind, confidence }));
     add(
-      'quality-pass-rates',
-      'Quality: pass rates',
-      qualityEstimatesSpec({ scorers: quality, kind: 'pass', confidence }),
-    );
-    add(
-      'quality-differences',
-      'Quality: paired differences',
-      qualityDifferencesSpec({ differences: quality, kind: 'pass', confidence }),
-    );
-  }
-  if (quality.some((q) => q.kind === 'score')) {
-    add(
-      'quality-scores',
-      'Quality: mean scores',
-      qualityEstimatesSpec({ scorers: quality, kind: 'score', confidence }),
-    );
-    add(
-      'quality-score-differences',
-      'Quality: paired score differences',
-      qualityDifferencesSpec({ differences: quality, kind: 'score', confidence }),
+      c.differences[0],
+      c.differences[1],
+      qualityDifferencesSpec({ differences: quality, kind: c.kind, confidence }),
     );
   }
   const judges = (

@@ -1,16 +1,16 @@
 import type { TopLevelSpec } from 'vega-lite';
+import type { PairwiseSummary } from '../analysis/types';
 import type { ArmEstimate, GateStatus } from '../types';
 import {
   ARM_COLORS,
   ARMS,
-  armAxisX,
-  armColor,
-  armShape,
+  armIntervalLayers,
   ChartInputError,
   formatPercent,
   formatSigned,
   INK,
   type Json,
+  labelledStackLayers,
   marginStatus,
   r6,
   STATUS_COLORS,
@@ -101,38 +101,20 @@ export function qualityEstimatesSpec(input: QualityEstimatesInput): TopLevelSpec
     spec: {
       width: 130,
       height: 220,
-      layer: [
-        {
-          mark: { type: 'rule', strokeWidth: 3 },
-          encoding: {
-            x: armAxisX(),
-            y: { field: 'lo', type: 'quantitative', title },
-            y2: { field: 'hi' },
-            color: armColor(false),
-          },
-        },
-        {
-          mark: { type: 'point', filled: true, size: 100, stroke: INK, strokeWidth: 0.5 },
-          encoding: {
-            x: armAxisX(),
-            y,
-            color: armColor(false),
-            shape: armShape(false),
-            tooltip: [
-              { field: 'scorer', type: 'nominal', title: 'Scorer' },
-              { field: 'arm', type: 'nominal', title: 'Arm' },
-              { field: 'label', type: 'nominal', title: pass ? 'Pass rate' : 'Mean score' },
-              { field: 'lo', type: 'quantitative', title: 'CI low', format: pass ? '.1%' : '.3~g' },
-              { field: 'hi', type: 'quantitative', title: 'CI high', format: pass ? '.1%' : '.3~g' },
-              { field: 'n', type: 'quantitative', title: 'n' },
-            ],
-          },
-        },
-        {
-          mark: { type: 'text', align: 'left', dx: 10, fontSize: 10, color: INK },
-          encoding: { x: armAxisX(), y, text: { field: 'label', type: 'nominal' } },
-        },
-      ],
+      layer: armIntervalLayers({
+        y,
+        title,
+        pointSize: 100,
+        tooltip: [
+          { field: 'scorer', type: 'nominal', title: 'Scorer' },
+          { field: 'arm', type: 'nominal', title: 'Arm' },
+          { field: 'label', type: 'nominal', title: pass ? 'Pass rate' : 'Mean score' },
+          { field: 'lo', type: 'quantitative', title: 'CI low', format: pass ? '.1%' : '.3~g' },
+          { field: 'hi', type: 'quantitative', title: 'CI high', format: pass ? '.1%' : '.3~g' },
+          { field: 'n', type: 'quantitative', title: 'n' },
+        ],
+        label: { dx: 10, fontSize: 10 },
+      }),
     },
   });
 }
@@ -296,17 +278,15 @@ export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevel
   });
 }
 
-/** A pairwise judge's verdicts from the canary's point of view (RunAnalysis.pairwise has these fields). */
-export interface PairwiseInput {
-  judge: string;
-  wins: number;
-  ties: number;
-  losses: number;
-  orderInconsistent: number;
-  n: number;
-  /** Canary win rate, ties as half, with its interval. */
-  winRate?: ArmEstimate;
-}
+/**
+ * A pairwise judge's verdicts from the canary's point of view: the part of the analysis's PairwiseSummary
+ * (RunAnalysis.pairwiseJudges) the chart reads; `winRate` is the canary win rate, ties as half.
+ */
+export type PairwiseInput = Pick<
+  PairwiseSummary,
+  'judge' | 'wins' | 'ties' | 'losses' | 'orderInconsistent' | 'n'
+> &
+  Partial<Pick<PairwiseSummary, 'winRate'>>;
 
 /**
  * Pairwise judge verdicts as 100% bars, one per judge: canary wins, ties, primary wins (canary losses); each
@@ -377,42 +357,29 @@ export function pairwiseSpec(input: { judges: readonly PairwiseInput[]; confiden
     width: 460,
     height: { step: 46 },
     layer: [
-      {
-        mark: { type: 'bar', stroke: '#FFFFFF', strokeWidth: 1 },
-        encoding: {
-          y,
-          x: {
-            field: 'start',
-            type: 'quantitative',
-            title: 'Share of judgments (%)',
-            scale: { domain: [0, 1] },
-            axis: { format: '.0%' },
-          },
-          x2: { field: 'end' },
-          color: {
-            field: 'outcome',
-            type: 'nominal',
-            title: 'Verdict',
-            sort: outcomes.map((o) => o.label),
-            scale: { domain: outcomes.map((o) => o.label), range: outcomes.map((o) => o.color) },
-            legend: { orient: 'top', title: null },
-          },
-          tooltip: [
-            { field: 'judge', type: 'nominal', title: 'Judge' },
-            { field: 'outcome', type: 'nominal', title: 'Verdict' },
-            { field: 'count', type: 'quantitative', title: 'Judgments' },
-          ],
+      ...labelledStackLayers({
+        y,
+        x: {
+          field: 'start',
+          type: 'quantitative',
+          title: 'Share of judgments (%)',
+          scale: { domain: [0, 1] },
+          axis: { format: '.0%' },
         },
-      },
-      {
-        mark: { type: 'text', fontSize: 10 },
-        encoding: {
-          y,
-          x: { field: 'mid', type: 'quantitative' },
-          text: { field: 'label', type: 'nominal' },
-          color: { field: 'ink', type: 'nominal', scale: null },
+        color: {
+          field: 'outcome',
+          type: 'nominal',
+          title: 'Verdict',
+          sort: outcomes.map((o) => o.label),
+          scale: { domain: outcomes.map((o) => o.label), range: outcomes.map((o) => o.color) },
+          legend: { orient: 'top', title: null },
         },
-      },
+        tooltip: [
+          { field: 'judge', type: 'nominal', title: 'Judge' },
+          { field: 'outcome', type: 'nominal', title: 'Verdict' },
+          { field: 'count', type: 'quantitative', title: 'Judgments' },
+        ],
+      }),
       {
         data: { values: [{ half: 0.5 }] },
         mark: { type: 'rule', strokeDash: [4, 3], color: INK },

@@ -2,13 +2,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Arm, ArmEstimate } from '../types';
 import {
   ARMS,
-  armAxisX,
-  armColor,
-  armShape,
+  armIntervalLayers,
   ChartInputError,
   formatPercent,
   INK,
   type Json,
+  labelledStackLayers,
   OKABE_ITO,
   r6,
   topLevel,
@@ -74,37 +73,19 @@ export function successRateSpec(input: SuccessRateInput): TopLevelSpec {
     scale: { zero: false, nice: true },
     axis: { format: '.1%' },
   };
-  const layer: Json[] = [
-    {
-      mark: { type: 'rule', strokeWidth: 3 },
-      encoding: {
-        x: armAxisX(),
-        y: { field: 'lo', type: 'quantitative', title: 'Success rate (%)' },
-        y2: { field: 'hi' },
-        color: armColor(false),
-      },
-    },
-    {
-      mark: { type: 'point', filled: true, size: 110, stroke: INK, strokeWidth: 0.5 },
-      encoding: {
-        x: armAxisX(),
-        y,
-        color: armColor(false),
-        shape: armShape(false),
-        tooltip: [
-          { field: 'arm', type: 'nominal', title: 'Arm' },
-          { field: 'rate', type: 'quantitative', title: 'Success rate', format: '.2%' },
-          { field: 'lo', type: 'quantitative', title: 'CI low', format: '.2%' },
-          { field: 'hi', type: 'quantitative', title: 'CI high', format: '.2%' },
-          { field: 'n', type: 'quantitative', title: 'Calls' },
-        ],
-      },
-    },
-    {
-      mark: { type: 'text', align: 'left', dx: 12, fontSize: 11, color: INK },
-      encoding: { x: armAxisX(), y, text: { field: 'label', type: 'nominal' } },
-    },
-  ];
+  const layer = armIntervalLayers({
+    y,
+    title: 'Success rate (%)',
+    pointSize: 110,
+    tooltip: [
+      { field: 'arm', type: 'nominal', title: 'Arm' },
+      { field: 'rate', type: 'quantitative', title: 'Success rate', format: '.2%' },
+      { field: 'lo', type: 'quantitative', title: 'CI low', format: '.2%' },
+      { field: 'hi', type: 'quantitative', title: 'CI high', format: '.2%' },
+      { field: 'n', type: 'quantitative', title: 'Calls' },
+    ],
+    label: { dx: 12, fontSize: 11 },
+  });
   if (input.threshold !== undefined) {
     if (!Number.isFinite(input.threshold)) {
       throw new ChartInputError(`${fn}: threshold is ${input.threshold}; expected a finite proportion`);
@@ -223,42 +204,27 @@ export function errorKindsSpec(input: ErrorKindsInput): TopLevelSpec {
     data: { values: rows },
     width: 460,
     height: { step: 44 },
-    layer: [
-      {
-        mark: { type: 'bar', stroke: '#FFFFFF', strokeWidth: 1 },
-        encoding: {
-          y,
-          x: {
-            field: 'start',
-            type: 'quantitative',
-            title: 'Failed calls (count)',
-            axis: { tickMinStep: 1, format: ',d' },
-          },
-          x2: { field: 'end' },
-          color: {
-            field: 'kind',
-            type: 'nominal',
-            title: 'Error kind',
-            sort: order,
-            scale: { domain: order, range: colors },
-            legend: { orient: 'top' },
-          },
-          tooltip: [
-            { field: 'arm', type: 'nominal', title: 'Arm' },
-            { field: 'kind', type: 'nominal', title: 'Error kind' },
-            { field: 'count', type: 'quantitative', title: 'Calls' },
-          ],
-        },
+    layer: labelledStackLayers({
+      y,
+      x: {
+        field: 'start',
+        type: 'quantitative',
+        title: 'Failed calls (count)',
+        axis: { tickMinStep: 1, format: ',d' },
       },
-      {
-        mark: { type: 'text', fontSize: 10 },
-        encoding: {
-          y,
-          x: { field: 'mid', type: 'quantitative' },
-          text: { field: 'label', type: 'nominal' },
-          color: { field: 'ink', type: 'nominal', scale: null },
-        },
+      color: {
+        field: 'kind',
+        type: 'nominal',
+        title: 'Error kind',
+        sort: order,
+        scale: { domain: order, range: colors },
+        legend: { orient: 'top' },
       },
-    ],
+      tooltip: [
+        { field: 'arm', type: 'nominal', title: 'Arm' },
+        { field: 'kind', type: 'nominal', title: 'Error kind' },
+        { field: 'count', type: 'quantitative', title: 'Calls' },
+      ],
+    }),
   });
 }

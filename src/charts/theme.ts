@@ -249,3 +249,65 @@ export function armAxisX(title: string | null = null): Json {
     scale: { domain: [...ARMS], paddingInner: 0.35, paddingOuter: 0.25 },
   };
 }
+
+/**
+ * The two layers of a labelled stacked horizontal bar: bars from the rows' `start` to `end` with white
+ * seams, coloured by `color`; and each segment's `label` at its `mid`, in the row's `ink` colour.
+ * @example
+ * layer: labelledStackLayers({ y, x: { field: 'start', type: 'quantitative', title: 'Calls' }, color, tooltip });
+ */
+export function labelledStackLayers(opts: { y: Json; x: Json; color: Json; tooltip: Json[] }): Json[] {
+  const { y } = opts;
+  return [
+    {
+      mark: { type: 'bar', stroke: '#FFFFFF', strokeWidth: 1 },
+      encoding: { y, x: opts.x, x2: { field: 'end' }, color: opts.color, tooltip: opts.tooltip },
+    },
+    {
+      mark: { type: 'text', fontSize: 10 },
+      encoding: {
+        y,
+        x: { field: 'mid', type: 'quantitative' },
+        text: { field: 'label', type: 'nominal' },
+        color: { field: 'ink', type: 'nominal', scale: null },
+      },
+    },
+  ];
+}
+
+/**
+ * The three layers of a per-arm estimate chart (x: the arms): the interval as a thick rule from `lo` to
+ * `hi`, the estimate as a point in the arm's colour and shape, and the row's `label` to its right.
+ * @example
+ * layer: armIntervalLayers({ y, title: 'Pass rate (%)', pointSize: 100, tooltip, label: { dx: 10, fontSize: 10 } });
+ */
+export function armIntervalLayers(opts: {
+  /** Encoding of the estimate (the point and the label). */
+  y: Json;
+  /** Title of the y axis (on the interval's encoding). */
+  title: string;
+  pointSize: number;
+  tooltip: Json[];
+  label: { dx: number; fontSize: number };
+}): Json[] {
+  const { y } = opts;
+  return [
+    {
+      mark: { type: 'rule', strokeWidth: 3 },
+      encoding: {
+        x: armAxisX(),
+        y: { field: 'lo', type: 'quantitative', title: opts.title },
+        y2: { field: 'hi' },
+        color: armColor(false),
+      },
+    },
+    {
+      mark: { type: 'point', filled: true, size: opts.pointSize, stroke: INK, strokeWidth: 0.5 },
+      encoding: { x: armAxisX(), y, color: armColor(false), shape: armShape(false), tooltip: opts.tooltip },
+    },
+    {
+      mark: { type: 'text', align: 'left', dx: opts.label.dx, fontSize: opts.label.fontSize, color: INK },
+      encoding: { x: armAxisX(), y, text: { field: 'label', type: 'nominal' } },
+    },
+  ];
+}

@@ -8,7 +8,7 @@
  * or other 4xx; fall back to another model only on model errors (model_not_found, context_length_exceeded)
  * and only when configured, recording it in `fallbackUsed` so the requested model's failure still counts.
  */
-import { createRng, type Rng } from '../stats/random';
+import { createRng, hash32, type Rng } from '../stats/random';
 import type { ChatClient } from './client';
 import { GatewayConfigError, GatewayError } from './errors';
 import { msg } from './messages';
@@ -123,16 +123,6 @@ export function requestedModelResult(outcome: GatewayOutcome): {
   }
   if (outcome.ok) return { ok: true };
   return { ok: false, errorKind: outcome.error.kind, errorCode: outcome.error.code };
-}
-
-/** 32-bit FNV-1a of a string, to derive a per-call seed. */
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

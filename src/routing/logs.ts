@@ -179,29 +179,30 @@ export async function importProductionLogs(
       }
       const rec = parsed.record;
       const arm = resolveArm(rec, opts, learned);
-      if (!arm) {
+      // A record whose model cannot be placed (no arm, no price): stop reading and name the line.
+      const modelError = (expected: string) => {
         rl.close();
-        throw new ProductionLogError({
+        return new ProductionLogError({
           code: 'CANARYLAB_ERR_LOG_ARM',
           file: f,
           line: lineNo,
           field: 'model',
-          expected: `cannot tell which arm '${rec.model}' is: pass { primaryModel, canaryModel } or log routedTo`,
+          expected,
         });
+      };
+      if (!arm) {
+        throw modelError(
+          `cannot tell which arm '${rec.model}' is: pass { primaryModel, canaryModel } or log routedTo`,
+        );
       }
       models[arm].add(rec.model);
       const usage = { promptTokens: 0, completionTokens: rec.kind === 'shadow' ? rec.tokens : 0 };
       let costUsd = 0;
       if (opts.pricing) {
         if (!Object.hasOwn(opts.pricing.models, rec.model)) {
-          rl.close();
-          throw new ProductionLogError({
-            code: 'CANARYLAB_ERR_LOG_ARM',
-            file: f,
-            line: lineNo,
-            field: 'model',
-            expected: `'${rec.model}' has no price in the pricing table (add it, or import without pricing)`,
-          });
+          throw modelError(
+            `'${rec.model}' has no price in the pricing table (add it, or import without pricing)`,
+          );
         }
         costUsd = opts.pricing.costUsd({ model: rec.model, usage });
       }

@@ -1,9 +1,14 @@
 import { existsSync } from 'node:fs';
-import { open, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CallRecord, EvalItem, PairwiseRecord } from '../types';
-import { type JsonlTail, readJsonlTolerant } from './jsonlFile';
-import { CALLS_FILE, clip, parseCall, redactSecrets, validJudge } from './scoreRun';
+import {
+  appendJsonlTasks,
+  type JsonlRecordShape,
+  type JsonlTail,
+  loadKeptRecords,
+  readDoneKeys,
+} from './jsonlFile';
+import { clip, forEachCall, redactSecrets, runInput, validJudge } from './scoreRun';
 import { type PairwiseScorer, ScorerError } from './types';
 
 /** File name of pairwise verdicts inside a run folder. */
@@ -93,6 +98,13 @@ function parsePairwise(file: string, line: number, value: unknown): JudgedPairRe
   return r as unknown as JudgedPairRecord;
 }
 
+/** pairwise.jsonl records: keyed by (item, repeat, judge, judgment); `error` marks a failed judgment. */
+const PAIRWISE_SHAPE: JsonlRecordShape<JudgedPairRecord> = {
+  parse: parsePairwise,
+  key: (r) => pairKey(r.itemId, r.repeat ?? 0, r.judge, r.judgment ?? 0),
+  isError: (r) => r.error !== undefined,
+};
+
 /**
  * Judges every pair of a run: the primary's and the canary's calls on the same item and repeat, both
  * successful (a pair with a failed or missing call is excluded and counted, never a loss), `judgments`
@@ -121,102 +133,63 @@ export async function judgePairs(opts: JudgePairsOptions): Promise<JudgePairsSum
   if (typeof judge?.name !== 'string' || judge.name === '' || typeof judge.compare !== 'function') {
     throw new TypeError('judgePairs: judge: expected a PairwiseScorer (pairwiseJudge) with a non-empty name');
   }
-  const items = new Map<string, EvalItem>();
-  opts.items.forEach((item, i) => {
-    if (items.has(item.id)) throw new TypeError(`judgePairs: items[${i}].id: "${item.id}" is used twice`);
-    items.set(item.id, item);
-  });
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    (opts.onWarning ?? console.warn)(m);
-  };
-  const callsFile = join(runDir, CALLS_FILE);
+  const input = runInput('judgePairs', opts);
+  const { items, warnings, warn } = input;
   const pairwiseFile = join(runDir, PAIRWISE_FILE);
-  if (!existsSync(callsFile)) throw new Error(`judgePairs: ${callsFile}: not found (run the batch first)`);
 
-  const done = new Set<string>();
-  const onlyErrors = new Set<string>();
   const tail: JsonlTail = { needsNewline: false };
-  if (existsSync(pairwiseFile)) {
-    for await (const { line, value } of readJsonlTolerant(pairwiseFile, tail, warn)) {
-      const r = parsePairwise(pairwiseFile, line, value);
-      const key = pairKey(r.itemId, r.repeat ?? 0, r.judge, r.judgment ?? 0);
-      if (r.error !== undefined) {
-        if (!done.has(key)) onlyErrors.add(key);
-      } else onlyErrors.delete(key);
-      done.add(key);
-    }
-  }
-  if (opts.retryErrors) for (const key of onlyErrors) done.delete(key);
+  const done = await readDoneKeys({
+    ...PAIRWISE_SHAPE,
+    file: pairwiseFile,
+    tail,
+    onWarning: warn,
+    retryErrors: opts.retryErrors,
+  });
 
   // The last record of each (item, arm, repeat), grouped by (item, repeat) in order of first appearance.
   const pairs = new Map<string, { primary?: CallRecord; canary?: CallRecord }>();
-  for await (const { line, value } of readJsonlTolerant(callsFile, { needsNewline: false }, warn)) {
-    const c = parseCall(callsFile, line, value);
-    if (!items.has(c.itemId)) {
-      throw new TypeError(
-        `${callsFile}:${line}: itemId: "${c.itemId}" is not among the ${items.size} items given to judgePairs`,
-      );
-    }
+  await forEachCall(input, (c) => {
     const key = JSON.stringify([c.itemId, c.repeat]);
     const entry = pairs.get(key) ?? {};
     entry[c.arm] = c;
     pairs.set(key, entry);
-  }
+  });
 
   const progress: JudgePairsProgress = { pairs: 0, judged: 0, errors: 0, skipped: 0, excludedPairs: 0 };
   for (const p of pairs.values()) {
     if (p.primary && p.canary) progress.pairs++;
     if (!(p.primary?.ok && p.canary?.ok)) progress.excludedPairs++;
   }
-  const fh = await open(pairwiseFile, 'a');
-  try {
-    if (tail.tornAt !== undefined) await truncate(pairwiseFile, tail.tornAt);
-    if (tail.needsNewline) await fh.write('\n');
-    let writing: Promise<unknown> = Promise.resolve();
-    const write = (rec: JudgedPairRecord) => {
-      writing = writing.then(() => fh.write(`${JSON.stringify(rec)}\n`));
-      return writing;
-    };
-    const running = new Set<Promise<void>>();
-    let failure: unknown = null;
+  await appendJsonlTasks<JudgedPairRecord>({
+    file: pairwiseFile,
+    tail,
+    concurrency,
+    signal,
+    onWritten: (rec) => {
+      if (rec.error !== undefined) progress.errors++;
+      else progress.judged++;
+      opts.onProgress?.({ ...progress });
+    },
     // Judgment by judgment: every first judgment is in before a repeat of the same prompt is sent, so a
     // server that draws by (prompt, how often it saw it) — the simulator — answers the same way every run.
-    outer: for (let j = 0; j < judgments; j++) {
-      if (j > 0) await Promise.all(running);
-      for (const p of pairs.values()) {
-        if (!(p.primary?.ok && p.canary?.ok)) continue;
-        const primary = p.primary;
-        const canary = p.canary;
-        const item = items.get(primary.itemId) as EvalItem;
-        if (done.has(pairKey(primary.itemId, primary.repeat, judge.name, j))) {
-          progress.skipped++;
-          continue;
+    schedule: async (queue) => {
+      for (let j = 0; j < judgments; j++) {
+        if (j > 0) await queue.idle();
+        for (const p of pairs.values()) {
+          if (!(p.primary?.ok && p.canary?.ok)) continue;
+          const primary = p.primary;
+          const canary = p.canary;
+          const item = items.get(primary.itemId) as EvalItem;
+          if (done.has(pairKey(primary.itemId, primary.repeat, judge.name, j))) {
+            progress.skipped++;
+            continue;
+          }
+          const task = () => compareOne({ judge, item, primary, canary, judgment: j, judgments, signal });
+          if (!(await queue.add(task))) return;
         }
-        if (signal?.aborted || failure !== null) break outer;
-        while (running.size >= concurrency) await Promise.race(running);
-        const task = compareOne({ judge, item, primary, canary, judgment: j, judgments, signal })
-          .then(async (rec) => {
-            await write(rec);
-            if (rec.error !== undefined) progress.errors++;
-            else progress.judged++;
-            opts.onProgress?.({ ...progress });
-          })
-          .catch((e) => {
-            failure ??= e;
-          })
-          .finally(() => running.delete(task));
-        running.add(task);
       }
-    }
-    await Promise.all(running);
-    await writing;
-    if (failure !== null) throw failure;
-    signal?.throwIfAborted();
-  } finally {
-    await fh.close();
-  }
+    },
+  });
   return { ...progress, pairwiseFile, warnings };
 }
 
@@ -290,17 +263,5 @@ export async function loadPairwise(
   const file = join(runDir, PAIRWISE_FILE);
   if (!existsSync(file)) return [];
   const warn = opts.onWarning ?? console.warn;
-  const kept = new Map<string, { order: number; rec: JudgedPairRecord }>();
-  let order = 0;
-  for await (const { line, value } of readJsonlTolerant(file, { needsNewline: false }, warn)) {
-    const rec = parsePairwise(file, line, value);
-    const key = pairKey(rec.itemId, rec.repeat ?? 0, rec.judge, rec.judgment ?? 0);
-    const prev = kept.get(key);
-    order++;
-    if (!prev) kept.set(key, { order, rec });
-    else if (prev.rec.error !== undefined) {
-      kept.set(key, { order: rec.error !== undefined ? prev.order : order, rec });
-    }
-  }
-  return [...kept.values()].sort((a, b) => a.order - b.order).map((k) => k.rec);
+  return (await loadKeptRecords({ ...PAIRWISE_SHAPE, file, onWarning: warn })).records;
 }

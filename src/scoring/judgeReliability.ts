@@ -3,9 +3,11 @@
  * repeated judgments, agreement with another judge or a rubric (Cohen's kappa), and length bias; and the
  * canary-vs-primary win rate with its interval and Bradley–Terry ratings.
  */
-import { type BradleyTerryResult, bradleyTerry } from '../stats/bradleyTerry';
-import { normalQuantile } from '../stats/distributions';
-import type { ArmEstimate, PairwiseRecord, ScoreRecord } from '../types';
+import type { PairwiseSummary } from '../analysis/types';
+import { bradleyTerry } from '../stats/bradleyTerry';
+import { normalQuantile, tQuantile } from '../stats/distributions';
+import { variance } from '../stats/variance';
+import type { PairwiseRecord, ScoreRecord } from '../types';
 import { cohenKappa, scorerAgreement } from './agreement';
 import type { JudgedPairRecord } from './judgePairs';
 
@@ -284,39 +286,46 @@ function pickJudge(fn: string, records: readonly PairwiseRecord[], judge: string
   return names[0];
 }
 
-/** Canary-vs-primary outcome of one pairwise judge. */
-export interface PairwiseWinSummary {
-  judge: string;
-  /** Canary wins, ties, canary losses (errors excluded; first judgment of each pair). */
-  wins: number;
-  ties: number;
-  losses: number;
-  /** Verdicts that flipped with the answer order (recorded as ties). */
-  orderInconsistent: number;
-  /** wins + ties + losses. */
-  n: number;
-  errors: number;
-  /** Canary win rate, ties as half, with the Wilson interval of (wins + ties/2) of n. */
-  winRate: ArmEstimate;
-  /** Canary wins among decisive verdicts (ties left out), Wilson interval; absent when all tie. */
-  decisiveWinRate?: ArmEstimate;
-  /** Bradley–Terry ratings (ties as half); absent when they do not exist (one side never wins or ties). */
-  bradleyTerry?: BradleyTerryResult;
+/** Canary-vs-primary outcome of one pairwise judge: the analysis's {@link PairwiseSummary}. */
+export type PairwiseWinSummary = PairwiseSummary;
+
+/** Options of {@link pairwiseSummary}. */
+export interface PairwiseSummaryOptions {
+  /** The judge to summarise; may be omitted when the records have only one judge. */
+  judge?: string;
+  /** Default 0.95. */
+  confidence?: number;
+  /**
+   * Interval of the win rate: 'wilson' (default), the Wilson interval of (wins + ties/2) of n; 't' (the
+   * analysis's), the t interval of the mean per-judgment score (1 win, ½ tie, 0 loss) clamped to [0, 1],
+   * NaN with fewer than 2 judgments.
+   */
+  interval?: 'wilson' | 't';
+  /** Also the canary's win rate among decisive verdicts (`decisiveWinRate`); default true. */
+  decisiveWinRate?: boolean;
+  /**
+   * When Bradley–Terry ratings are fitted: 'defined' (default), whenever they exist; 'bothWon' (the
+   * analysis's), only when each side won at least one judgment.
+   */
+  bradleyTerryWhen?: 'defined' | 'bothWon';
+  /** Bootstrap intervals of the Bradley–Terry ratings. */
+  bootstrap?: { resamples: number; seed: number };
 }
 
 /**
- * Win/tie/loss counts of the canary against the primary, the win rate with ties as half and its Wilson
- * interval, and Bradley–Terry ratings, from one judge's PairwiseRecords (errors left out; only the first
- * judgment of each pair, since repeated judgments of the same pair are not new samples).
- * @throws {RangeError} when `judge` is omitted and the records have several judges, or no record is usable
+ * Win/tie/loss counts of the canary against the primary, the win rate with ties as half and its interval,
+ * and Bradley–Terry ratings, from one judge's PairwiseRecords (errors left out; only the first judgment of
+ * each pair, since repeated judgments of the same pair measure self-consistency, not new samples).
+ * @throws {RangeError} when `judge` is omitted and the records have several judges, names a judge without
+ *   records, or no record of the judge is usable
  * @example
  * // 6 canary wins, 2 ties, 2 losses: (6 + 1) / 10 = 0.7
  * pairwiseSummary(records).winRate.estimate; // => 0.7
  */
 export function pairwiseSummary(
   records: readonly PairwiseRecord[],
-  opts: { judge?: string; confidence?: number; bootstrap?: { resamples: number; seed: number } } = {},
-): PairwiseWinSummary {
+  opts: PairwiseSummaryOptions = {},
+): PairwiseSummary {
   const confidence = opts.confidence ?? 0.95;
   const judge = pickJudge('pairwiseSummary', records, opts.judge);
   const rs = records.filter((r) => r.judge === judge && judgmentOf(r) === 0);
@@ -327,7 +336,19 @@ export function pairwiseSummary(
   const losses = counted.filter((r) => r.winner === 'primary').length;
   const ties = n - wins - losses;
   const x = wins + ties / 2;
-  const out: PairwiseWinSummary = {
+  const estimate = x / n;
+  let ci: [number, number];
+  if (opts.interval === 't') {
+    const values = counted.map((r) => (r.winner === 'canary' ? 1 : r.winner === 'tie' ? 0.5 : 0));
+    ci = [Number.NaN, Number.NaN];
+    if (n >= 2) {
+      const half = tQuantile(1 - (1 - confidence) / 2, n - 1) * Math.sqrt(variance(values) / n);
+      ci = [Math.max(0, estimate - half), Math.min(1, estimate + half)];
+    }
+  } else {
+    ci = wilsonFractional(x, n, confidence);
+  }
+  const out: PairwiseSummary = {
     judge,
     wins,
     ties,
@@ -335,15 +356,16 @@ export function pairwiseSummary(
     orderInconsistent: counted.filter((r) => r.orderConsistent === false).length,
     n,
     errors: rs.length - n,
-    winRate: { n, estimate: x / n, ci: wilsonFractional(x, n, confidence) },
+    winRate: { n, estimate, ci },
   };
-  if (wins + losses > 0) {
+  if (opts.decisiveWinRate !== false && wins + losses > 0) {
     out.decisiveWinRate = {
       n: wins + losses,
       estimate: wins / (wins + losses),
       ci: wilsonFractional(wins, wins + losses, confidence),
     };
   }
+  if (opts.bradleyTerryWhen === 'bothWon' && !(wins > 0 && losses > 0)) return out;
   try {
     out.bradleyTerry = bradleyTerry(
       counted.map((r) => ({

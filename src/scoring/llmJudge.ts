@@ -10,6 +10,7 @@ import { createGateway, type Gateway } from '../gateway/gateway';
 import type { Pricing } from '../gateway/pricing';
 import { estimateUsage, messageText } from '../gateway/tokens';
 import type { ChatParams } from '../gateway/types';
+import { hash32 } from '../stats/random';
 import type { CallRecord, EvalItem } from '../types';
 import {
   buildPairwiseJudgePrompt,
@@ -348,15 +349,6 @@ export function llmJudge(opts: LlmJudgeOptions): Scorer {
 }
 
 type Side = 'primary' | 'canary' | 'tie';
-
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /**
  * A pairwise LLM judge: shows the primary's and the canary's answers to the same item as A and B and asks

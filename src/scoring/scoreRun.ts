@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
-import { open, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arm, CallRecord, EvalItem, ScoreRecord } from '../types';
-import { type JsonlTail, readJsonlTolerant } from './jsonlFile';
+import {
+  appendJsonlTasks,
+  type JsonlRecordShape,
+  type JsonlTail,
+  loadKeptRecords,
+  readDoneKeys,
+  readJsonlTolerant,
+} from './jsonlFile';
 import { type JudgeInfo, type ScoreResult, type Scorer, ScorerError } from './types';
 
 /** File names inside a run folder (DESIGN.md, "The pipeline"). */
@@ -112,6 +118,13 @@ function parseScore(file: string, line: number, value: unknown): ScoreRecord {
   return r as unknown as ScoreRecord;
 }
 
+/** scores.jsonl records: keyed by (item, arm, repeat, scorer); `score: null` is an error. */
+const SCORE_SHAPE: JsonlRecordShape<ScoreRecord> = {
+  parse: parseScore,
+  key: (s) => scoreKey(s.itemId, s.arm, s.repeat ?? 0, s.scorer),
+  isError: (s) => s.score === null,
+};
+
 /** Removes credentials an error message might carry (a judge's HTTP error echoing a header, say). */
 export function redactSecrets(text: string): string {
   return text
@@ -150,6 +163,66 @@ export function validJudge(j: unknown): JudgeInfo | undefined {
   }
   if (Number.isInteger(calls) && (calls as number) >= 0) out.calls = calls as number;
   return out;
+}
+
+/** What scoreRun and judgePairs read before their work: the items by id, calls.jsonl, a warning sink. */
+export interface RunInput {
+  /** The function's name, for error messages. */
+  fn: string;
+  items: Map<string, EvalItem>;
+  /** `<runDir>/calls.jsonl` (it exists). */
+  callsFile: string;
+  /** Every warning so far (for the summary); `warn` adds one and passes it to `onWarning` (default console.warn). */
+  warnings: string[];
+  warn: (message: string) => void;
+}
+
+/**
+ * Indexes the items by id, checks that `<runDir>/calls.jsonl` exists and sets up the warnings.
+ * @throws {TypeError} when items repeat an id; {Error} when calls.jsonl is missing
+ * @example
+ * const { items, callsFile, warn } = runInput('scoreRun', { runDir, items: evalItems });
+ */
+export function runInput(
+  fn: string,
+  opts: { runDir: string; items: readonly EvalItem[]; onWarning?: (message: string) => void },
+): RunInput {
+  const items = new Map<string, EvalItem>();
+  opts.items.forEach((item, i) => {
+    if (items.has(item.id)) throw new TypeError(`${fn}: items[${i}].id: "${item.id}" is used twice`);
+    items.set(item.id, item);
+  });
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    (opts.onWarning ?? console.warn)(m);
+  };
+  const callsFile = join(opts.runDir, CALLS_FILE);
+  if (!existsSync(callsFile)) throw new Error(`${fn}: ${callsFile}: not found (run the batch first)`);
+  return { fn, items, callsFile, warnings, warn };
+}
+
+/**
+ * Visits every record of calls.jsonl in file order (a torn last line is dropped with a warning).
+ * @throws {TypeError} naming `file:line` and the field when a record is malformed or its item is not in
+ *   `items`
+ * @example
+ * await forEachCall(input, (call, line) => last.set(call.itemId, line));
+ */
+export async function forEachCall(
+  input: RunInput,
+  visit: (call: CallRecord, line: number) => void,
+): Promise<void> {
+  const { fn, items, callsFile } = input;
+  for await (const { line, value } of readJsonlTolerant(callsFile, { needsNewline: false }, input.warn)) {
+    const c = parseCall(callsFile, line, value);
+    if (!items.has(c.itemId)) {
+      throw new TypeError(
+        `${callsFile}:${line}: itemId: "${c.itemId}" is not among the ${items.size} items given to ${fn}`,
+      );
+    }
+    visit(c, line);
+  }
 }
 
 /** Runs one scorer on one call and turns whatever happens into a ScoreRecord (never throws). */
@@ -225,51 +298,24 @@ export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunSummary> 
     if (names.has(s.name)) throw new TypeError(`scoreRun: scorers[${i}].name: "${s.name}" is used twice`);
     names.add(s.name);
   });
-  const items = new Map<string, EvalItem>();
-  opts.items.forEach((item, i) => {
-    if (items.has(item.id)) throw new TypeError(`scoreRun: items[${i}].id: "${item.id}" is used twice`);
-    items.set(item.id, item);
-  });
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    (opts.onWarning ?? console.warn)(m);
-  };
-
-  const callsFile = join(runDir, CALLS_FILE);
+  const input = runInput('scoreRun', opts);
+  const { items, callsFile, warnings, warn } = input;
   const scoresFile = join(runDir, SCORES_FILE);
-  if (!existsSync(callsFile)) throw new Error(`scoreRun: ${callsFile}: not found (run the batch first)`);
 
   // What is already scored.
-  const done = new Set<string>();
-  const onlyErrors = new Set<string>();
   const scoresTail: JsonlTail = { needsNewline: false };
-  if (existsSync(scoresFile)) {
-    for await (const { line, value } of readJsonlTolerant(scoresFile, scoresTail, warn)) {
-      const s = parseScore(scoresFile, line, value);
-      const key = scoreKey(s.itemId, s.arm, s.repeat ?? 0, s.scorer);
-      if (s.score === null) {
-        if (!done.has(key)) onlyErrors.add(key);
-      } else onlyErrors.delete(key);
-      done.add(key);
-    }
-  }
-  if (opts.retryErrors) for (const key of onlyErrors) done.delete(key);
+  const done = await readDoneKeys({
+    ...SCORE_SHAPE,
+    file: scoresFile,
+    tail: scoresTail,
+    onWarning: warn,
+    retryErrors: opts.retryErrors,
+  });
 
   // First pass over the calls: which line is the last record of each (item, arm, repeat).
   const lastLine = new Map<string, number>();
-  const callsTail: JsonlTail = { needsNewline: false };
-  for await (const { line, value } of readJsonlTolerant(callsFile, callsTail, warn)) {
-    const c = parseCall(callsFile, line, value);
-    if (!items.has(c.itemId)) {
-      throw new TypeError(
-        `${callsFile}:${line}: itemId: "${c.itemId}" is not among the ${items.size} items given to scoreRun`,
-      );
-    }
-    lastLine.set(callKey(c.itemId, c.arm, c.repeat), line);
-  }
+  await forEachCall(input, (c, line) => lastLine.set(callKey(c.itemId, c.arm, c.repeat), line));
 
-  const fh = await open(scoresFile, 'a');
   const progress: ScoreRunProgress = {
     calls: lastLine.size,
     scored: 0,
@@ -277,56 +323,39 @@ export async function scoreRun(opts: ScoreRunOptions): Promise<ScoreRunSummary> 
     skipped: 0,
     excludedFailedCalls: 0,
   };
-  try {
-    if (scoresTail.tornAt !== undefined) await truncate(scoresFile, scoresTail.tornAt);
-    if (scoresTail.needsNewline) await fh.write('\n');
-    let writing: Promise<unknown> = Promise.resolve();
-    const write = (rec: ScoreRecord) => {
-      writing = writing.then(() => fh.write(`${JSON.stringify(rec)}\n`));
-      return writing;
-    };
-    const running = new Set<Promise<void>>();
-    let failure: unknown = null;
-    const ignoredTail: JsonlTail = { needsNewline: false };
-    // Second pass: score the last record of each call.
-    for await (const { line, value } of readJsonlTolerant(callsFile, ignoredTail, () => {})) {
-      const call = parseCall(callsFile, line, value);
-      if (lastLine.get(callKey(call.itemId, call.arm, call.repeat)) !== line) continue;
-      if (!call.ok) {
-        progress.excludedFailedCalls++;
-        opts.onProgress?.({ ...progress });
-        continue;
-      }
-      const item = items.get(call.itemId) as EvalItem;
-      for (const scorer of scorers) {
-        if (done.has(scoreKey(call.itemId, call.arm, call.repeat, scorer.name))) {
-          progress.skipped++;
+  await appendJsonlTasks<ScoreRecord>({
+    file: scoresFile,
+    tail: scoresTail,
+    concurrency,
+    signal,
+    onWritten: (rec) => {
+      if (rec.score === null) progress.errors++;
+      else progress.scored++;
+      opts.onProgress?.({ ...progress });
+    },
+    schedule: async (queue) => {
+      const ignoredTail: JsonlTail = { needsNewline: false };
+      // Second pass: score the last record of each call.
+      for await (const { line, value } of readJsonlTolerant(callsFile, ignoredTail, () => {})) {
+        const call = parseCall(callsFile, line, value);
+        if (lastLine.get(callKey(call.itemId, call.arm, call.repeat)) !== line) continue;
+        if (!call.ok) {
+          progress.excludedFailedCalls++;
+          opts.onProgress?.({ ...progress });
           continue;
         }
-        if (signal?.aborted || failure !== null) break;
-        while (running.size >= concurrency) await Promise.race(running);
-        const task = scoreOne(scorer, item, call, signal)
-          .then(async (rec) => {
-            await write(rec);
-            if (rec.score === null) progress.errors++;
-            else progress.scored++;
-            opts.onProgress?.({ ...progress });
-          })
-          .catch((e) => {
-            failure ??= e;
-          })
-          .finally(() => running.delete(task));
-        running.add(task);
+        const item = items.get(call.itemId) as EvalItem;
+        for (const scorer of scorers) {
+          if (done.has(scoreKey(call.itemId, call.arm, call.repeat, scorer.name))) {
+            progress.skipped++;
+            continue;
+          }
+          if (!(await queue.add(() => scoreOne(scorer, item, call, signal)))) break;
+        }
+        if (queue.stopped()) break;
       }
-      if (signal?.aborted || failure !== null) break;
-    }
-    await Promise.all(running);
-    await writing;
-    if (failure !== null) throw failure;
-    signal?.throwIfAborted();
-  } finally {
-    await fh.close();
-  }
+    },
+  });
   return { ...progress, scoresFile, warnings };
 }
 
@@ -341,22 +370,8 @@ export async function loadScores(
 ): Promise<ScoreRecord[]> {
   const file = join(runDir, SCORES_FILE);
   const warn = opts.onWarning ?? console.warn;
-  const kept = new Map<string, { order: number; rec: ScoreRecord }>();
-  let order = 0;
-  let duplicates = 0;
-  for await (const { line, value } of readJsonlTolerant(file, { needsNewline: false }, warn)) {
-    const rec = parseScore(file, line, value);
-    const key = scoreKey(rec.itemId, rec.arm, rec.repeat ?? 0, rec.scorer);
-    const prev = kept.get(key);
-    order++;
-    if (!prev) {
-      kept.set(key, { order, rec });
-      continue;
-    }
-    if (prev.rec.score === null) kept.set(key, { order: rec.score === null ? prev.order : order, rec });
-    else if (rec.score !== null) duplicates++;
-  }
+  const { records, duplicates } = await loadKeptRecords({ ...SCORE_SHAPE, file, onWarning: warn });
   if (duplicates > 0)
     warn(`${file}: ${duplicates} duplicate scored records ignored (the first of each is kept)`);
-  return [...kept.values()].sort((a, b) => a.order - b.order).map((k) => k.rec);
+  return records;
 }

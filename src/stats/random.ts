@@ -84,3 +84,17 @@ export function createRng(seed: number): Rng {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/**
+ * 32-bit FNV-1a hash of a string's UTF-16 code units: a stable seed or coin derived from a key.
+ * @example
+ * hash32('a'); // => 3826002220
+ */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -4,43 +4,10 @@ import { DEFAULT_POLICY, parsePolicy } from '../../src/decision/policy';
 import { replaySequential } from '../../src/decision/sequential';
 import { srmCheck } from '../../src/routing/srm';
 import type { MetricComparison } from '../../src/types';
+import { CONTRACT_UNITS, healthy as contractHealthy, mc } from './comparisons';
 
-/** A comparison with the given canary interval (hand-made inputs for the gate logic). */
-function mc(
-  metric: string,
-  unit: string,
-  better: 'higher' | 'lower',
-  canary: [number, number, number],
-  opts: { delta?: [number, number, number]; relative?: [number, number, number] } = {},
-): MetricComparison {
-  const [d, dlo, dhi] = opts.delta ?? [0, -0.01, 0.01];
-  return {
-    metric,
-    unit,
-    better,
-    primary: { n: 1000, estimate: canary[0], ci: [canary[1], canary[2]] },
-    canary: { n: 1000, estimate: canary[0], ci: [canary[1], canary[2]] },
-    delta: {
-      estimate: d,
-      ci: [dlo, dhi],
-      relative: opts.relative
-        ? { estimate: opts.relative[0], ci: [opts.relative[1], opts.relative[2]] }
-        : undefined,
-    },
-    test: { method: 'hand-made', statistic: 0, pValue: 1 },
-  };
-}
-
-// Unit 'ratio' as the analysis names success_rate's (the contract's metric names and units).
-const healthy = (): MetricComparison[] => [
-  mc('success_rate', 'ratio', 'higher', [0.999, 0.9975, 0.9996]),
-  mc('latency_p95_ms', 'ms', 'lower', [1400, 1300, 1500]),
-  mc('cost_per_1k_tokens_usd', 'USD/1K tokens', 'lower', [0.004, 0.0039, 0.0041], {
-    relative: [-0.5, -0.52, -0.48],
-  }),
-  mc('quality', 'ratio', 'higher', [0.8, 0.78, 0.82], { delta: [0.005, -0.01, 0.02] }),
-  mc('error_rate_variance', 'ratio²', 'lower', [0.00001, 0, 0.00005]),
-];
+// Unit 'ratio' as the contract names success_rate's (the contract's metric names and units).
+const healthy = (): MetricComparison[] => contractHealthy(CONTRACT_UNITS);
 const failing = (): MetricComparison[] => {
   const cs = healthy();
   cs[0] = mc('success_rate', 'ratio', 'higher', [0.99, 0.9835, 0.9943]);

@@ -4,44 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/decision/decide';
 import { DEFAULT_POLICY, loadPolicy, parsePolicy } from '../../src/decision/policy';
-import type { MetricComparison } from '../../src/types';
-
-/** A comparison with the given canary interval and relative delta (hand-made inputs for the gate logic). */
-function mc(
-  metric: string,
-  unit: string,
-  better: 'higher' | 'lower',
-  canary: [number, number, number],
-  opts: { n?: number; delta?: [number, number, number]; relative?: [number, number, number] } = {},
-): MetricComparison {
-  const n = opts.n ?? 1000;
-  const [d, dlo, dhi] = opts.delta ?? [0, -0.01, 0.01];
-  return {
-    metric,
-    unit,
-    better,
-    primary: { n, estimate: canary[0], ci: [canary[1], canary[2]] },
-    canary: { n, estimate: canary[0], ci: [canary[1], canary[2]] },
-    delta: {
-      estimate: d,
-      ci: [dlo, dhi],
-      relative: opts.relative
-        ? { estimate: opts.relative[0], ci: [opts.relative[1], opts.relative[2]] }
-        : undefined,
-    },
-    test: { method: 'hand-made', statistic: 0, pValue: 1 },
-  };
-}
-
-const healthy = (): MetricComparison[] => [
-  mc('success_rate', 'proportion', 'higher', [0.999, 0.9975, 0.9996]),
-  mc('latency_p95_ms', 'ms', 'lower', [1400, 1300, 1500]),
-  mc('cost_per_1k_tokens_usd', 'usd_per_1k_tokens', 'lower', [0.004, 0.0039, 0.0041], {
-    relative: [-0.5, -0.52, -0.48],
-  }),
-  mc('quality', 'proportion', 'higher', [0.8, 0.78, 0.82], { delta: [0.005, -0.01, 0.02] }),
-  mc('error_rate_variance', 'proportion', 'lower', [0.00001, 0, 0.00005]),
-];
+import { healthy, mc } from './comparisons';
 
 describe('decide: the playbook checklist on intervals', () => {
   it('promotes when every gate passes on its whole interval, to the next step of the plan', () => {

@@ -15,20 +15,26 @@ const progress = (done: number): BatchProgress => ({
   etaSeconds: 95,
 });
 
+/** A reporter on a 10-column-bar terminal whose output collects in `out`, at the clock `t` (ms). */
+function ttyReporter() {
+  const tty = { out: '', t: 0 };
+  const reporter = createProgressReporter({
+    stream: { isTTY: true, write: (s: string) => (tty.out += s) },
+    now: () => tty.t,
+    width: 10,
+  });
+  return Object.assign(tty, { reporter });
+}
+
 describe('createProgressReporter', () => {
   it('redraws one line with a bar on a terminal', () => {
-    let out = '';
-    let t = 0;
-    const r = createProgressReporter({
-      stream: { isTTY: true, write: (s: string) => (out += s) },
-      now: () => t,
-      width: 10,
-    });
+    const tty = ttyReporter();
+    const r = tty.reporter;
     r.update(progress(100));
-    t = 50; // within the 100 ms redraw interval: skipped
+    tty.t = 50; // within the 100 ms redraw interval: skipped
     r.update(progress(110));
     r.finish();
-    const frames = out.split('\r\x1b[2K').filter(Boolean);
+    const frames = tty.out.split('\r\x1b[2K').filter(Boolean);
     expect(frames).toHaveLength(2);
     expect(frames[0]).toBe(
       '[#####-----] 100/200 calls (50%) | primary 50 (5 cached), canary 50 | 42 calls/s | errors server:2 timeout:1 | $0.0123 | ETA 1m35s',
@@ -56,13 +62,8 @@ describe('createProgressReporter', () => {
   });
 
   it('shows done/total per arm and the live window summary on a second redrawn line', () => {
-    let out = '';
-    let t = 0;
-    const r = createProgressReporter({
-      stream: { isTTY: true, write: (s: string) => (out += s) },
-      now: () => t,
-      width: 10,
-    });
+    const tty = ttyReporter();
+    const r = tty.reporter;
     const withLive = (done: number): BatchProgress => ({
       ...progress(done),
       perArm: {
@@ -81,11 +82,11 @@ describe('createProgressReporter', () => {
       },
     });
     r.update(withLive(80));
-    t = 200;
+    tty.t = 200;
     r.update(withLive(100));
     r.finish();
     // First frame: two lines; the next frames first move the cursor up one line, then redraw both.
-    const frames = out.split('\x1b[1A');
+    const frames = tty.out.split('\x1b[1A');
     expect(frames).toHaveLength(3);
     expect(frames[0]).toBe(
       '\r\x1b[2K[####------] 80/200 calls (40%) | primary 40/100, canary 40/100 | 42 calls/s | errors server:2 timeout:1 | $0.0123 | ETA 1m35s' +

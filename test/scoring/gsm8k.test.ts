@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,67 +7,41 @@ import { loadScores, scoreRun } from '../../src/scoring/scoreRun';
 import { wilsonInterval } from '../../src/stats/wilsonInterval';
 import type { CallRecord, EvalItem } from '../../src/types';
 import { expectClose, loadFixture } from '../helpers/fixtures';
+import {
+  GSM8K_MODELS,
+  type Gsm8kModel,
+  gsm8kData,
+  gsm8kItems,
+  gsm8kReference,
+  replayCall,
+} from './judgeHelpers';
 
-const DATA = join(__dirname, '..', '..', 'datasets', 'gsm8k');
-const MODELS = ['6b_finetuning', '6b_verification', '175b_finetuning', '175b_verification'] as const;
-type Model = (typeof MODELS)[number];
-
-const readLines = (file: string) =>
-  readFileSync(join(DATA, file), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l));
-const tests: { question: string; answer: string }[] = readLines('test.jsonl');
-const solutions: ({ question: string } & Record<Model, { solution: string }>)[] =
-  readLines('model_solutions.jsonl');
+const { tests, solutions } = gsm8kData();
 
 /*
  * The independent grader: deliberately minimal and separate from src/scoring.
- * Reference: the number after `####` on the last line of test.jsonl's answer (thousands commas removed).
+ * Reference: gsm8kReference (judgeHelpers.ts), the number after `####` on the last line of test.jsonl's
+ * answer (thousands commas removed).
  * Model answer: the last line that starts with `A:`, and the plain number (optionally after `$`) at its
  * start. No `A:` line (a truncated generation) or no number there means wrong.
  */
-function referenceOf(answer: string): number {
-  const m = /####\s*(-?[\d,]*\.?\d+)\s*$/.exec(answer);
-  if (!m) throw new Error(`no #### answer in ${answer.slice(-40)}`);
-  return Number(m[1].replace(/,/g, ''));
-}
 function gradedAnswer(solution: string): number | null {
   const lines = solution.split('\n').filter((l) => l.startsWith('A:'));
   if (lines.length === 0) return null;
   const m = /^A:[ \t]*\$?(-?[\d,]*\.?\d+)/.exec(lines[lines.length - 1]);
   return m ? Number(m[1].replace(/,/g, '')) : null;
 }
-const independentCorrect = (model: Model, i: number) =>
-  gradedAnswer(solutions[i][model].solution) === referenceOf(tests[i].answer);
+const independentCorrect = (model: Gsm8kModel, i: number) =>
+  gradedAnswer(solutions[i][model].solution) === gsm8kReference(tests[i].answer);
 
-const items: EvalItem[] = tests.map((t, i) => ({
-  id: `gsm8k-${i}`,
-  messages: [{ role: 'user', content: t.question }],
-  reference: referenceOf(t.answer),
-}));
+const items: EvalItem[] = gsm8kItems(tests.length);
 
-function replayCalls(model: Model, arm: 'primary' | 'canary'): CallRecord[] {
-  return solutions.map((s, i) => ({
-    runId: 'gsm8k-replay',
-    itemId: `gsm8k-${i}`,
-    arm,
-    model,
-    repeat: 0,
-    ok: true,
-    attempts: 1,
-    latencyMs: 0,
-    usage: { promptTokens: 0, completionTokens: 0 },
-    costUsd: 0,
-    content: s[model].solution,
-    finishReason: 'stop',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    cached: false,
-  }));
+function replayCalls(model: Gsm8kModel, arm: 'primary' | 'canary'): CallRecord[] {
+  return solutions.map((_, i) => replayCall(model, arm, i, { runId: 'gsm8k-replay' }));
 }
 
 const fixture = loadFixture<{
-  gsm8k: Record<Model, { n: number; correct: number; wilson95: [number, number] }>;
+  gsm8k: Record<Gsm8kModel, { n: number; correct: number; wilson95: [number, number] }>;
 }>('scoring.json');
 const dirs: string[] = [];
 afterAll(() => {
@@ -119,7 +93,7 @@ describe('GSM8K: the numeric rubric as the reference grader of the four recorded
 
   it('all four models graded directly (no run folder) agree with the independent grader item by item', async () => {
     const scorer = numericAnswer();
-    for (const model of MODELS) {
+    for (const model of GSM8K_MODELS) {
       let correct = 0;
       for (const [i, c] of replayCalls(model, 'primary').entries()) {
         const r = await scorer.score(items[i], c);

@@ -1,18 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GSM8K_MODELS, type Gsm8kModel } from '../../src/datasets/gsm8k';
 import { createChatClient } from '../../src/gateway/client';
 import { createGateway, type Gateway } from '../../src/gateway/gateway';
 import type { CallRecord, EvalItem } from '../../src/types';
 
 const DATA = join(__dirname, '..', '..', 'datasets', 'gsm8k');
-export const GSM8K_MODELS = [
-  '6b_finetuning',
-  '6b_verification',
-  '175b_finetuning',
-  '175b_verification',
-] as const;
-export type Gsm8kModel = (typeof GSM8K_MODELS)[number];
+
+export { GSM8K_MODELS, type Gsm8kModel };
 
 const readLines = (file: string) =>
   readFileSync(join(DATA, file), 'utf8')
@@ -20,32 +16,40 @@ const readLines = (file: string) =>
     .filter((l: string) => l.trim() !== '')
     .map((l: string) => JSON.parse(l));
 
-let cache: {
+/** datasets/gsm8k as stored: test.jsonl's problems and model_solutions.jsonl's rows, in file order. */
+export interface Gsm8kData {
   tests: { question: string; answer: string }[];
-  solutions: Record<string, { solution: string }>[];
-} | null = null;
-function data() {
+  solutions: ({ question: string } & Record<Gsm8kModel, { solution: string }>)[];
+}
+
+let cache: Gsm8kData | null = null;
+/** The GSM8K files, parsed without src/ code (read once). */
+export function gsm8kData(): Gsm8kData {
   cache ??= { tests: readLines('test.jsonl'), solutions: readLines('model_solutions.jsonl') };
   return cache;
 }
 
+/** A test.jsonl answer's reference: the number after `####` on its last line (thousands commas removed). */
+export function gsm8kReference(answer: string): number {
+  const m = /####\s*(-?[\d,]*\.?\d+)\s*$/.exec(answer);
+  if (!m) throw new Error(`no #### answer in ${answer.slice(-40)}`);
+  return Number(m[1].replace(/,/g, ''));
+}
+
 /** GSM8K items: the question as the prompt, the `####` number as the reference. */
 export function gsm8kItems(n: number): EvalItem[] {
-  return data()
+  return gsm8kData()
     .tests.slice(0, n)
-    .map((t, i) => {
-      const m = /####\s*(-?[\d,]*\.?\d+)\s*$/.exec(t.answer) as RegExpExecArray;
-      return {
-        id: `gsm8k-${i}`,
-        messages: [{ role: 'user' as const, content: t.question }],
-        reference: Number(m[1].replace(/,/g, '')),
-      };
-    });
+    .map((t, i) => ({
+      id: `gsm8k-${i}`,
+      messages: [{ role: 'user' as const, content: t.question }],
+      reference: gsm8kReference(t.answer),
+    }));
 }
 
 /** The recorded solution of a model to item i. */
 export function solution(model: Gsm8kModel, i: number): string {
-  return data().solutions[i][model].solution;
+  return gsm8kData().solutions[i][model].solution;
 }
 
 /** A successful call replaying a recorded solution. */

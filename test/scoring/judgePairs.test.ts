@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeCost } from '../../src/scoring/judgeCost';
 import { type JudgedPairRecord, judgePairs, loadPairwise } from '../../src/scoring/judgePairs';
 import { pairwiseSummary, wilsonFractional } from '../../src/scoring/judgeReliability';
-import { pairwiseJudge } from '../../src/scoring/llmJudge';
+import { type PairwiseJudgeOptions, pairwiseJudge } from '../../src/scoring/llmJudge';
 import { numericAnswer } from '../../src/scoring/numericAnswer';
 import { type Simulator, startSimulator } from '../../src/sim/server';
 import { wilsonInterval } from '../../src/stats/wilsonInterval';
-import type { PairwiseRecord } from '../../src/types';
+import type { CallRecord, PairwiseRecord } from '../../src/types';
 import { gsm8kItems, replayCall, runDirWith, simGateway } from './judgeHelpers';
 
 let sim: Simulator;
@@ -44,16 +44,22 @@ function calls() {
   return out;
 }
 
+/** A run folder whose calls.jsonl holds these calls, removed after the tests. */
+function tempRun(cs: readonly CallRecord[]): string {
+  const dir = runDirWith(cs);
+  dirs.push(dir);
+  return dir;
+}
+
+/** The pairwise judge 'pw' on a simulator model. */
+function simJudge(model: string, over: Partial<PairwiseJudgeOptions> = {}) {
+  return pairwiseJudge({ name: 'pw', gateway: simGateway(sim.baseURL, model), criteria: CRITERIA, ...over });
+}
+
 describe('judgePairs', () => {
   it('judges every pair of successful calls in both orders, resumably, with costs', async () => {
-    const dir = runDirWith(calls());
-    dirs.push(dir);
-    const judge = pairwiseJudge({
-      name: 'pw',
-      gateway: simGateway(sim.baseURL, 'judge'),
-      criteria: CRITERIA,
-      price: { blendedPer1M: 8 },
-    });
+    const dir = tempRun(calls());
+    const judge = simJudge('judge', { price: { blendedPer1M: 8 } });
     const progress: number[] = [];
     const summary = await judgePairs({
       runDir: dir,
@@ -122,13 +128,8 @@ describe('judgePairs', () => {
   });
 
   it('judge errors are recorded (never a verdict), kept out of the summary, and retried on request', async () => {
-    const dir = runDirWith(calls().slice(0, 6));
-    dirs.push(dir);
-    const broken = pairwiseJudge({
-      name: 'pw',
-      gateway: simGateway(sim.baseURL, 'broken'),
-      criteria: CRITERIA,
-    });
+    const dir = tempRun(calls().slice(0, 6));
+    const broken = simJudge('broken');
     const s1 = await judgePairs({ runDir: dir, items, judge: broken });
     expect(s1).toMatchObject({ judged: 0, errors: 3 });
     let records = await loadPairwise(dir);
@@ -141,7 +142,7 @@ describe('judgePairs', () => {
     }
     expect(() => pairwiseSummary(records)).toThrow(/every judgment of pw failed/);
     // Retry the errors with a working judge under the same name: the verdicts win over the errors.
-    const good = pairwiseJudge({ name: 'pw', gateway: simGateway(sim.baseURL, 'judge'), criteria: CRITERIA });
+    const good = simJudge('judge');
     expect(await judgePairs({ runDir: dir, items, judge: good })).toMatchObject({ skipped: 3, judged: 0 });
     expect(await judgePairs({ runDir: dir, items, judge: good, retryErrors: true })).toMatchObject({
       judged: 3,
@@ -152,13 +153,8 @@ describe('judgePairs', () => {
   });
 
   it('repeated judgments of a pair are kept apart by `judgment`', async () => {
-    const dir = runDirWith(calls().slice(0, 4));
-    dirs.push(dir);
-    const judge = pairwiseJudge({
-      name: 'pw',
-      gateway: simGateway(sim.baseURL, 'judge'),
-      criteria: CRITERIA,
-    });
+    const dir = tempRun(calls().slice(0, 4));
+    const judge = simJudge('judge');
     expect(await judgePairs({ runDir: dir, items, judge, judgments: 3 })).toMatchObject({ judged: 6 });
     const records = await loadPairwise(dir);
     expect(records.map((r) => [r.itemId, r.judgment])).toEqual(
@@ -172,12 +168,7 @@ describe('judgePairs', () => {
   });
 
   it('bothOrders: false judges one order per pair, chosen by item', async () => {
-    const judge = pairwiseJudge({
-      name: 'one',
-      gateway: simGateway(sim.baseURL, 'judge'),
-      criteria: CRITERIA,
-      bothOrders: false,
-    });
+    const judge = simJudge('judge', { name: 'one', bothOrders: false });
     const orders = new Set<string>();
     for (let i = 0; i < 8; i++) {
       const r = await judge.compare(items[i], {
@@ -191,13 +182,8 @@ describe('judgePairs', () => {
   });
 
   it('bad input: clear errors naming the file, line and field', async () => {
-    const dir = runDirWith(calls().slice(0, 2));
-    dirs.push(dir);
-    const judge = pairwiseJudge({
-      name: 'pw',
-      gateway: simGateway(sim.baseURL, 'judge'),
-      criteria: CRITERIA,
-    });
+    const dir = tempRun(calls().slice(0, 2));
+    const judge = simJudge('judge');
     writeFileSync(
       join(dir, 'pairwise.jsonl'),
       '{"itemId": "gsm8k-0", "judge": "pw", "winner": "A", "orderConsistent": true}\n',
