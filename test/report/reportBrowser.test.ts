@@ -41,7 +41,18 @@ async function reportUnderTest(): Promise<string> {
   const result = await new Promise<NonNullable<typeof demoOutput>>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'bin', 'canarylab.cjs'), 'run', '--config', 'datasets/demo/eval.yaml', '--out', out],
+      // package.json "start", with --out.
+      [
+        '--max-semi-space-size=32',
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'run',
+        '--config',
+        'datasets/demo/eval.yaml',
+        '--out',
+        out,
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
