@@ -21,8 +21,9 @@ const ROOT = join(__dirname, '..');
 // the objects of a call that live one round trip (~100 ms) die young instead of being promoted; measured
 // here at 10,000 items: peak RSS 347 → 291 MB, CPU 0.167 → 0.123 ms/call. RUNNER_BENCH_NODE_ARGS replaces it.
 const RUNNER_NODE_FLAGS = '--max-semi-space-size=32';
-const CONCURRENCY = 256;
-const LATENCY_MS = 100;
+// RUNNER_BENCH_CONCURRENCY / RUNNER_BENCH_LATENCY_MS change the setting (e.g. 64 and 200 for the promptfoo comparison).
+const CONCURRENCY = Number(process.env.RUNNER_BENCH_CONCURRENCY ?? 256);
+const LATENCY_MS = Number(process.env.RUNNER_BENCH_LATENCY_MS ?? 100);
 
 if (process.argv[2] === '--child') {
   void childMain();
