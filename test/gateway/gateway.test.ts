@@ -60,9 +60,11 @@ describe('retry policy over 127.0.0.1', () => {
     expect(out.ok).toBe(true);
     expect(out.attempts).toBe(2);
     expect(out.attemptLog[1].backoffMs).toBeGreaterThanOrEqual(1000);
-    // measured: from the end of the first attempt to the end of the second, minus the second's own duration
+    // measured: from the end of the first attempt to the end of the second, minus the second's own duration.
+    // The stamps and the attempt's latencyMs are taken at slightly different instants (a few µs apart, seen
+    // 999.979 ms in CI), so the measured wait is checked to 1 ms; the scheduled backoff above is exact.
     const measuredWait = stamps[1] - stamps[0] - out.attemptLog[1].latencyMs;
-    expect(measuredWait).toBeGreaterThanOrEqual(1000);
+    expect(measuredWait).toBeGreaterThanOrEqual(999);
     expect(served(sim, 'm')).toBe(2);
   });
 
