@@ -44,6 +44,7 @@ async function reportUnderTest(): Promise<string> {
       // package.json "start", with --out.
       [
         '--max-semi-space-size=32',
+        '--heap-growing-percent=50',
         '--import',
         'tsx',
         'src/cli/main.ts',
