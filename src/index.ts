@@ -169,6 +169,7 @@ export {
   type TableOptions,
   tableHtml,
 } from './notebook/index';
+export { type ImportLogsRunOptions, importLogsRun } from './pipeline/importLogs';
 export { loadConfigItems, writeItems } from './pipeline/items';
 export { type RunManifest, readManifest, toolVersion, writeManifest } from './pipeline/manifest';
 export {

@@ -14,9 +14,7 @@ import {
   ConfigError,
   createProgressReporter,
   decideStage,
-  IMPORT_FILE,
-  type ImportInfo,
-  importProductionLogs,
+  importLogsRun,
   isRunFolder,
   loadEvalConfig,
   loadPolicy,
@@ -217,7 +215,6 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
         },
       ) => {
         try {
-          let runDir = source;
           if (!existsSync(source)) throw new Error(`${source}: no such run folder or file`);
           if (statSync(source).isDirectory()) {
             if (!isRunFolder(source)) throw new Error(`${source}: not a run folder (no calls.jsonl)`);
@@ -229,9 +226,10 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
             return;
           }
           const runId = o.runId ?? basename(source, extname(source));
-          runDir = join(o.out, runId);
           const pricing = await loadPricing(o.pricing ?? join(ROOT, 'datasets', 'pricing.json'));
-          const imported = await importProductionLogs(source, {
+          const { imported, analysis, file, runDir } = await importLogsRun({
+            source,
+            outDir: o.out,
             runId,
             skipInvalid: o.skipInvalid === true,
             pricing,
@@ -243,21 +241,6 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
             for (const i of imported.invalid.slice(0, 10)) log(`  ${i.message}`);
             if (imported.invalid.length > 10) log(`  … and ${imported.invalid.length - 10} more`);
           }
-          await mkdir(runDir, { recursive: true });
-          const jsonl = (rows: readonly unknown[]) =>
-            rows.length ? `${rows.map((r) => JSON.stringify(r)).join('\n')}\n` : '';
-          await writeFile(join(runDir, 'calls.jsonl'), jsonl(imported.calls));
-          await writeFile(join(runDir, 'items.jsonl'), jsonl(imported.items));
-          const info: ImportInfo = {
-            source: [source],
-            importedAt: new Date().toISOString(),
-            invalidLines: imported.invalidLines,
-            lines: imported.lines,
-            models: imported.models,
-            split: { users: imported.split.users, requests: imported.split.requests },
-          };
-          await writeFile(join(runDir, IMPORT_FILE), `${JSON.stringify(info, null, 2)}\n`);
-          const { analysis, file } = await analyzeStage(runDir, { run: imported });
           stdout.write(o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis));
           log(
             `imported ${imported.calls.length} calls (${imported.lines.shadow} shadow, ${imported.lines.routing} routing lines) → ${runDir}`,
