@@ -27,7 +27,6 @@ const tmp = mkdtempSync(join(tmpdir(), 'canarylab-notebooks-'));
 const out = join(tmp, 'html');
 let results: NotebookResult[] = [];
 let seconds = 0;
-let log = '';
 
 beforeAll(() => {
   const env: NodeJS.ProcessEnv = { ...process.env, CANARYLAB_RUNS_DIR: join(tmp, 'runs') };
@@ -44,12 +43,15 @@ beforeAll(() => {
     encoding: 'utf8',
     timeout: 280_000,
   });
-  log = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  const log = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.error) throw new Error(`scripts/notebooks.py did not run: ${r.error.message}\n${log}`);
   if (r.status === 2) throw new Error(`scripts/notebooks.py could not start the notebooks:\n${log}`);
   const parsed = JSON.parse(readFileSync(jsonFile, 'utf8')) as { seconds: number; results: NotebookResult[] };
   results = parsed.results;
   seconds = parsed.seconds;
+  // The two-minute target is a speed target: measured by `npm run bench` (bench/notebooks-bench.ts), only
+  // reported here.
+  console.info(`notebooks: ${results.length} ran in ${seconds} s`);
 }, 300_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -69,11 +71,6 @@ describe('notebooks (real Jupyter + tslab)', () => {
           `${r.notebook}: cell ${r.cell} failed: ${r.ename}: ${r.evalue}\n--- cell ---\n${r.source ?? ''}\n--- error ---\n${r.traceback ?? ''}`,
         );
     }
-  });
-
-  it('run together in under two minutes', () => {
-    // Wall time of the whole script: kernel starts, tslab compiles, the simulated batch and the analysis.
-    expect(seconds, log).toBeLessThan(120);
   });
 
   it('export HTML with the code hidden, the charts as inline SVG and the decision text', () => {

@@ -196,16 +196,15 @@ describe('quantile fast path', () => {
     }
   });
 
-  it('is fast: BCa of a P95 difference, two arms of 10,000, 9999 resamples, in well under 2 s', () => {
+  // Its speed (~15 ms here, vs scipy's ~11 s) is measured by `npm run bench` (bench/bootstrapCI.bench.ts).
+  it('BCa of a P95 difference, two arms of 10,000, 9999 resamples, brackets the estimate', () => {
     const a = lognormal(10_000);
     const b = lognormal(10_000);
-    const t0 = performance.now();
     const r = bootstrapCI({
       samples: [a, b],
       statistic: quantileStatistic(0.95, (qa, qb) => qb - qa),
       seed: 1,
     });
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(r.lower).toBeLessThan(r.estimate);
     expect(r.upper).toBeGreaterThan(r.estimate);
   });
