@@ -1,3 +1,4 @@
+import { CONSISTENCY_UNIT } from '../analysis/consistency';
 import { type SrmResult, srmCheck } from '../routing/srm';
 import { samplesForProportionInterval } from '../stats/samplesForProportionInterval';
 import type { Decision, GateResult, MetricComparison, Stage } from '../types';
@@ -264,7 +265,10 @@ export function evaluateGate(
       direction = mc.better === 'higher' ? 'above' : 'below';
     }
     const base = fmt;
-    fmt = (x: number) => `${x >= 0 ? '+' : ''}${base(x)}`;
+    // A difference of two rates is in percentage points, not percent.
+    fmt = isProportionUnit(mc.unit)
+      ? (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)} pts`
+      : (x: number) => `${x >= 0 ? '+' : ''}${base(x)}`;
   }
   const [lo, hi] = ci;
   const good = direction === 'above' ? lo > threshold : hi < threshold;
@@ -279,14 +283,29 @@ export function evaluateGate(
   else if (status === 'fail')
     reason = `${gate.name}: ${measured}; ${limit}: failed with the whole interval on the bad side.`;
   else {
-    samplesNeeded =
-      gate.kind === 'absolute' && isProportionUnit(mc.unit) && threshold > 0 && threshold < 1
-        ? wilsonAdditionalSamples({ rate: observed, threshold, direction, confidence, n })
+    // Which way more data would settle it if the estimate stays put: a pass when the estimate is on the
+    // good side of the threshold, a fail when it is on the bad side.
+    const onGoodSide = direction === 'above' ? observed > threshold : observed < threshold;
+    const windows = mc.unit === CONSISTENCY_UNIT;
+    samplesNeeded = windows
+      ? consistencyAdditionalWindows({ observed, lo, hi, threshold, k: n })
+      : gate.kind === 'absolute' && isProportionUnit(mc.unit) && threshold > 0 && threshold < 1
+        ? wilsonAdditionalSamples({
+            rate: observed,
+            threshold,
+            // On the bad side, the interval has to clear the threshold the other way.
+            direction: onGoodSide ? direction : direction === 'above' ? 'below' : 'above',
+            confidence,
+            n,
+          })
         : additionalSamples({ observed, lo, hi, threshold, n });
+    const as = onGoodSide ? 'as a pass' : 'as a fail';
     const more =
       samplesNeeded === undefined
         ? 'the estimate sits on the threshold, so more data alone may not decide it'
-        : `about ${samplesNeeded.toLocaleString('en-US')} more samples per arm would decide it`;
+        : windows
+          ? `about ${samplesNeeded.toLocaleString('en-US')} more windows of the same size would decide it (${as}, if the estimate holds)`
+          : `about ${samplesNeeded.toLocaleString('en-US')} more samples per arm would decide it (${as}, if the estimate holds)`;
     reason = `${gate.name}: ${measured}; ${limit}: the interval straddles the threshold; ${more}.`;
   }
   return {
@@ -338,6 +357,29 @@ function additionalSamples(a: {
   return Math.max(1, total - a.n);
 }
 
+/**
+ * Windows still needed before the consistency interval (τ, Q-profile) clears the threshold, assuming τ̂ and
+ * the window size stay put: on the τ² scale the distance from τ̂² to the interval's end on the threshold's
+ * side shrinks as 1/√k (the χ² quantiles of k − 1 df spread as √(2(k − 1))), so
+ * k_total = k·((end² − τ̂²)/(threshold² − τ̂²))².
+ */
+function consistencyAdditionalWindows(a: {
+  observed: number;
+  lo: number;
+  hi: number;
+  threshold: number;
+  k: number;
+}): number | undefined {
+  const t2 = a.observed * a.observed;
+  const distance = Math.abs(a.threshold * a.threshold - t2);
+  if (!(distance > 0) || !(a.k > 0)) return undefined;
+  const end = a.threshold < a.observed ? a.lo : a.hi;
+  const spread = Math.abs(end * end - t2);
+  if (!Number.isFinite(spread)) return undefined;
+  const total = Math.ceil(a.k * (spread / distance) ** 2);
+  return Math.max(1, total - a.k);
+}
+
 /** A rate in [0, 1]: 'proportion', or 'ratio' as the analysis names success_rate's unit. */
 function isProportionUnit(unit: string): boolean {
   return unit === 'proportion' || unit === 'ratio';
@@ -353,6 +395,9 @@ export function formatValue(x: number, unit: string): string {
       const pct = 100 * x;
       return `${pct === 0 || Math.abs(pct) >= 0.01 ? pct.toFixed(2) : pct.toPrecision(2)}%`;
     }
+    case 'points':
+      // Percentage points (the error-rate consistency τ): a spread of rates, not a rate.
+      return `${x.toFixed(2)} pts`;
     case 'ms':
       return `${Math.round(x).toLocaleString('en-US')} ms`;
     case 'usd':

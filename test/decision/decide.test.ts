@@ -140,3 +140,75 @@ describe('samplesNeeded for a proportion gate uses the Wilson bound exactly', ()
     expect(d.verdict).toBe('hold');
   });
 });
+
+describe('issue 17 point 5: samples needed on the bad side, points printed as pts', () => {
+  it('a canary at 99.17% (1,308 of 1,319) against > 99.5% needs 395 more calls to fail, not "may not decide it"', () => {
+    // Wilson interval of 1308/1319 (statsmodels proportion_confint, method='wilson'): [98.513%, 99.534%],
+    // so it straddles 99.5%. Its upper bound falls under t = 0.995 once n > z²·t(1 − t)/(t − p̂)²
+    // = 1.95996²·0.995·0.005/(0.995 − 0.991660)² = 1713.51, i.e. n = 1,714: 1,714 − 1,319 = 395 more.
+    const cs = healthy();
+    cs[0] = mc(
+      'success_rate',
+      'proportion',
+      'higher',
+      [1308 / 1319, 0.9851282427760745, 0.9953369455135851],
+      {
+        n: 1319,
+      },
+    );
+    const d = decide(cs);
+    expect(d.gates[0]).toMatchObject({ status: 'inconclusive', samplesNeeded: 395 });
+    expect(d.gates[0].reason).toContain('about 395 more samples per arm would decide it (as a fail');
+    expect(d.gates[0].reason).not.toContain('may not decide it');
+  });
+
+  it('a canary on the good side is sized as a pass', () => {
+    const cs = healthy();
+    cs[0] = mc('success_rate', 'proportion', 'higher', [1, 0.98735, 1], { n: 300 });
+    expect(decide(cs).gates[0].reason).toContain('(as a pass, if the estimate holds)');
+  });
+
+  it('quality differences print in points with "pts", never "%"', () => {
+    const cs = healthy();
+    cs[3] = mc('quality', 'proportion', 'higher', [0.8, 0.78, 0.82], { delta: [0.0432, 0.0151, 0.0715] });
+    const g = decide(cs).gates[3];
+    expect(g.reason).toBe(
+      'output quality: canary − primary +4.32 pts (95% CI +1.51 pts to +7.15 pts); must exceed −2.00 pts: passed with the whole interval on the good side.',
+    );
+  });
+});
+
+describe('error-rate consistency gate on τ in points (issue 17 point 4)', () => {
+  const policy = parsePolicy({
+    gates: [
+      {
+        name: 'error-rate consistency',
+        metric: 'error_rate_consistency',
+        kind: 'absolute',
+        direction: 'below',
+        threshold: 0.1,
+        severity: 'recommended',
+      },
+    ],
+    plan: [{ stage: 'shadow', trafficPercent: 0, shadowPercent: 5 }],
+  });
+
+  it('fails when the whole interval of τ is above 0.1 points, printing points', () => {
+    const d = decide(
+      [mc('error_rate_consistency', 'points', 'lower', [1.6377, 1.2697, 2.3014], { n: 24 })],
+      policy,
+    );
+    expect(d.gates[0].status).toBe('fail');
+    expect(d.gates[0].reason).toContain(
+      'canary 1.64 pts (95% CI 1.27 pts to 2.30 pts); must stay below 0.10 pts',
+    );
+  });
+
+  it('inconclusive: samples needed are counted in windows on the τ² scale', () => {
+    // τ̂ = 0, upper end 0.1209 at k = 24 windows: k_total = 24·(0.1209²/0.1²)² = 24·2.1365 = 51.28 → 52,
+    // so 28 more windows.
+    const d = decide([mc('error_rate_consistency', 'points', 'lower', [0, 0, 0.1209], { n: 24 })], policy);
+    expect(d.gates[0]).toMatchObject({ status: 'inconclusive', samplesNeeded: 28 });
+    expect(d.gates[0].reason).toContain('about 28 more windows of the same size would decide it (as a pass');
+  });
+});
