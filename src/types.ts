@@ -50,7 +50,24 @@ export interface CallRecord {
   httpStatus?: number;
   /** Every HTTP attempt, including retries and a fallback. */
   attempts: number;
+  /**
+   * What the user waited, ms: from the first attempt being sent to the final response, retries and their
+   * waits (backoff, Retry-After) included. For one attempt, that attempt's latency.
+   */
   latencyMs: number;
+  /**
+   * When the call took more than one attempt: each attempt's own latency, the wait before it (backoff or
+   * Retry-After) and its rate-limiter queueing, with its status.
+   */
+  attemptLog?: Array<{
+    latencyMs: number;
+    waitMs: number;
+    rateLimitWaitMs?: number;
+    ok: boolean;
+    httpStatus?: number;
+    errorKind?: ErrorKind;
+    model?: string;
+  }>;
   ttftMs?: number;
   usage: { promptTokens: number; completionTokens: number };
   /** True when usage was estimated with a tokenizer because the server sent none. */

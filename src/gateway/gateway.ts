@@ -69,6 +69,14 @@ interface OutcomeCommon {
   attemptLog: AttemptInfo[];
   /** Wall time of the whole call (rate-limit waits included). */
   totalMs: number;
+  /**
+   * What the user waited: from the first attempt being sent to the final response (or final failure),
+   * retries, backoff and Retry-After waits included (rate-limit queueing before the first attempt is not).
+   * Equal to the response's own latency when the first attempt answered. 0 when nothing was sent.
+   */
+  latencyMs: number;
+  /** Streamed success: time to first token measured from the first attempt being sent. */
+  ttftMs?: number;
   backoffMs: number;
   rateLimitWaitMs: number;
   fallbackUsed?: FallbackInfo;
@@ -231,16 +239,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (fallbackModel && fallbackClient && fallbackModel !== requested)
       legs.push({ model: fallbackModel, client: fallbackClient });
 
-    const finish = (answeredBy: string): OutcomeCommon => {
+    let firstSentAt: number | undefined;
+    let lastSentAt = 0;
+    const finish = (answeredBy: string, response?: ChatResponse): OutcomeCommon => {
+      const now = performance.now();
+      // A success: the last attempt's own latency (measured inside the client) plus everything before it.
+      const before = firstSentAt === undefined ? 0 : lastSentAt - firstSentAt;
       const out: OutcomeCommon = {
         model: requested,
         answeredBy,
         attempts: attemptLog.length,
         attemptLog,
-        totalMs: performance.now() - started,
+        totalMs: now - started,
+        latencyMs: firstSentAt === undefined ? 0 : response ? before + response.latencyMs : now - firstSentAt,
         backoffMs: backoffTotal,
         rateLimitWaitMs: rateWaitTotal,
       };
+      if (response?.ttftMs !== undefined) out.ttftMs = before + response.ttftMs;
       if (fallbackUsed) out.fallbackUsed = fallbackUsed;
       return out;
     };
@@ -261,6 +276,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         }
         const remaining = policy.maxTotalMs - budgetUsed();
         const t0 = performance.now();
+        firstSentAt ??= t0;
+        lastSentAt = t0;
         try {
           const response = await legClient.complete({
             messages: request.messages,
@@ -280,7 +297,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             rateLimitWaitMs: rateWait,
           });
           options.onAttempt?.(attemptLog[attemptLog.length - 1]);
-          return { ok: true, response, ...finish(model) };
+          return { ok: true, response, ...finish(model, response) };
         } catch (err) {
           if (!(err instanceof GatewayError)) {
             permit?.release();

@@ -2,8 +2,15 @@
  * Every message the gateway puts in an error, in one place. Messages never contain the API key or any
  * request header; text that came from a server passes through `sanitizeServerText` first.
  */
+import { redactUrl } from './redact';
 
 const MAX_SERVER_TEXT = 300;
+
+/**
+ * Largest token count believed in a server's `usage` (10 million: above every context window offered
+ * today). A count above it, negative, fractional or not a number makes the call an `invalid_response`.
+ */
+export const MAX_USAGE_TOKENS = 10_000_000;
 
 /**
  * Makes server-provided text safe to put in a message or a log line: removes control characters (no log
@@ -47,13 +54,15 @@ export const msg = {
     `model ${model} returned content type ${JSON.stringify(contentType.slice(0, 80))} where JSON or an event stream was expected`,
   noChoices: (model: string) => `model ${model} returned a completion without choices`,
   invalidShape: (model: string, what: string) => `model ${model} returned an invalid completion: ${what}`,
+  invalidUsage: (model: string, field: string, got: unknown) =>
+    `model ${model} returned an invalid completion: usage.${field}: expected an integer from 0 to ${MAX_USAGE_TOKENS.toLocaleString('en-US')}, got ${typeof got === 'number' ? String(got) : typeof got}`,
   streamEnded: (model: string) => `stream from model ${model} ended before [DONE] or a finish reason`,
   bodyTooLarge: (model: string, limit: number) => `response of model ${model} exceeded ${limit} bytes`,
   // configuration (thrown at creation, before any request)
   badOption: (fn: string, name: string, expected: string, got: unknown) =>
     `${fn}: ${name} must be ${expected}, got ${describe(got)}`,
   badBaseURL: (fn: string, got: string) =>
-    `${fn}: baseURL must be an http(s) URL, got ${JSON.stringify(got)}`,
+    `${fn}: baseURL must be an http(s) URL, got ${JSON.stringify(redactUrl(got))}`,
   pricingInvalid: (path: string, issues: string) => `invalid pricing file ${path}: ${issues}`,
   pricingUnknownModel: (model: string) => `no price for model ${model} in the pricing table`,
 } as const;

@@ -13,7 +13,7 @@ import {
   RateLimitError,
   ServerError,
 } from './errors';
-import { msg, sanitizeServerText } from './messages';
+import { MAX_USAGE_TOKENS, msg, sanitizeServerText } from './messages';
 import { parseRetryAfter } from './retry';
 import type { Usage } from './types';
 
@@ -116,14 +116,39 @@ export interface ParsedCompletion {
   toolCalls?: unknown[];
 }
 
-export function parseUsage(u: unknown): Usage | null {
-  if (!isObject(u)) return null;
+/**
+ * The server's `usage`, validated: null when absent (`usage` missing or null, or an object with neither
+ * count: the caller estimates), else prompt and completion tokens (and total_tokens when sent) must be
+ * integers from 0 to MAX_USAGE_TOKENS.
+ * @throws {InvalidResponseError} for a negative, fractional, absurd or non-numeric count: the call fails as
+ *   `invalid_response` (recorded, counted, not retried) instead of a cost computed from a made-up count
+ */
+export function parseUsage(u: unknown, model = '', httpStatus?: number): Usage | null {
+  if (u === undefined || u === null) return null;
+  const bad = (field: string, got: unknown) =>
+    new InvalidResponseError(msg.invalidUsage(model, field, got), {
+      model,
+      ...(httpStatus !== undefined ? { httpStatus } : {}),
+    });
+  if (!isObject(u))
+    throw new InvalidResponseError(msg.invalidShape(model, 'usage is not an object'), {
+      model,
+      ...(httpStatus !== undefined ? { httpStatus } : {}),
+    });
   const p = u.prompt_tokens;
   const c = u.completion_tokens;
-  if (typeof p !== 'number' || typeof c !== 'number' || !Number.isFinite(p) || !Number.isFinite(c))
-    return null;
-  const t = typeof u.total_tokens === 'number' && Number.isFinite(u.total_tokens) ? u.total_tokens : p + c;
-  return { promptTokens: p, completionTokens: c, totalTokens: t };
+  if (p === undefined && c === undefined) return null;
+  const count = (field: string, v: unknown): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_USAGE_TOKENS) throw bad(field, v);
+    return v;
+  };
+  const promptTokens = count('prompt_tokens', p);
+  const completionTokens = count('completion_tokens', c);
+  const totalTokens =
+    u.total_tokens === undefined || u.total_tokens === null
+      ? promptTokens + completionTokens
+      : count('total_tokens', u.total_tokens);
+  return { promptTokens, completionTokens, totalTokens };
 }
 
 /** Validates a non-streaming completion body (already JSON-parsed). Throws InvalidResponseError / mapped errors. */
@@ -168,7 +193,7 @@ export function parseCompletion(options: {
   const out: ParsedCompletion = {
     content: typeof content === 'string' ? content : null,
     finishReason,
-    usage: parseUsage(body.usage),
+    usage: parseUsage(body.usage, ctx.model, options.status),
   };
   if (typeof body.model === 'string') out.model = body.model;
   if (typeof body.id === 'string') out.id = body.id;
@@ -264,7 +289,7 @@ export class ChatStreamParser {
     }
     if (typeof obj.model === 'string' && this.model === undefined) this.model = obj.model;
     if (typeof obj.id === 'string' && this.id === undefined) this.id = obj.id;
-    const usage = parseUsage(obj.usage);
+    const usage = parseUsage(obj.usage, model, this.ctx.status);
     if (usage) this.usage = usage;
     const choices = obj.choices;
     if (!Array.isArray(choices)) return;

@@ -3,13 +3,16 @@ import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node
 import { mkdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { budgetedGateway, isBudgetExceeded, SpendBudget } from '../gateway/budget';
 import type { Gateway, GatewayOutcome } from '../gateway/gateway';
 import type { Pricing } from '../gateway/pricing';
+import { hasKnownSecrets, redactKnownSecrets } from '../gateway/redact';
 import { estimateUsage } from '../gateway/tokens';
 import type { ChatParams } from '../gateway/types';
 import { bucketOf } from '../routing/bucket';
 import type { Arm, CallRecord, ErrorKind, EvalItem } from '../types';
 import { type LiveArmSummary, RingBuffer, summarizeWindow, type WindowEntry } from './ringBuffer';
+import { acquireRunLock, validateRunId } from './runFolder';
 
 /** Price of a model per 1M tokens. */
 export interface ArmPrice {
@@ -69,8 +72,20 @@ export interface RunBatchOptions {
   cache?: boolean;
   /** Independent samples per item (repeat index is part of the cache key). Default 1. */
   repeats?: number;
-  /** Stop scheduling new calls once this much has been spent (calls in flight finish). */
+  /**
+   * Hard spend cap, USD: each call's worst case is reserved before it is sent and settled on its real cost
+   * (see src/gateway/budget.ts), so the recorded spend never passes it at any concurrency. The spend of the
+   * records already in calls.jsonl (a resumed run) counts against it. When the next call does not fit, the
+   * run stops cleanly (`stoppedForBudget`), keeping every finished record.
+   */
   maxCostUsd?: number;
+  /**
+   * A ledger shared with other spenders (the pipeline's judges): used instead of a ledger of `maxCostUsd`;
+   * its starting spend must already include the records'.
+   */
+  budget?: SpendBudget;
+  /** Output tokens reserved for a call without max_tokens (default DEFAULT_MAX_OUTPUT_TOKENS, 32,768). */
+  assumedMaxOutputTokens?: number;
   /** Share of items sent to the canary (shadow stage), chosen by hashing meta.userId or the item id. Default 1. */
   shadowRatio?: number;
   /** Re-send the calls that failed in an earlier attempt of this run (their records are replaced). */
@@ -93,7 +108,11 @@ export interface RunBatchSummary {
   sent: number;
   cached: number;
   failed: number;
+  /** USD spent by this invocation's calls. */
   spentUsd: number;
+  /** USD the run had spent before this invocation (its records, and with a shared ledger the judges'). */
+  spentBeforeUsd: number;
+  /** True when the spend cap stopped the run before every unit was sent (rerun with a larger cap). */
   stoppedForBudget: boolean;
   wallMs: number;
 }
@@ -134,8 +153,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
   const outDir = opts.outDir ?? 'runs';
   const liveWindow = opts.liveWindow ?? 1000;
   const warn = opts.onWarning ?? ((m: string) => process.stderr.write(`canarylab: ${m}\n`));
-  if (!/^[\w.-]+$/.test(opts.runId))
-    throw new TypeError(`runBatch: runId must match [A-Za-z0-9_.-]+, got '${opts.runId}'`);
+  validateRunId(opts.runId, 'runBatch: runId');
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new RangeError(`runBatch: concurrency must be an integer >= 1, got ${concurrency}`);
   if (!Number.isInteger(repeats) || repeats < 1)
@@ -150,8 +168,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
     throw new TypeError('runBatch: items must be an array, an iterable or an async iterable of EvalItem');
   // Resolve every price before the first call: an unknown model without a price is a configuration error,
   // never a silent $0.
-  const arms = opts.arms;
-  const prices: ArmPrice[] = arms.map((arm, i) => {
+  const prices: ArmPrice[] = opts.arms.map((arm, i) => {
     if (arm.price) return arm.price;
     if (opts.pricing) {
       const p = opts.pricing.price(arm.gateway.model);
@@ -166,239 +183,287 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
   const cacheDir = join(outDir, '.cache');
   await mkdir(runDir, { recursive: true });
   if (opts.cache !== false) await mkdir(cacheDir, { recursive: true });
-
-  const armIndex = new Map(arms.map((a, i) => [a.name as string, i]));
-  const done = await recoverCalls(callsFile, {
-    retryFailed: opts.retryFailed ?? false,
-    warn,
-    units: new UnitSet(arms.length, repeats),
-    armIndex,
-  });
-  const canaryIndex = armIndex.get('canary') ?? -1;
-  const toCanary = (item: EvalItem) =>
-    shadowRatio >= 1 || bucketOf(item.meta?.userId ?? item.id, { salt: 'shadow' }) < shadowRatio * 100;
-
-  const progress = {
-    total: 0,
-    totalKnown: !isAsync && Array.isArray(opts.items),
-    done: 0,
-    perArm: Object.fromEntries(arms.map((a) => [a.name, { done: 0, errors: 0, cached: 0, total: 0 }])),
-    errorsByKind: {},
-    spentUsd: 0,
-    callsPerSecond: 0,
-    etaSeconds: null,
-  } as BatchProgress;
-  const perArmProgress = arms.map(
-    (a) => progress.perArm[a.name] as Required<BatchProgress['perArm'][string]>,
-  );
-  const window = new RingBuffer<WindowEntry>(liveWindow);
-  const armNames = arms.map((a) => a.name as string);
-  Object.defineProperty(progress, 'live', {
-    enumerable: true,
-    get: () => summarizeWindow(window, armNames),
-  });
-
-  let planned = 0;
-  let resumed = 0;
-  const countUnit = (item: EvalItem, a: number, r: number): boolean => {
-    planned++;
-    perArmProgress[a].total++;
-    if (done.has(item.id, a, r)) {
-      resumed++;
-      progress.done++;
-      perArmProgress[a].done++;
-      return true;
-    }
-    return false;
-  };
-  // An array's totals are known up front (one cheap pass, no allocation per unit); other sources are
-  // counted as they are read.
-  if (progress.totalKnown) {
-    for (const item of opts.items as readonly EvalItem[]) {
-      const c = toCanary(item);
-      for (let r = 0; r < repeats; r++)
-        for (let a = 0; a < arms.length; a++) if (a !== canaryIndex || c) countUnit(item, a, r);
-    }
-    progress.total = planned;
-  }
-  const counted = progress.totalKnown;
-
-  // Units in item order, both arms of an item adjacent; finished ones (resume) are skipped.
-  function* expand(item: EvalItem): Generator<Unit> {
-    const c = toCanary(item);
-    for (let r = 0; r < repeats; r++) {
-      for (let a = 0; a < arms.length; a++) {
-        if (a === canaryIndex && !c) continue;
-        if (counted ? done.has(item.id, a, r) : countUnit(item, a, r)) continue;
-        yield { item, armIndex: a, repeat: r };
-      }
-    }
-  }
-  const onSourceEnd = () => {
-    if (!counted) {
-      progress.total = planned;
-      progress.totalKnown = true;
-    }
-  };
-  function* syncUnits(): Generator<Unit> {
-    for (const item of opts.items as Iterable<EvalItem>) {
-      yield* expand(item);
-      if (!counted) progress.total = planned;
-    }
-    onSourceEnd();
-  }
-  async function* asyncUnits(): AsyncGenerator<Unit> {
-    for await (const item of opts.items as AsyncIterable<EvalItem>) {
-      yield* expand(item);
-      progress.total = planned;
-    }
-    onSourceEnd();
-  }
-  const syncIt = isAsync ? null : syncUnits();
-  const asyncIt = isAsync ? asyncUnits() : null;
-
-  const writer = new RecordWriter(openSync(callsFile, 'a'));
-  let sent = 0;
-  let cached = 0;
-  let failed = 0;
-  let stoppedForBudget = false;
-  const useCache = opts.cache !== false;
-
-  const runUnit = async (u: Unit): Promise<void> => {
-    const { item, repeat } = u;
-    const arm = arms[u.armIndex];
-    const model = arm.gateway.model;
-    const params = arm.params ?? EMPTY_PARAMS;
-    // Hashing the request costs CPU on every call: only when the cache is on.
-    const cachePath = useCache
-      ? join(
-          cacheDir,
-          `${createHash('sha256')
-            .update(JSON.stringify([arm.baseURL, model, item.messages, params, repeat]))
-            .digest('hex')}.json`,
-        )
-      : null;
-    const startedAt = new Date().toISOString();
-    let rec: CallRecord | null = null;
-    if (cachePath) {
-      const hit = await readFile(cachePath, 'utf8').catch(() => null);
-      if (hit) {
-        const c = JSON.parse(hit) as CallRecord;
-        rec = {
-          ...c,
-          runId: opts.runId,
-          itemId: item.id,
-          arm: arm.name,
-          repeat,
-          costUsd: 0,
-          originalCostUsd: c.originalCostUsd ?? c.costUsd,
-          cached: true,
-          startedAt,
-        };
-        cached++;
-      }
-    }
-    if (!rec) {
-      const outcome = await arm.gateway.call({
-        messages: item.messages,
-        params,
-        key: `${item.id}:${arm.name}:${repeat}`,
-      });
-      sent++;
-      rec = toRecord({ outcome, runId: opts.runId, item, arm, repeat, startedAt, price: prices[u.armIndex] });
-      if (rec.ok && cachePath) {
-        const tmp = `${cachePath}.${process.pid}.tmp`;
-        await writeFile(tmp, JSON.stringify(rec));
-        await rename(tmp, cachePath);
-      }
-    }
-    // The slot is held until the record is in the file (see the durability note above).
-    await writer.append(`${JSON.stringify(rec)}\n`);
-    const a = perArmProgress[u.armIndex];
-    a.done++;
-    if (rec.cached) a.cached++;
-    if (!rec.ok) {
-      a.errors++;
-      failed++;
-      if (rec.errorKind)
-        progress.errorsByKind[rec.errorKind] = (progress.errorsByKind[rec.errorKind] ?? 0) + 1;
-    }
-    const entry: WindowEntry = { arm: arm.name, ok: rec.ok, latencyMs: rec.latencyMs, cached: rec.cached };
-    if (rec.errorKind) entry.errorKind = rec.errorKind;
-    window.push(entry);
-    progress.done++;
-    progress.spentUsd += rec.costUsd;
-    if (opts.onProgress) {
-      const secs = (performance.now() - started) / 1000;
-      const fresh = window.totalPushed;
-      progress.callsPerSecond = secs > 0 ? fresh / secs : 0;
-      progress.etaSeconds =
-        progress.totalKnown && progress.callsPerSecond > 0
-          ? (progress.total - progress.done) / progress.callsPerSecond
-          : null;
-      opts.onProgress(progress);
-    }
-  };
-
-  // Per-arm limits below the global one: a worker holding a global slot waits for its arm's slot (so the
-  // item order, both arms adjacent, is kept).
-  const armLimits = arms.map((a) =>
-    a.concurrency !== undefined && a.concurrency < concurrency ? new Semaphore(a.concurrency) : null,
-  );
-  let sourceDone = false;
-  const worker = async (): Promise<void> => {
-    while (!sourceDone) {
-      if (opts.maxCostUsd !== undefined && progress.spentUsd >= opts.maxCostUsd) {
-        stoppedForBudget = true;
-        return;
-      }
-      const next = syncIt ? syncIt.next() : await (asyncIt as AsyncGenerator<Unit>).next();
-      if (next.done) {
-        sourceDone = true;
-        return;
-      }
-      const u = next.value;
-      const limit = armLimits[u.armIndex];
-      if (limit) await limit.acquire();
-      try {
-        await runUnit(u);
-      } finally {
-        limit?.release();
-      }
-    }
-  };
+  // One writer per run folder (re-entrant: the pipeline already holds it).
+  const lock = acquireRunLock(runDir, 'runBatch');
   try {
-    const workers: Promise<void>[] = [];
-    for (let i = 0; i < concurrency; i++) workers.push(worker());
-    // Every worker runs to its end even when one fails, so no call is left running unrecorded.
-    const results = await Promise.allSettled(workers);
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    return await runLocked();
   } finally {
-    writer.close();
-    if (!sourceDone) {
-      syncIt?.return(undefined);
-      await asyncIt?.return(undefined);
-    }
+    lock.release();
   }
-  if (stoppedForBudget) {
-    const left = progress.totalKnown ? `${planned - progress.done} calls not sent` : 'the rest not sent';
-    warn(
-      `budget of $${opts.maxCostUsd} reached after $${progress.spentUsd.toFixed(4)}: stopped scheduling; ${left} (rerun to continue)`,
+
+  async function runLocked(): Promise<RunBatchSummary> {
+    const armIndex = new Map(opts.arms.map((a, i) => [a.name as string, i]));
+    const recovered = { spentUsd: 0 };
+    const done = await recoverCalls(callsFile, {
+      retryFailed: opts.retryFailed ?? false,
+      warn,
+      units: new UnitSet(opts.arms.length, repeats),
+      armIndex,
+      recovered,
+    });
+    const budget =
+      opts.budget ??
+      (opts.maxCostUsd !== undefined
+        ? new SpendBudget({ capUsd: opts.maxCostUsd, spentUsd: recovered.spentUsd })
+        : undefined);
+    const capUsd = opts.budget?.capUsd ?? opts.maxCostUsd;
+    const arms: readonly BatchArm[] = budget
+      ? opts.arms.map((a, i) => ({
+          ...a,
+          gateway: budgetedGateway(a.gateway, {
+            budget,
+            price: prices[i],
+            ...(opts.assumedMaxOutputTokens !== undefined
+              ? { maxOutputTokens: opts.assumedMaxOutputTokens }
+              : {}),
+          }),
+        }))
+      : opts.arms;
+    const spentBefore = budget ? budget.spentUsd : recovered.spentUsd;
+    const canaryIndex = armIndex.get('canary') ?? -1;
+    const toCanary = (item: EvalItem) =>
+      shadowRatio >= 1 || bucketOf(item.meta?.userId ?? item.id, { salt: 'shadow' }) < shadowRatio * 100;
+
+    const progress = {
+      total: 0,
+      totalKnown: !isAsync && Array.isArray(opts.items),
+      done: 0,
+      perArm: Object.fromEntries(arms.map((a) => [a.name, { done: 0, errors: 0, cached: 0, total: 0 }])),
+      errorsByKind: {},
+      spentUsd: 0,
+      callsPerSecond: 0,
+      etaSeconds: null,
+    } as BatchProgress;
+    const perArmProgress = arms.map(
+      (a) => progress.perArm[a.name] as Required<BatchProgress['perArm'][string]>,
     );
+    const window = new RingBuffer<WindowEntry>(liveWindow);
+    const armNames = arms.map((a) => a.name as string);
+    Object.defineProperty(progress, 'live', {
+      enumerable: true,
+      get: () => summarizeWindow(window, armNames),
+    });
+
+    let planned = 0;
+    let resumed = 0;
+    const countUnit = (item: EvalItem, a: number, r: number): boolean => {
+      planned++;
+      perArmProgress[a].total++;
+      if (done.has(item.id, a, r)) {
+        resumed++;
+        progress.done++;
+        perArmProgress[a].done++;
+        return true;
+      }
+      return false;
+    };
+    // An array's totals are known up front (one cheap pass, no allocation per unit); other sources are
+    // counted as they are read.
+    if (progress.totalKnown) {
+      for (const item of opts.items as readonly EvalItem[]) {
+        const c = toCanary(item);
+        for (let r = 0; r < repeats; r++)
+          for (let a = 0; a < arms.length; a++) if (a !== canaryIndex || c) countUnit(item, a, r);
+      }
+      progress.total = planned;
+    }
+    const counted = progress.totalKnown;
+
+    // Units in item order, both arms of an item adjacent; finished ones (resume) are skipped.
+    function* expand(item: EvalItem): Generator<Unit> {
+      const c = toCanary(item);
+      for (let r = 0; r < repeats; r++) {
+        for (let a = 0; a < arms.length; a++) {
+          if (a === canaryIndex && !c) continue;
+          if (counted ? done.has(item.id, a, r) : countUnit(item, a, r)) continue;
+          yield { item, armIndex: a, repeat: r };
+        }
+      }
+    }
+    const onSourceEnd = () => {
+      if (!counted) {
+        progress.total = planned;
+        progress.totalKnown = true;
+      }
+    };
+    function* syncUnits(): Generator<Unit> {
+      for (const item of opts.items as Iterable<EvalItem>) {
+        yield* expand(item);
+        if (!counted) progress.total = planned;
+      }
+      onSourceEnd();
+    }
+    async function* asyncUnits(): AsyncGenerator<Unit> {
+      for await (const item of opts.items as AsyncIterable<EvalItem>) {
+        yield* expand(item);
+        progress.total = planned;
+      }
+      onSourceEnd();
+    }
+    const syncIt = isAsync ? null : syncUnits();
+    const asyncIt = isAsync ? asyncUnits() : null;
+
+    const writer = new RecordWriter(openSync(callsFile, 'a'));
+    let sent = 0;
+    let cached = 0;
+    let failed = 0;
+    let stoppedForBudget = false;
+    const useCache = opts.cache !== false;
+
+    const runUnit = async (u: Unit): Promise<void> => {
+      const { item, repeat } = u;
+      const arm = arms[u.armIndex];
+      const model = arm.gateway.model;
+      const params = arm.params ?? EMPTY_PARAMS;
+      // Hashing the request costs CPU on every call: only when the cache is on.
+      const cachePath = useCache
+        ? join(
+            cacheDir,
+            `${createHash('sha256')
+              .update(JSON.stringify([arm.baseURL, model, item.messages, params, repeat]))
+              .digest('hex')}.json`,
+          )
+        : null;
+      const startedAt = new Date().toISOString();
+      let rec: CallRecord | null = null;
+      if (cachePath) {
+        const hit = await readFile(cachePath, 'utf8').catch(() => null);
+        if (hit) {
+          const c = JSON.parse(hit) as CallRecord;
+          rec = {
+            ...c,
+            runId: opts.runId,
+            itemId: item.id,
+            arm: arm.name,
+            repeat,
+            costUsd: 0,
+            originalCostUsd: c.originalCostUsd ?? c.costUsd,
+            cached: true,
+            startedAt,
+          };
+          cached++;
+        }
+      }
+      if (!rec) {
+        const outcome = await arm.gateway.call({
+          messages: item.messages,
+          params,
+          key: `${item.id}:${arm.name}:${repeat}`,
+        });
+        if (!outcome.ok && isBudgetExceeded(outcome.error)) {
+          // Not sent: nothing to record; a rerun with a larger cap sends it.
+          stoppedForBudget = true;
+          return;
+        }
+        sent++;
+        rec = toRecord({
+          outcome,
+          runId: opts.runId,
+          item,
+          arm,
+          repeat,
+          startedAt,
+          price: prices[u.armIndex],
+        });
+        if (rec.ok && cachePath) {
+          const tmp = `${cachePath}.${process.pid}.tmp`;
+          await writeFile(tmp, JSON.stringify(rec));
+          await rename(tmp, cachePath);
+        }
+      }
+      // The slot is held until the record is in the file (see the durability note above).
+      await writer.append(`${JSON.stringify(rec)}\n`);
+      const a = perArmProgress[u.armIndex];
+      a.done++;
+      if (rec.cached) a.cached++;
+      if (!rec.ok) {
+        a.errors++;
+        failed++;
+        if (rec.errorKind)
+          progress.errorsByKind[rec.errorKind] = (progress.errorsByKind[rec.errorKind] ?? 0) + 1;
+      }
+      const entry: WindowEntry = { arm: arm.name, ok: rec.ok, latencyMs: rec.latencyMs, cached: rec.cached };
+      if (rec.errorKind) entry.errorKind = rec.errorKind;
+      window.push(entry);
+      progress.done++;
+      progress.spentUsd += rec.costUsd;
+      if (opts.onProgress) {
+        const secs = (performance.now() - started) / 1000;
+        const fresh = window.totalPushed;
+        progress.callsPerSecond = secs > 0 ? fresh / secs : 0;
+        progress.etaSeconds =
+          progress.totalKnown && progress.callsPerSecond > 0
+            ? (progress.total - progress.done) / progress.callsPerSecond
+            : null;
+        opts.onProgress(progress);
+      }
+    };
+
+    // Per-arm limits below the global one: a worker holding a global slot waits for its arm's slot (so the
+    // item order, both arms adjacent, is kept).
+    const armLimits = arms.map((a) =>
+      a.concurrency !== undefined && a.concurrency < concurrency ? new Semaphore(a.concurrency) : null,
+    );
+    let sourceDone = false;
+    const worker = async (): Promise<void> => {
+      while (!sourceDone) {
+        if (budget?.exhausted || stoppedForBudget) {
+          stoppedForBudget = true;
+          return;
+        }
+        const next = syncIt ? syncIt.next() : await (asyncIt as AsyncGenerator<Unit>).next();
+        if (next.done) {
+          sourceDone = true;
+          return;
+        }
+        const u = next.value;
+        const limit = armLimits[u.armIndex];
+        if (limit) await limit.acquire();
+        try {
+          await runUnit(u);
+        } finally {
+          limit?.release();
+        }
+      }
+    };
+    try {
+      const workers: Promise<void>[] = [];
+      for (let i = 0; i < concurrency; i++) workers.push(worker());
+      // Every worker runs to its end even when one fails, so no call is left running unrecorded.
+      const results = await Promise.allSettled(workers);
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    } finally {
+      writer.close();
+      if (!sourceDone) {
+        syncIt?.return(undefined);
+        await asyncIt?.return(undefined);
+      }
+    }
+    if (stoppedForBudget) {
+      const left = progress.totalKnown ? `${planned - progress.done} calls not sent` : 'the rest not sent';
+      warn(
+        `budget of $${capUsd} reached after $${(budget?.spentUsd ?? progress.spentUsd).toFixed(4)}: stopped before the next call's worst case could pass it; ${left} (rerun with --resume and a larger maxCostUsd to continue)`,
+      );
+    }
+    if (budget && budget.overrun > 0)
+      warn(
+        `endpoints reported usage above the reserved worst case (by $${budget.overrun.toFixed(6)}): check the servers' usage counts`,
+      );
+    return {
+      runId: opts.runId,
+      callsFile,
+      planned,
+      resumed,
+      sent,
+      cached,
+      failed,
+      spentUsd: progress.spentUsd,
+      spentBeforeUsd: spentBefore,
+      stoppedForBudget,
+      wallMs: performance.now() - started,
+    };
   }
-  return {
-    runId: opts.runId,
-    callsFile,
-    planned,
-    resumed,
-    sent,
-    cached,
-    failed,
-    spentUsd: progress.spentUsd,
-    stoppedForBudget,
-    wallMs: performance.now() - started,
-  };
 }
 
 const EMPTY_PARAMS: ChatParams = Object.freeze({}) as ChatParams;
@@ -435,21 +500,38 @@ function toRecord(a: {
     repeat: a.repeat,
     ok,
     attempts: outcome.attempts,
-    latencyMs: response?.latencyMs ?? outcome.totalMs,
+    latencyMs: outcome.latencyMs ?? response?.latencyMs ?? outcome.totalMs,
     usage,
     costUsd: costOf(usage, a.price),
     startedAt: a.startedAt,
     cached: false,
   };
   if (usageEstimated) rec.usageEstimated = true;
-  if (response?.ttftMs !== undefined) rec.ttftMs = response.ttftMs;
-  if (response?.content != null) rec.content = response.content;
+  const ttft = outcome.ok ? (outcome.ttftMs ?? response?.ttftMs) : undefined;
+  if (ttft !== undefined) rec.ttftMs = ttft;
+  if (outcome.attempts > 1) {
+    rec.attemptLog = outcome.attemptLog.map((t) => {
+      const e: NonNullable<CallRecord['attemptLog']>[number] = {
+        latencyMs: t.latencyMs,
+        waitMs: t.backoffMs,
+        ok: t.ok,
+      };
+      if (t.rateLimitWaitMs > 0) e.rateLimitWaitMs = t.rateLimitWaitMs;
+      if (t.httpStatus !== undefined) e.httpStatus = t.httpStatus;
+      if (t.errorKind) e.errorKind = t.errorKind;
+      if (t.model !== arm.gateway.model) e.model = t.model;
+      return e;
+    });
+  }
+  // Model output is untrusted: an answer echoing the API key (e.g. the Authorization header) is redacted.
+  if (response?.content != null)
+    rec.content = hasKnownSecrets() ? redactKnownSecrets(response.content) : response.content;
   if (response?.finishReason) rec.finishReason = response.finishReason;
   if (response) rec.httpStatus = response.httpStatus;
   if (err) {
     rec.errorKind = err.kind;
     rec.errorCode = err.code;
-    rec.errorMessage = err.message;
+    rec.errorMessage = hasKnownSecrets() ? redactKnownSecrets(err.message) : err.message;
     if (err.httpStatus !== undefined) rec.httpStatus = err.httpStatus;
   }
   if (outcome.fallbackUsed) {
@@ -574,6 +656,8 @@ async function recoverCalls(
     warn: (m: string) => void;
     units: UnitSet;
     armIndex: Map<string, number>;
+    /** Filled with the spend of the records kept. */
+    recovered?: { spentUsd: number };
   },
 ): Promise<UnitSet> {
   const { units } = opts;
@@ -626,7 +710,7 @@ async function recoverCalls(
     for await (const line of rl) {
       lineNo++;
       if (line === '') continue;
-      let rec: Pick<CallRecord, 'itemId' | 'arm' | 'repeat' | 'ok'>;
+      let rec: Pick<CallRecord, 'itemId' | 'arm' | 'repeat' | 'ok' | 'costUsd'>;
       try {
         rec = JSON.parse(line);
       } catch {
@@ -638,6 +722,13 @@ async function recoverCalls(
         removed++;
         continue;
       }
+      if (
+        opts.recovered &&
+        typeof rec.costUsd === 'number' &&
+        Number.isFinite(rec.costUsd) &&
+        rec.costUsd > 0
+      )
+        opts.recovered.spentUsd += rec.costUsd;
       const a = opts.armIndex.get(rec.arm);
       const r = rec.repeat ?? 0;
       if (a !== undefined && units.tracks(r)) units.add(rec.itemId, a, r);
