@@ -20,6 +20,37 @@ export interface DecideContext {
   srm?: SrmResult;
   /** Sequential monitoring over the scheduled runs so far. */
   sequential?: SequentialSummary;
+  /**
+   * Looks taken so far when the comparisons are of data monitored continuously (the cumulative data of a
+   * scheduled job, hour by hour or run by run). From the second look on, a required or important gate is
+   * judged on its always-valid confidence sequence (`alwaysValid` on its comparison, or the sequential
+   * summary's `gates`) instead of its fixed interval, which is only valid for one look.
+   */
+  looks?: number;
+}
+
+/**
+ * An always-valid confidence sequence of a gate's metric (helper Q's `AlwaysValidInterval`, read
+ * structurally): `ci` is on the same scale as the fixed interval the gate reads (`target`), valid at every
+ * look at once with probability ≥ 1 − alpha.
+ */
+export interface AlwaysValidLike {
+  target: 'canary' | 'delta' | 'relative';
+  ci: [number, number];
+  alpha: number;
+  looks: number;
+  n: number;
+  method?: string;
+}
+
+/** What {@link evaluateGate} may know besides the gate and the comparisons. */
+export interface GateContext {
+  /** Looks taken (default 1: a fixed-horizon analysis). */
+  looks?: number;
+  /** The gate metric's always-valid sequence (default: the comparison's own `alwaysValid`). */
+  alwaysValid?: AlwaysValidLike;
+  /** Judge required/important gates on the always-valid sequence from the second look on (default true). */
+  alwaysValidGates?: boolean;
 }
 
 /** The metric name of the sample-ratio gate that `decide` adds when given an SRM result. */
@@ -78,8 +109,16 @@ export function decide(
     shadowPercent: policy.plan[0].shadowPercent,
   };
   const gates: GateResult[] = [];
+  const seqGates = (ctx.sequential as { gates?: Record<string, AlwaysValidLike> } | undefined)?.gates;
+  const alwaysValidGates =
+    (policy.sequential as { alwaysValidGates?: boolean } | undefined)?.alwaysValidGates !== false;
   for (const gate of policy.gates) {
-    const r = evaluateGate(gate, comparisons, policy.confidence);
+    const av = seqGates?.[gate.metric];
+    const r = evaluateGate(gate, comparisons, policy.confidence, {
+      looks: Math.max(ctx.looks ?? 1, av?.looks ?? 1),
+      ...(av ? { alwaysValid: av } : {}),
+      alwaysValidGates,
+    });
     if (r) gates.push(r);
   }
   // The sample-ratio check: judged at the policy's alpha; blocks promotion, never rolls back by itself.
@@ -205,6 +244,7 @@ export function evaluateGate(
   gate: Gate,
   comparisons: readonly MetricComparison[],
   confidence: number,
+  gctx: GateContext = {},
 ): GateResult | null {
   const mc = comparisons.find((c) => c.metric === gate.metric && !c.segment);
   const conf = `${Math.round(confidence * 100)}% CI`;
@@ -270,18 +310,42 @@ export function evaluateGate(
       ? (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)} pts`
       : (x: number) => `${x >= 0 ? '+' : ''}${base(x)}`;
   }
+  // From the second look of continuous monitoring on, a required or important gate is judged on its
+  // always-valid confidence sequence: the fixed interval is valid for one look only.
+  const target = gate.kind === 'absolute' ? 'canary' : gate.kind === 'relative' ? 'relative' : 'delta';
+  const av = gctx.alwaysValid ?? (mc as MetricComparison & { alwaysValid?: AlwaysValidLike }).alwaysValid;
+  const looks = Math.max(gctx.looks ?? 1, 1);
+  const sequentialGate =
+    gctx.alwaysValidGates !== false &&
+    looks > 1 &&
+    gate.severity !== 'recommended' &&
+    av !== undefined &&
+    av.target === target &&
+    Number.isFinite(av.ci[0]) &&
+    Number.isFinite(av.ci[1]);
+  let judgedN = n;
+  let fixedNote = '';
+  if (sequentialGate && av) {
+    fixedNote = `; fixed ${conf} ${fmt(ci[0])} to ${fmt(ci[1])}, valid for one look only`;
+    ci = [av.ci[0], av.ci[1]];
+    judgedN = av.n;
+  }
   const [lo, hi] = ci;
   const good = direction === 'above' ? lo > threshold : hi < threshold;
   const bad = direction === 'above' ? hi < threshold : lo > threshold;
   const status = good ? 'pass' : bad ? 'fail' : 'inconclusive';
   const limit = `${direction === 'above' ? 'must exceed' : 'must stay below'} ${fmt(threshold)}`;
-  const measured = `${subject} ${fmt(observed)} (${conf} ${fmt(lo)} to ${fmt(hi)})`;
+  const measured =
+    sequentialGate && av
+      ? `${subject} ${fmt(observed)} (always-valid ${Math.round((1 - av.alpha) * 100)}% confidence sequence after ${looks} looks, n = ${av.n.toLocaleString('en-US')}: ${fmt(lo)} to ${fmt(hi)}${fixedNote})`
+      : `${subject} ${fmt(observed)} (${conf} ${fmt(lo)} to ${fmt(hi)})`;
   let reason: string;
   let samplesNeeded: number | undefined;
+  const at = sequentialGate ? ` at look ${looks}` : '';
   if (status === 'pass')
-    reason = `${gate.name}: ${measured}; ${limit}: passed with the whole interval on the good side.`;
+    reason = `${gate.name}: ${measured}; ${limit}: passed${at} with the whole interval on the good side.`;
   else if (status === 'fail')
-    reason = `${gate.name}: ${measured}; ${limit}: failed with the whole interval on the bad side.`;
+    reason = `${gate.name}: ${measured}; ${limit}: failed${at} with the whole interval on the bad side.`;
   else {
     // Which way more data would settle it if the estimate stays put: a pass when the estimate is on the
     // good side of the threshold, a fail when it is on the bad side.
@@ -289,16 +353,18 @@ export function evaluateGate(
     const windows = mc.unit === CONSISTENCY_UNIT;
     samplesNeeded = windows
       ? consistencyAdditionalWindows({ observed, lo, hi, threshold, k: n })
-      : gate.kind === 'absolute' && isProportionUnit(mc.unit) && threshold > 0 && threshold < 1
-        ? wilsonAdditionalSamples({
-            rate: observed,
-            threshold,
-            // On the bad side, the interval has to clear the threshold the other way.
-            direction: onGoodSide ? direction : direction === 'above' ? 'below' : 'above',
-            confidence,
-            n,
-          })
-        : additionalSamples({ observed, lo, hi, threshold, n });
+      : sequentialGate
+        ? additionalSamples({ observed, lo, hi, threshold, n: judgedN })
+        : gate.kind === 'absolute' && isProportionUnit(mc.unit) && threshold > 0 && threshold < 1
+          ? wilsonAdditionalSamples({
+              rate: observed,
+              threshold,
+              // On the bad side, the interval has to clear the threshold the other way.
+              direction: onGoodSide ? direction : direction === 'above' ? 'below' : 'above',
+              confidence,
+              n,
+            })
+          : additionalSamples({ observed, lo, hi, threshold, n });
     const as = onGoodSide ? 'as a pass' : 'as a fail';
     const more =
       samplesNeeded === undefined

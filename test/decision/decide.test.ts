@@ -97,14 +97,14 @@ describe('policy as data', () => {
         gates: [{ name: 'x', metric: 'm', kind: 'absolute', severity: 'required' }],
         plan: [{ stage: 'shadow', trafficPercent: 0 }],
       }),
-    ).toThrow(/gates\[0\]\.threshold: required for a absolute gate/);
+    ).toThrow(/gates\[0\]\.threshold: required for an absolute gate/);
     expect(() =>
       parsePolicy({
         gates: [{ name: 'x', metric: 'm', kind: 'nonInferiority', severity: 'urgent' }],
         plan: [],
       }),
     ).toThrow(
-      /gates\[0\]\.severity: Invalid option: expected one of "required"\|"important"\|"recommended"\n {2}- plan: Too small/,
+      /gates\[0\]\.severity: expected one of "required", "important", "recommended", got "urgent"\n {2}- plan: expected an array with >= 1 items/,
     );
   });
 
@@ -210,5 +210,41 @@ describe('error-rate consistency gate on τ in points (issue 17 point 4)', () =>
     const d = decide([mc('error_rate_consistency', 'points', 'lower', [0, 0, 0.1209], { n: 24 })], policy);
     expect(d.gates[0]).toMatchObject({ status: 'inconclusive', samplesNeeded: 28 });
     expect(d.gates[0].reason).toContain('about 28 more windows of the same size would decide it (as a pass');
+  });
+});
+
+describe('always-valid gates under continuous monitoring (issue 17 point 3, read by decide)', () => {
+  const withAv = (
+    c: ReturnType<typeof mc>,
+    av: { target: 'canary' | 'delta' | 'relative'; ci: [number, number]; looks: number; n: number },
+  ) => ({ ...c, alwaysValid: { ...av, alpha: 0.05, method: 'hand-made' } });
+
+  it('from the second look, a gate is judged on its confidence sequence and says after how many looks', () => {
+    const cs = healthy();
+    // Fixed interval passes (lower 99.75% > 99.5%), the confidence sequence [99.4%, 99.98%] does not yet.
+    cs[0] = withAv(cs[0], { target: 'canary', ci: [0.994, 0.9998], looks: 4, n: 4000 });
+    const d = decide(cs, DEFAULT_POLICY, { looks: 4 });
+    expect(d.gates[0].status).toBe('inconclusive');
+    expect(d.gates[0].ci).toEqual([0.994, 0.9998]);
+    expect(d.gates[0].reason).toContain('always-valid 95% confidence sequence after 4 looks, n = 4,000');
+    expect(d.verdict).toBe('hold');
+  });
+
+  it('rolls back as soon as the sequence is wholly on the bad side, naming the look', () => {
+    const cs = healthy();
+    cs[1] = withAv(cs[1], { target: 'canary', ci: [3050, 3600], looks: 3, n: 1500 });
+    const d = decide(cs, DEFAULT_POLICY, { looks: 3 });
+    expect(d.verdict).toBe('rollback');
+    expect(d.gates[1].reason).toContain('failed at look 3 with the whole interval on the bad side');
+  });
+
+  it('at one look the fixed interval decides (it is valid for a single look); recommended gates never use it', () => {
+    const cs = healthy();
+    cs[0] = withAv(cs[0], { target: 'canary', ci: [0.994, 0.9998], looks: 1, n: 1000 });
+    expect(decide(cs, DEFAULT_POLICY).gates[0].status).toBe('pass');
+    // A sequence on another scale than the gate's (target mismatch) is ignored.
+    const cs2 = healthy();
+    cs2[3] = withAv(cs2[3], { target: 'canary', ci: [0.1, 0.2], looks: 5, n: 1000 });
+    expect(decide(cs2, DEFAULT_POLICY, { looks: 5 }).gates[3].status).toBe('pass');
   });
 });
