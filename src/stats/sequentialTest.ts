@@ -1,9 +1,13 @@
 import { checkCount, checkOpenUnit, checkSample, describe } from './validate';
 
-/** Options of {@link createSequentialTest}. Give at most one of `tau`, `rho`, `tuning`. */
+/** Options of {@link createSequentialTest}. Give exactly one of `tau`, `rho`, `tuning`. */
 export interface SequentialTestOptions {
-  /** 'mean': batches are arrays of scores; 'proportion': batches are `{ successes, n }` counts. */
-  kind: 'mean' | 'proportion';
+  /**
+   * 'mean': batches are arrays of scores per arm; 'proportion': `{ successes, n }` counts per arm;
+   * 'paired': one batch per look of per-item differences canary − primary (an array), or of paired pass/fail
+   * counts `{ b, c, n }` (b = primary passed and canary failed, c = the reverse, n pairs).
+   */
+  kind: 'mean' | 'proportion' | 'paired';
   /** Two-sided significance level, valid over every look at once (default 0.05). */
   alpha?: number;
   /** Standard deviation τ of the normal mixture over the effect, on the effect's own scale (Johari et al.). */
@@ -11,11 +15,23 @@ export interface SequentialTestOptions {
   /** Standardized mixing parameter ρ of Waudby-Smith et al.'s asymptotic confidence sequence. */
   rho?: number;
   /**
-   * Total sample size (both arms) at which the confidence sequence should be narrowest; sets
-   * ρ² = (−2 ln α + ln(1 − 2 ln α))/tuning, GrowthBook's "sequential tuning parameter" (default 5000).
+   * The expected sample size: total observations (both arms; pairs for 'paired') at which the confidence
+   * sequence should be narrowest — the dataset size × planned runs, or the expected traffic. Sets
+   * ρ² = (−2 ln α + ln(1 − 2 ln α))/tuning (GrowthBook's "sequential tuning parameter"). There is no
+   * default: a constant would be tight only for experiments of that one size.
    */
   tuning?: number;
 }
+
+/** Paired pass/fail counts of one look: b = primary passed and canary failed, c = the reverse, n pairs. */
+export interface PairedBatchCounts {
+  b: number;
+  c: number;
+  n: number;
+}
+
+/** One look of a paired test: per-item differences canary − primary, or paired pass/fail counts. */
+export type PairedBatch = readonly number[] | PairedBatchCounts;
 
 /** A batch of pass/fail outcomes of one arm. */
 export interface ArmBatchCounts {
@@ -30,7 +46,7 @@ export interface SequentialTestState {
   method: string;
   /** Number of updates (looks) so far. */
   looks: number;
-  /** Observations in both arms together. */
+  /** Observations in both arms together (pairs for a paired test). */
   n: number;
   nPrimary: number;
   nCanary: number;
@@ -56,6 +72,13 @@ export interface SequentialTest<Batch> {
   state(): SequentialTestState;
 }
 
+/** A paired sequential test: one batch of pairs per look. */
+export interface PairedSequentialTest {
+  /** Adds one look's pairs (may be empty) and returns the new state (nPrimary = nCanary = pairs). */
+  update(batch: PairedBatch): SequentialTestState;
+  state(): SequentialTestState;
+}
+
 interface Arm {
   n: number;
   mean: number;
@@ -67,34 +90,44 @@ interface Arm {
 
 /**
  * Mixture sequential probability ratio test (mSPRT) for the difference between two arms in means or in
- * proportions: an always-valid p-value and a confidence sequence that may be checked after every batch,
- * as often as one likes, with the chance of ever wrongly rejecting "no difference" staying ≤ alpha
- * (where peeking at a fixed-horizon test inflates it several-fold).
+ * proportions, or for the mean of paired differences: an always-valid p-value and a confidence sequence that
+ * may be checked after every batch, as often as one likes, with the chance of ever wrongly rejecting "no
+ * difference" staying ≤ alpha (where peeking at a fixed-horizon test inflates it several-fold).
  * At each look, with estimate θ̂ = mean(canary) − mean(primary) and its variance V = s²_c/n_c + s²_p/n_p
- * (p̂(1 − p̂)/n for proportions), the normal-mixture likelihood ratio against θ = 0 is
+ * (p̂(1 − p̂)/n for proportions; s²_d/n of the per-item differences for 'paired', so the pairing's
+ * correlation is used, not thrown away), the normal-mixture likelihood ratio against θ = 0 is
  * Λ = (1 + r)^(−½)·exp(r/(1 + r)·θ̂²/(2V)), with r = τ²/V (mixture N(0, τ²), Johari et al.) or r = N·ρ²
- * (N = n_c + n_p, Waudby-Smith et al. / GrowthBook). The p-value is the running minimum of min(1, 1/Λ) and
- * the interval θ̂ ± √(V·(1 + r)/r·(2 ln(1/α) + ln(1 + r))) is intersected with all earlier ones; the two
- * agree: p ≤ α exactly when 0 is outside the interval. The two parametrizations are the same boundary
- * (τ² = ρ²·N·V). Validity is asymptotic (normal approximation with plug-in variances, as in both papers): it
- * needs a few dozen observations per arm before the first look that matters. Should the intervals ever stop
- * overlapping (only if the effect drifts over time, which the method assumes it does not), `ci` collapses to
- * the end of the running interval nearest the new one, so it never becomes empty and the decision stands. Until each arm has 2 values (means) or 1 (proportions) and V > 0, a look changes
- * nothing but the counts.
+ * (N = n_c + n_p, or the pairs, Waudby-Smith et al. / GrowthBook). The p-value is the running minimum of
+ * min(1, 1/Λ) and the interval θ̂ ± √(V·(1 + r)/r·(2 ln(1/α) + ln(1 + r))) is intersected with all earlier
+ * ones; the two agree: p ≤ α exactly when 0 is outside the interval. The two parametrizations are the same
+ * boundary (τ² = ρ²·N·V). Validity is asymptotic (normal approximation with plug-in variances, as in both
+ * papers): it needs a few dozen observations per arm before the first look that matters. Should the
+ * intervals ever stop overlapping (only if the effect drifts over time, which the method assumes it does
+ * not), `ci` collapses to the end of the running interval nearest the new one, so it never becomes empty and
+ * the decision stands.
+ *
+ * Zero observed variance is not zero uncertainty: for counts (proportions, paired pass/fail) a rate observed
+ * at exactly 0 or 1 (no failure in an arm, no discordant pair) enters the variance as (x + 1)/(n + 2), so
+ * the look still happens and the interval is finite and honest ("+0.00 points, −0.4 to +0.4" rather than
+ * "−100 to +100"). Scores (kinds 'mean' and 'paired' with differences) have no known range, so while their
+ * variance is 0 a look changes only the counts. The exact, range-based always-valid intervals for the gates
+ * are proportionConfidenceSequence / boundedMeanConfidenceSequence.
  *
  * @see Johari, R., Koomen, P., Pekelis, L. & Walsh, D. (2017). Peeking at A/B tests: why it matters, and
  *   what to do about it. KDD '17, 1517–1525. https://doi.org/10.1145/3097983.3097992
  * @see Waudby-Smith, I., Arbour, D., Sinha, R., Kennedy, E. H. & Ramdas, A. (2023). Time-uniform central
  *   limit theory and asymptotic confidence sequences. https://arxiv.org/abs/2103.06476 (eq. 9);
  *   GrowthBook's sequential testing: https://docs.growthbook.io/statistics/sequential
- * @throws {RangeError} when kind is unknown, alpha is outside (0, 1), more than one of tau/rho/tuning is
- *   given or one is not a finite number > 0; update throws on a non-finite score or bad counts
+ * @throws {RangeError} when kind is unknown, alpha is outside (0, 1), not exactly one of tau/rho/tuning is
+ *   given or it is not a finite number > 0; update throws on a non-finite score or bad counts
  * @example
  * const seq = createSequentialTest({ kind: 'proportion', alpha: 0.05, tau: 0.1 });
  * seq.update({ successes: 450, n: 500 }, { successes: 475, n: 500 });
  * // θ̂ = 0.05, V = 0.9·0.1/500 + 0.95·0.05/500 = 2.75e-4, r = τ²/V = 36.36,
  * // ln Λ = −½·ln 37.36 + (36.36/37.36)·(0.05²/V)/2 = 2.6135
  * // => { estimate: 0.05, pValue: 0.0733 (= e^−2.6135), ci: [−0.0021, 0.1021], decision: 'continue', … }
+ * const paired = createSequentialTest({ kind: 'paired', tuning: 1319 });
+ * paired.update({ b: 40, c: 97, n: 1319 }); // quality pass pairs of one run
  */
 export function createSequentialTest(
   opts: SequentialTestOptions & { kind: 'mean' },
@@ -102,24 +135,29 @@ export function createSequentialTest(
 export function createSequentialTest(
   opts: SequentialTestOptions & { kind: 'proportion' },
 ): SequentialTest<ArmBatchCounts>;
+export function createSequentialTest(opts: SequentialTestOptions & { kind: 'paired' }): PairedSequentialTest;
 export function createSequentialTest(
   opts: SequentialTestOptions,
-): SequentialTest<readonly number[]> | SequentialTest<ArmBatchCounts>;
+): SequentialTest<readonly number[]> | SequentialTest<ArmBatchCounts> | PairedSequentialTest;
 export function createSequentialTest(
   opts: SequentialTestOptions,
-): SequentialTest<readonly number[]> | SequentialTest<ArmBatchCounts> {
+): SequentialTest<readonly number[]> | SequentialTest<ArmBatchCounts> | PairedSequentialTest {
   const fn = 'createSequentialTest';
   if (opts === null || typeof opts !== 'object') {
     throw new TypeError(`${fn}: options must be an object { kind, alpha, … }, got ${describe(opts)}`);
   }
   const kind = opts.kind;
-  if (kind !== 'mean' && kind !== 'proportion') {
-    throw new RangeError(`${fn}: kind must be 'mean' or 'proportion', got ${describe(kind)}`);
+  if (kind !== 'mean' && kind !== 'proportion' && kind !== 'paired') {
+    throw new RangeError(`${fn}: kind must be 'mean', 'proportion' or 'paired', got ${describe(kind)}`);
   }
   const alpha = checkOpenUnit(fn, 'alpha', opts.alpha ?? 0.05);
   const given = (['tau', 'rho', 'tuning'] as const).filter((k) => opts[k] !== undefined);
   if (given.length > 1)
     throw new RangeError(`${fn}: give only one of tau, rho, tuning; got ${given.join(', ')}`);
+  if (given.length === 0)
+    throw new RangeError(
+      `${fn}: give tuning (the expected total sample size, e.g. the dataset size × planned runs), rho or tau`,
+    );
   for (const k of given) {
     const v = opts[k];
     if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
@@ -130,35 +168,35 @@ export function createSequentialTest(
   let rho2 = 0;
   if (opts.tau === undefined) {
     if (opts.rho !== undefined) rho2 = opts.rho * opts.rho;
-    else rho2 = (2 * logInvAlpha + Math.log(1 + 2 * logInvAlpha)) / (opts.tuning ?? 5000);
+    else rho2 = (2 * logInvAlpha + Math.log(1 + 2 * logInvAlpha)) / (opts.tuning as number);
   }
   const tau2 = opts.tau === undefined ? 0 : opts.tau * opts.tau;
-  const minPerArm = kind === 'mean' ? 2 : 1;
+  const what =
+    kind === 'mean'
+      ? 'difference in means'
+      : kind === 'proportion'
+        ? 'difference in proportions'
+        : 'mean of paired differences';
   const method =
-    `Mixture SPRT, difference in ${kind === 'mean' ? 'means' : 'proportions'} ` +
+    `Mixture SPRT, ${what} ` +
     (opts.tau !== undefined
       ? `(normal mixture, tau = ${opts.tau})`
-      : `(asymptotic confidence sequence, rho = ${Math.sqrt(rho2)})`);
+      : opts.tuning !== undefined
+        ? `(asymptotic confidence sequence, rho = ${Math.sqrt(rho2)}, tuned for n = ${opts.tuning})`
+        : `(asymptotic confidence sequence, rho = ${Math.sqrt(rho2)})`);
 
-  const primary: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
-  const canary: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
   let looks = 0;
   let pValue = 1;
-  let lo = kind === 'mean' ? Number.NEGATIVE_INFINITY : -1;
-  let hi = kind === 'mean' ? Number.POSITIVE_INFINITY : 1;
+  let lo = kind === 'proportion' ? -1 : Number.NEGATIVE_INFINITY;
+  let hi = kind === 'proportion' ? 1 : Number.POSITIVE_INFINITY;
   let standardError = Number.NaN;
   let decision: SequentialDecision = 'continue';
-
-  const armVariance = (arm: Arm): number =>
-    kind === 'mean' ? arm.m2 / (arm.n - 1) / arm.n : (arm.mean * (1 - arm.mean)) / arm.n;
+  let counts = { n: 0, nPrimary: 0, nCanary: 0, estimate: Number.NaN };
 
   const state = (): SequentialTestState => ({
     method,
     looks,
-    n: primary.n + canary.n,
-    nPrimary: primary.n,
-    nCanary: canary.n,
-    estimate: primary.n > 0 && canary.n > 0 ? canary.mean - primary.mean : Number.NaN,
+    ...counts,
     standardError,
     pValue,
     ci: [lo, hi],
@@ -166,14 +204,12 @@ export function createSequentialTest(
     alpha,
   });
 
-  const look = (): SequentialTestState => {
+  /** One look with the cumulative estimate, its variance (NaN/0 when it cannot be computed) and N. */
+  const look = (estimate: number, v: number, nTotal: number): SequentialTestState => {
     looks++;
-    if (primary.n < minPerArm || canary.n < minPerArm) return state();
-    const v = armVariance(primary) + armVariance(canary);
-    if (!(v > 0)) return state();
+    if (!(v > 0) || !Number.isFinite(estimate)) return state();
     standardError = Math.sqrt(v);
-    const estimate = canary.mean - primary.mean;
-    const r = tau2 > 0 ? tau2 / v : (primary.n + canary.n) * rho2;
+    const r = tau2 > 0 ? tau2 / v : nTotal * rho2;
     const logLambda = -0.5 * Math.log1p(r) + ((r / (1 + r)) * estimate * estimate) / (2 * v);
     pValue = Math.min(pValue, Math.exp(-logLambda));
     const half = Math.sqrt(((v * (1 + r)) / r) * (2 * logInvAlpha + Math.log1p(r)));
@@ -190,6 +226,66 @@ export function createSequentialTest(
     return state();
   };
 
+  if (kind === 'paired') {
+    const d: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
+    let b = 0;
+    let c = 0;
+    let mode: 'values' | 'counts' | undefined;
+    const test: PairedSequentialTest = {
+      update(batch) {
+        const isCounts = batch !== null && typeof batch === 'object' && !Array.isArray(batch);
+        const m = isCounts ? 'counts' : 'values';
+        if (mode && mode !== m)
+          throw new TypeError(
+            `${fn}.update: a paired test takes either differences or { b, c, n } counts at every look, not both`,
+          );
+        mode = m;
+        if (isCounts) {
+          const k = readPairedCounts(`${fn}.update`, batch);
+          b += k.b;
+          c += k.c;
+          d.n += k.n;
+        } else mergeValues(d, checkSample(`${fn}.update`, 'batch', batch, 0));
+        let estimate = Number.NaN;
+        let v = Number.NaN;
+        if (mode === 'counts' && d.n > 0) {
+          estimate = (c - b) / d.n;
+          // Var(d) = P(discordant) − θ²; with no discordant pair, (b + c + 1)/(n + 2) keeps it honest.
+          const disc = b + c > 0 ? (b + c) / d.n : 1 / (d.n + 2);
+          v = Math.max(disc - estimate * estimate, disc / (d.n + 2)) / d.n;
+        } else if (mode === 'values' && d.n >= 2) {
+          estimate = d.mean;
+          v = d.m2 / (d.n - 1) / d.n;
+        }
+        counts = { n: d.n, nPrimary: d.n, nCanary: d.n, estimate };
+        return look(estimate, v, d.n);
+      },
+      state,
+    };
+    return test;
+  }
+
+  const primary: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
+  const canary: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
+  const minPerArm = kind === 'mean' ? 2 : 1;
+  const armVariance = (arm: Arm): number => {
+    if (kind === 'mean') return arm.m2 / (arm.n - 1) / arm.n;
+    // A rate observed at 0 or 1 is not known exactly: (x + 1)/(n + 2) in the variance.
+    const p = arm.successes === 0 || arm.successes === arm.n ? (arm.successes + 1) / (arm.n + 2) : arm.mean;
+    return (p * (1 - p)) / arm.n;
+  };
+  const armsLook = (): SequentialTestState => {
+    const both = primary.n > 0 && canary.n > 0;
+    counts = {
+      n: primary.n + canary.n,
+      nPrimary: primary.n,
+      nCanary: canary.n,
+      estimate: both ? canary.mean - primary.mean : Number.NaN,
+    };
+    if (primary.n < minPerArm || canary.n < minPerArm) return look(Number.NaN, Number.NaN, counts.n);
+    return look(counts.estimate, armVariance(primary) + armVariance(canary), counts.n);
+  };
+
   if (kind === 'mean') {
     const test: SequentialTest<readonly number[]> = {
       update(batchPrimary, batchCanary) {
@@ -197,7 +293,7 @@ export function createSequentialTest(
         checkSample(`${fn}.update`, 'canary', batchCanary, 0);
         mergeValues(primary, batchPrimary);
         mergeValues(canary, batchCanary);
-        return look();
+        return armsLook();
       },
       state,
     };
@@ -209,7 +305,7 @@ export function createSequentialTest(
       const c = readCounts(`${fn}.update`, 'canary', batchCanary);
       mergeCounts(primary, p);
       mergeCounts(canary, c);
-      return look();
+      return armsLook();
     },
     state,
   };
@@ -249,4 +345,13 @@ function readCounts(fn: string, name: string, batch: unknown): ArmBatchCounts {
   if (successes > n)
     throw new RangeError(`${fn}: ${name}.successes must be <= ${name}.n (${n}), got ${successes}`);
   return { successes, n };
+}
+
+function readPairedCounts(fn: string, batch: unknown): PairedBatchCounts {
+  const x = batch as Partial<PairedBatchCounts>;
+  const n = checkCount(fn, 'batch.n', x.n, 0);
+  const b = checkCount(fn, 'batch.b', x.b, 0);
+  const c = checkCount(fn, 'batch.c', x.c, 0);
+  if (b + c > n) throw new RangeError(`${fn}: batch.b + batch.c must be <= batch.n (${n}), got ${b + c}`);
+  return { b, c, n };
 }

@@ -76,17 +76,86 @@ describe('createSequentialTest', () => {
   });
 
   it('before enough data a look changes only the counts; empty batches are allowed', () => {
-    const seq = createSequentialTest({ kind: 'mean' });
+    const seq = createSequentialTest({ kind: 'mean', tuning: 100 });
     const s = seq.update([1], []);
     expect(s).toMatchObject({ n: 1, nPrimary: 1, nCanary: 0, pValue: 1, decision: 'continue' });
     expect(s.estimate).toBeNaN();
     expect(s.ci).toEqual([Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]);
-    const p = createSequentialTest({ kind: 'proportion' });
-    // all successes in both arms: zero variance, no evidence yet
-    expect(p.update({ successes: 10, n: 10 }, { successes: 10, n: 10 })).toMatchObject({
-      pValue: 1,
-      ci: [-1, 1],
-    });
+  });
+
+  it('zero failures in both arms: an honest finite interval, not −100 to +100 points', () => {
+    // Issue 17: the update used to be skipped when the plug-in variance was 0. Now each arm's rate enters the
+    // variance as (x + 1)/(n + 2) = 1320/1321, so V = 2·(1320/1321)(1/1321)/1319 = 1.1468e-6, and with
+    // r = N·ρ² = 2638·(2 ln 20 + ln(1 + 2 ln 20))/2638 = 7.9362 (tuned for the 2,638 calls),
+    // half = √(V·(1 + r)/r·(2 ln 20 + ln(1 + r))) = √(1.1468e-6 · 1.12601 · 8.1805) = 0.0032500.
+    const p = createSequentialTest({ kind: 'proportion', tuning: 2638 });
+    const s = p.update({ successes: 1319, n: 1319 }, { successes: 1319, n: 1319 });
+    const v = (2 * (1320 / 1321) * (1 / 1321)) / 1319;
+    const r = 2 * Math.log(20) + Math.log(1 + 2 * Math.log(20));
+    const half = Math.sqrt(((v * (1 + r)) / r) * (2 * Math.log(20) + Math.log1p(r)));
+    expect(half).toBeCloseTo(0.00325, 5);
+    expect(s.ci[0]).toBeCloseTo(-half, 12);
+    expect(s.ci[1]).toBeCloseTo(half, 12);
+    expect(s).toMatchObject({ estimate: 0, pValue: 1, decision: 'continue', looks: 1 });
+  });
+
+  it('tuning is required: no constant default expected sample size', () => {
+    expect(() => createSequentialTest({ kind: 'mean' })).toThrow(
+      'createSequentialTest: give tuning (the expected total sample size',
+    );
+  });
+
+  it('paired quality uses the per-item differences: the hand-computed look and about half the unpaired width', () => {
+    // The demo's pass/fail table at n = 1,319: b = 40 (primary only), c = 97 (canary only).
+    // θ̂ = 57/1319 = 0.043215; Var(d) = (b + c)/n − θ̂² = 0.103866 − 0.001868 = 0.101999; V = Var(d)/n.
+    const seq = createSequentialTest({ kind: 'paired', tuning: 1319 });
+    const s = seq.update({ b: 40, c: 97, n: 1319 });
+    const theta = 57 / 1319;
+    const v = (137 / 1319 - theta * theta) / 1319;
+    const r = 2 * Math.log(20) + Math.log(1 + 2 * Math.log(20)); // N·ρ² at N = tuning
+    const half = Math.sqrt(((v * (1 + r)) / r) * (2 * Math.log(20) + Math.log1p(r)));
+    expect(s.estimate).toBeCloseTo(theta, 12);
+    expect(s.ci[0]).toBeCloseTo(theta - half, 12);
+    expect(s.ci[1]).toBeCloseTo(theta + half, 12);
+    expect(s.decision).toBe('canary_higher');
+    // The same outcomes as per-arm counts, unpaired: primary 458 of 1319 pass, canary 515 (34.7% vs 39.0%).
+    const unpaired = createSequentialTest({ kind: 'proportion', tuning: 2638 });
+    const u = unpaired.update({ successes: 458, n: 1319 }, { successes: 515, n: 1319 });
+    expect(u.estimate).toBeCloseTo(theta, 12);
+    expect(half).toBeLessThan(0.6 * ((u.ci[1] - u.ci[0]) / 2));
+    // the same pairs given as differences give the same look
+    const diffs = [...Array(40).fill(-1), ...Array(97).fill(1), ...Array(1182).fill(0)];
+    const d = createSequentialTest({ kind: 'paired', tuning: 1319 }).update(diffs);
+    expect(d.estimate).toBeCloseTo(theta, 12);
+    // differences use the sample variance (n − 1): within 0.1% of the counts' variance
+    expect((d.ci[1] - d.ci[0]) / (s.ci[1] - s.ci[0])).toBeCloseTo(1, 3);
+    expect(() => seq.update([1, 0])).toThrow('either differences or { b, c, n } counts');
+    // no discordant pair: still a finite interval
+    const z = createSequentialTest({ kind: 'paired', tuning: 1000 }).update({ b: 0, c: 0, n: 1000 });
+    expect(Number.isFinite(z.ci[0]) && z.ci[0] < 0 && z.ci[1] > 0).toBe(true);
+  });
+
+  it('A/A for paired pass/fail counts (15% discordant) stays ≤ alpha over 20 looks', () => {
+    const rng = createRng(4242);
+    const experiments = 1000;
+    let rejected = 0;
+    for (let e = 0; e < experiments; e++) {
+      const seq = createSequentialTest({ kind: 'paired', tuning: 2000 });
+      let s = seq.state();
+      for (let k = 0; k < 20; k++) {
+        let b = 0;
+        let c = 0;
+        for (let i = 0; i < 100; i++) {
+          const u = rng.next();
+          if (u < 0.075) b++;
+          else if (u < 0.15) c++;
+        }
+        s = seq.update({ b, c, n: 100 });
+      }
+      if (s.pValue <= 0.05) rejected++;
+    }
+    console.log(`A/A paired, ${experiments} experiments x 20 looks: ever rejects ${rejected / experiments}`);
+    expect(rejected / experiments).toBeLessThanOrEqual(0.05 + 3 * Math.sqrt((0.05 * 0.95) / experiments));
   });
 
   it('the decision sticks, and the interval collapses (not empties) if the effect drifts', () => {
@@ -114,7 +183,7 @@ describe('createSequentialTest', () => {
     let seqRejected = 0;
     let peekRejected = 0;
     for (let e = 0; e < experiments; e++) {
-      const seq = createSequentialTest({ kind: 'mean', alpha: 0.05 });
+      const seq = createSequentialTest({ kind: 'mean', alpha: 0.05, tuning: looks * batch * 2 });
       let peeked = false;
       let s = seq.state();
       for (let k = 0; k < looks; k++) {
@@ -171,7 +240,7 @@ describe('createSequentialTest', () => {
     let covered = 0;
     let stoppedAt = 0;
     for (let e = 0; e < experiments; e++) {
-      const seq = createSequentialTest({ kind: 'mean', alpha: 0.05 });
+      const seq = createSequentialTest({ kind: 'mean', alpha: 0.05, tuning: 2000 });
       let s = seq.state();
       for (let k = 0; k < 20 && s.decision === 'continue'; k++) {
         s = seq.update(
@@ -194,9 +263,9 @@ describe('createSequentialTest', () => {
 
   it('rejects bad input naming the function and the argument', () => {
     expect(() => createSequentialTest({ kind: 'median' } as never)).toThrow(
-      "createSequentialTest: kind must be 'mean' or 'proportion'",
+      "createSequentialTest: kind must be 'mean', 'proportion' or 'paired'",
     );
-    expect(() => createSequentialTest({ kind: 'mean', alpha: 0 })).toThrow(
+    expect(() => createSequentialTest({ kind: 'mean', alpha: 0, tuning: 10 })).toThrow(
       'createSequentialTest: alpha must be in (0, 1), got 0',
     );
     expect(() => createSequentialTest({ kind: 'mean', tau: 1, rho: 1 })).toThrow(
@@ -205,11 +274,11 @@ describe('createSequentialTest', () => {
     expect(() => createSequentialTest({ kind: 'mean', tau: -1 })).toThrow(
       'createSequentialTest: tau must be',
     );
-    const m = createSequentialTest({ kind: 'mean' });
+    const m = createSequentialTest({ kind: 'mean', tuning: 10 });
     expect(() => m.update([1, Number.NaN], [1])).toThrow(
       'createSequentialTest.update: primary[1] must be finite',
     );
-    const p = createSequentialTest({ kind: 'proportion' });
+    const p = createSequentialTest({ kind: 'proportion', tuning: 10 });
     expect(() => p.update({ successes: 3, n: 2 }, { successes: 0, n: 1 })).toThrow(
       'createSequentialTest.update: primary.successes must be <= primary.n (2), got 3',
     );
