@@ -1,30 +1,32 @@
 /**
- * Records → MetricComparison[] (runs/<runId>/comparison.json): success rate, latency and TTFT quantiles,
- * cost, quality per scorer, pairwise win rate, error-rate consistency, each also per segment.
+ * Records → MetricComparison[] (runs/<runId>/comparison.json). Success rate, latency and TTFT quantiles,
+ * cost, error-rate windows and segments come from the mergeable summary of the calls (analyzeSummaries, the
+ * same path as production logs); paired per-item quality and pairwise verdicts stay per item.
  */
 
 import { pairwiseSummary } from '../scoring/judgeReliability';
-import { type BootstrapCIResult, bootstrapCI, quantileStatistic } from '../stats/bootstrapCI';
-import { chiSquareIndependence } from '../stats/chiSquareIndependence';
-import { normalSf, tQuantile, tSf } from '../stats/distributions';
-import { holm } from '../stats/holm';
-import { mannWhitneyU } from '../stats/mannWhitneyU';
+import { tQuantile, tSf } from '../stats/distributions';
 import { mcnemarTest } from '../stats/mcnemarTest';
 import { pairedNonInferiority } from '../stats/pairedNonInferiority';
 import { pairedProportionNonInferiority } from '../stats/pairedProportionNonInferiority';
-import { quantile } from '../stats/quantile';
-import { quantileDifferenceCI } from '../stats/quantileDifferenceCI';
-import { ratioDifferenceCI } from '../stats/ratioDifferenceCI';
-import type { RatioData } from '../stats/ratioMetricCI';
-import { twoProportionZTest } from '../stats/twoProportionZTest';
 import type { TestResult } from '../stats/types';
 import { variance } from '../stats/variance';
 import { wilcoxonSignedRank } from '../stats/wilcoxonSignedRank';
 import { wilsonInterval } from '../stats/wilsonInterval';
 import type { Arm, ArmEstimate, CallRecord, MetricComparison, PairwiseRecord, ScoreRecord } from '../types';
+import {
+  AnalysisError,
+  analyzeSummaries,
+  METRIC_UNITS,
+  type PerItemResults,
+  readOptions,
+  type Settings,
+} from './analyzeSummaries';
+import { chooseWindowWidth, segmentsFromItems, summarizeCalls } from './summary/build';
+import { SummaryError } from './summary/histogram';
+import type { RunSummary } from './summary/types';
 import type {
   AnalyzeOptions,
-  ArmCost,
   PairwiseSummary,
   QualityComparison,
   RunAnalysis,
@@ -32,6 +34,14 @@ import type {
   SegmentInfo,
 } from './types';
 
+export {
+  ANALYZE_DEFAULTS,
+  AnalysisError,
+  analyzeSummaries,
+  METRIC_UNITS,
+  type PerItemResults,
+  type SummaryAnalysisInput,
+} from './analyzeSummaries';
 export type {
   AnalysisTest,
   AnalyzeOptions,
@@ -46,70 +56,27 @@ export type {
   TestResult,
 } from './types';
 
-/**
- * Units of the published metrics: the ones src/decision/decide.ts formats ('proportion' as a percentage,
- * 'ms', 'usd', 'usd_per_1k_tokens'); numeric judge scores are in 'score'.
- */
-export const METRIC_UNITS = {
-  success_rate: 'proportion',
-  latency: 'ms',
-  cost_per_1k_tokens_usd: 'usd_per_1k_tokens',
-  cost_per_request_usd: 'usd',
-  quality_pass: 'proportion',
-  quality_score: 'score',
-  pairwise_win_rate: 'proportion',
-  error_rate_variance: 'proportion',
-} as const;
-
-/** Defaults of {@link AnalyzeOptions}. */
-export const ANALYZE_DEFAULTS = {
-  confidence: 0.95,
-  seed: 0,
-  resamples: 2000,
-  nonInferiorityMargin: 0.02,
-  monthlyRequests: 1_000_000,
-  minWindowSize: 50,
-} as const;
-
-/** Analysis input that cannot be analysed (bad options, no calls), with a stable code. */
-export class AnalysisError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'AnalysisError';
-    this.code = code;
-  }
-}
-
-interface Settings {
-  confidence: number;
-  seed: number;
-  resamples: number;
-  margin: number;
-  monthlyRequests: number;
-  windowSize?: number;
-  qualityScorer?: string;
-}
-
 const ARMS: readonly Arm[] = ['primary', 'canary'];
 const keyOf = (itemId: string, repeat: number | undefined) => `${itemId}\u0000${repeat ?? 0}`;
 
 /**
  * Turns a run's records into the comparisons the decision reads, and everything the charts and the
  * report show. Pure and deterministic: the same records, options and seed give the same analysis.
+ * The calls are first summarised ({@link summarizeRunCalls}: counts, histograms, sums, time windows) and
+ * every success, latency, cost and window metric is computed from that summary by analyzeSummaries, the
+ * same code that analyses production logs; quality and pairwise verdicts are compared per item.
  * Failed calls count against the success rate and are left out of latency and quality (never counted as
  * wrong answers); cached calls are priced at their answer's original cost. Segment comparisons (meta.tier,
  * each of meta.tags) carry `segment` and a Holm-adjusted p-value across every segment × metric test.
  *
  * @throws {AnalysisError} ANALYSIS_NO_CALLS when an arm has no calls; ANALYSIS_BAD_OPTION for an option
- *   out of range
+ *   out of range; ANALYSIS_BAD_RECORD for a call with an invalid latency or start time
  * @example
  * const analysis = analyzeRun(await loadRun('runs/2025-01-01'), { monthlyRequests: 3_000_000 });
  * decide(analysis.comparisons, DEFAULT_POLICY).verdict;
  */
 export function analyzeRun(run: RunData, opts: AnalyzeOptions = {}): RunAnalysis {
   const s = readOptions(opts);
-  const notes: string[] = [];
   const calls = dedupeCalls(run.calls ?? []);
   const byArm = splitArms(calls);
   for (const arm of ARMS) {
@@ -119,41 +86,19 @@ export function analyzeRun(run: RunData, opts: AnalyzeOptions = {}): RunAnalysis
         `analyzeRun: run ${run.runId} has no ${arm} calls; both arms are needed for a comparison`,
       );
   }
-  const scores = run.scores ?? [];
-  const pairwise = run.pairwise ?? [];
-
-  const ctx: MetricContext = { s, notes, seedOffset: 0 };
-  const comparisons: MetricComparison[] = [];
-  const core = coreMetrics(calls, scores, pairwise, ctx, undefined);
-  comparisons.push(...core.comparisons);
-
-  // Error-rate consistency across windows of calls ordered by start time.
-  const nMax = Math.max(byArm.primary.length, byArm.canary.length);
-  const windowSize = s.windowSize ?? Math.max(ANALYZE_DEFAULTS.minWindowSize, Math.ceil(nMax / 20));
-  const windows = {
-    primary: windowRates(byArm.primary, windowSize),
-    canary: windowRates(byArm.canary, windowSize),
-  };
-  const homogeneity = {
-    primary: homogeneityTest(windows.primary),
-    canary: homogeneityTest(windows.canary),
-  };
-  const windowVariance = {
-    primary: windows.primary.rates.length >= 2 ? variance(windows.primary.rates) : 0,
-    canary: windows.canary.rates.length >= 2 ? variance(windows.canary.rates) : 0,
-  };
-  const ev = errorVarianceComparison(windows.primary.rates, windows.canary.rates, homogeneity.canary, s);
-  if (ev) comparisons.push(ev);
-  else
-    notes.push(
-      `Error-rate consistency not measured: fewer than 2 windows of ${windowSize} calls per arm (${byArm.primary.length} primary, ${byArm.canary.length} canary calls).`,
-    );
-
-  // Segments: meta.tier and each tag.
-  const segments: SegmentInfo[] = [];
   const items = run.items ?? [];
   const hasSegments = items.some((it) => it.meta?.tier !== undefined || (it.meta?.tags?.length ?? 0) > 0);
-  if (opts.segments !== false && hasSegments) {
+  const segmentsOn = opts.segments !== false && hasSegments;
+  const summary = summarizeRunCalls(run.runId, calls, s, segmentsOn ? items : []);
+
+  // Per item: quality and pairwise, overall and per segment.
+  const scores = run.scores ?? [];
+  const pairwise = run.pairwise ?? [];
+  const notes: string[] = [];
+  const core = perItemMetrics(calls, scores, pairwise, { s, notes, seedOffset: 0 }, undefined);
+  const segmentComparisons: MetricComparison[] = [];
+  const segmentItems: SegmentInfo[] = [];
+  if (segmentsOn) {
     const groups = new Map<string, { key: 'tier' | 'tag'; value: string; ids: Set<string> }>();
     for (const it of items) {
       const add = (key: 'tier' | 'tag', value: string) => {
@@ -164,176 +109,109 @@ export function analyzeRun(run: RunData, opts: AnalyzeOptions = {}): RunAnalysis
       if (typeof it.meta?.tier === 'string') add('tier', it.meta.tier);
       for (const t of it.meta?.tags ?? []) if (typeof t === 'string') add('tag', t);
     }
-    const sorted = [...groups.values()].sort(
-      (a, b) => a.key.localeCompare(b.key) || a.value.localeCompare(b.value),
-    );
-    const segComparisons: MetricComparison[] = [];
-    sorted.forEach((g, gi) => {
-      segments.push({ key: g.key, value: g.value, items: g.ids.size });
+    let gi = 0;
+    for (const g of groups.values()) {
+      gi++;
+      segmentItems.push({ key: g.key, value: g.value, items: g.ids.size });
       const segCalls = calls.filter((c) => g.ids.has(c.itemId));
       const arms = splitArms(segCalls);
-      if (arms.primary.length === 0 || arms.canary.length === 0) {
-        notes.push(`Segment ${g.key}=${g.value}: one arm has no calls; not compared.`);
-        return;
-      }
-      const segCtx: MetricContext = { s, notes: [], seedOffset: 1000 * (gi + 1) };
-      const r = coreMetrics(
+      if (arms.primary.length === 0 || arms.canary.length === 0) continue;
+      const r = perItemMetrics(
         segCalls,
         scores.filter((x) => g.ids.has(x.itemId)),
         pairwise.filter((x) => g.ids.has(x.itemId)),
-        segCtx,
+        { s, notes: [], seedOffset: 1000 * gi },
         { key: g.key, value: g.value },
       );
-      segComparisons.push(...r.comparisons);
-    });
-    if (segComparisons.length > 0) {
-      // One p-value per distinct test: the 'quality' alias repeats its scorer's test, and the three latency
-      // quantiles share one rank test; counting a test twice would only make Holm stricter for nothing.
-      const testKey = (c: MetricComparison) =>
-        `${c.segment?.key}\u0000${c.segment?.value}\u0000${c.test.method}\u0000${c.test.statistic}\u0000${c.test.pValue}`;
-      const distinct = new Map<string, number>();
-      for (const c of segComparisons)
-        if (!distinct.has(testKey(c))) distinct.set(testKey(c), clampP(c.test.pValue));
-      const keys = [...distinct.keys()];
-      const adjusted = holm(keys.map((k) => distinct.get(k) as number));
-      const byKey = new Map(keys.map((k, i) => [k, adjusted[i]]));
-      for (const c of segComparisons) c.test.adjustedPValue = byKey.get(testKey(c));
-      comparisons.push(...segComparisons);
-      notes.push(
-        `Segment p-values are adjusted by Holm's method across all ${keys.length} distinct segment × metric tests (test.adjustedPValue; family-wise error rate ${fmtPct(1 - s.confidence)}); segment intervals are not adjusted. Error-rate consistency is not computed per segment.`,
-      );
+      segmentComparisons.push(...r.comparisons);
     }
   }
-
-  // Small samples.
-  for (const arm of ARMS) {
-    if (byArm[arm].length < 30)
-      notes.push(
-        `Small sample: the ${arm} has only ${byArm[arm].length} calls, so every interval is wide; most gates will be inconclusive.`,
-      );
-  }
-
-  const errors = {
-    primary: errorsByKind(byArm.primary),
-    canary: errorsByKind(byArm.canary),
-  };
-  for (const arm of ARMS) {
-    const failed = byArm[arm].filter((c) => !c.ok).length;
-    if (failed > 0)
-      notes.push(
-        `${cap(arm)}: ${failed} of ${byArm[arm].length} calls failed (${Object.entries(errors[arm])
-          .map(([k, v]) => `${k} ${v}`)
-          .join(
-            ', ',
-          )}); they count against the success rate and are left out of latency, cost per token and quality.`,
-      );
-  }
-
-  const latency = {
-    primary: byArm.primary.filter((c) => c.ok).map((c) => c.latencyMs),
-    canary: byArm.canary.filter((c) => c.ok).map((c) => c.latencyMs),
-  };
-
-  const cost = {
-    primary: armCost(byArm.primary, s.monthlyRequests),
-    canary: armCost(byArm.canary, s.monthlyRequests),
-    monthlyRequests: s.monthlyRequests,
-  };
-  const cachedCount = calls.filter((c) => c.cached).length;
-  if (cachedCount > 0)
-    notes.push(
-      `${cachedCount} calls were served from the response cache: they cost this evaluation nothing new; cost per 1K tokens and per request use the original price of their answers (calls cached before canarylab recorded it are left out of cost).`,
-    );
-  if (opts.monthlyRequests === undefined)
-    notes.push(
-      `Monthly spend is projected at ${s.monthlyRequests.toLocaleString('en-US')} requests per month per arm (the default; set monthlyRequests).`,
-    );
-
   const published = core.quality.find((q) => q.scorer === core.qualityScorer);
-  const excludedFromQuality = published
-    ? { ...published.excluded }
-    : {
-        primary: byArm.primary.filter((c) => !c.ok).length,
-        canary: byArm.canary.filter((c) => !c.ok).length,
-      };
-
-  return {
-    runId: run.runId,
-    comparisons,
-    errors,
-    excludedFromQuality,
-    cost,
-    errorWindows: {
-      windowSize,
-      primary: windows.primary.rates,
-      canary: windows.canary.rates,
-      homogeneity,
-      variance: windowVariance,
-    },
-    latency,
+  const perItem: PerItemResults = {
     quality: core.quality,
-    pairwise: core.pairwise[0],
-    pairwiseJudges: core.pairwise,
-    segments,
-    notes: [...notes],
+    qualityScorer: core.qualityScorer,
+    pairwise: core.pairwise,
+    comparisons: core.comparisons,
+    segmentComparisons,
+    excludedFromQuality: published
+      ? { ...published.excluded }
+      : {
+          primary: byArm.primary.filter((c) => !c.ok).length,
+          canary: byArm.canary.filter((c) => !c.ok).length,
+        },
+    notes,
   };
+  return analyzeSummaries(
+    { runId: run.runId, summary, perItem, segmentItems, segments: segmentsOn },
+    { ...opts, windowMs: summary.windowing.widthMs },
+  );
 }
+
+/**
+ * The mergeable summary of a run's calls (one per item, arm and repeat): what comparison.json stores. The
+ * window width is `windowMs`, else derived from `windowSize` (calls per window), else chosen to give about
+ * 20 windows over the run (`chooseWindowWidth`).
+ *
+ * @throws {AnalysisError} ANALYSIS_BAD_RECORD naming the call when a latency or start time is invalid
+ */
+export function summarizeRunCalls(
+  runId: string,
+  calls: readonly CallRecord[],
+  s: Pick<Settings, 'windowMs' | 'windowSize'>,
+  items: RunData['items'] = [],
+): RunSummary {
+  let windowMs = s.windowMs;
+  if (windowMs === undefined && s.windowSize !== undefined && calls.length > 0) {
+    const times = calls.map((c) => Date.parse(c.startedAt)).filter(Number.isFinite);
+    const span = Math.max(...times) - Math.min(...times);
+    const nMax = Math.max(...ARMS.map((a) => calls.filter((c) => c.arm === a).length));
+    windowMs = Math.max(1, Math.round((span * s.windowSize) / nMax));
+  }
+  try {
+    return summarizeCalls(calls, {
+      windowMs,
+      segmentsOf: items && items.length > 0 ? segmentsFromItems(items) : undefined,
+      origin: { source: `run:${runId}`, engine: 'js', rows: calls.length, invalidLines: 0 },
+    });
+  } catch (e) {
+    if (e instanceof SummaryError)
+      throw new AnalysisError('ANALYSIS_BAD_RECORD', `run ${runId}: ${e.message}`);
+    throw e;
+  }
+}
+
+export { chooseWindowWidth };
 
 // ---------------------------------------------------------------------------------------------------------
 
 interface MetricContext {
   s: Settings;
   notes: string[];
-  /** Added to the seed of every bootstrap so that segments draw independent streams. */
+  /** Non-zero for a segment (its notes are not published). */
   seedOffset: number;
 }
 
-interface CoreResult {
+interface PerItemCore {
   comparisons: MetricComparison[];
   quality: QualityComparison[];
   qualityScorer?: string;
   pairwise: PairwiseSummary[];
 }
 
-/** The metrics computed both overall and per segment. */
-function coreMetrics(
+/** Quality per scorer and pairwise win rates: paired per item, overall or within a segment. */
+function perItemMetrics(
   calls: CallRecord[],
   scores: readonly ScoreRecord[],
   pairwise: readonly PairwiseRecord[],
   ctx: MetricContext,
   segment: { key: string; value: string } | undefined,
-): CoreResult {
+): PerItemCore {
   const out: MetricComparison[] = [];
-  const arms = splitArms(calls);
   const push = (mc: MetricComparison | null) => {
     if (!mc) return;
     if (segment) mc.segment = { ...segment };
     out.push(mc);
   };
-  push(successRate(arms.primary, arms.canary, ctx.s));
-  const lat = (c: CallRecord) => (c.ok ? c.latencyMs : undefined);
-  const ttft = (c: CallRecord) => (c.ok ? c.ttftMs : undefined);
-  let seed = ctx.s.seed + ctx.seedOffset;
-  for (const [name, p] of [
-    ['latency_p50_ms', 0.5],
-    ['latency_p95_ms', 0.95],
-    ['latency_p99_ms', 0.99],
-  ] as const) {
-    push(quantileComparison(name, p, arms, lat, ctx, seed++));
-  }
-  const hasTtft = calls.some((c) => c.ok && c.ttftMs !== undefined);
-  if (hasTtft) {
-    for (const [name, p] of [
-      ['ttft_p50_ms', 0.5],
-      ['ttft_p95_ms', 0.95],
-    ] as const) {
-      push(quantileComparison(name, p, arms, ttft, ctx, seed++));
-    }
-  } else if (!segment) {
-    ctx.notes.push('No time to first token was recorded (non-streaming calls): TTFT metrics are absent.');
-  }
-  for (const mc of costComparisons(arms, ctx)) push(mc);
-
   const quality = qualityComparisons(calls, scores, ctx);
   let qualityScorer = ctx.s.qualityScorer;
   if (qualityScorer === undefined) qualityScorer = quality.find((q) => q.kind === 'pass')?.scorer;
@@ -342,189 +220,21 @@ function coreMetrics(
       `Quality scorer '${ctx.s.qualityScorer}' has no paired scores in this run: no 'quality' metric is published.`,
     );
   for (const q of quality) {
-    const mc = qualityMetric(q);
-    push(mc);
+    push(qualityMetric(q));
     if (q.scorer === qualityScorer) push({ ...qualityMetric(q), metric: 'quality' });
   }
   if (!segment && quality.length > 0 && qualityScorer === undefined)
     ctx.notes.push(
       "No pass/fail scorer in this run: no 'quality' metric is published (set qualityScorer to use a numeric one).",
     );
-
   const pw = pairwiseSummaries(pairwise, ctx);
   for (const p of pw) push(pairwiseMetric(p));
   return { comparisons: out, quality, qualityScorer, pairwise: pw };
 }
 
-// --- success rate ---------------------------------------------------------------------------------------
-
-function successRate(primary: CallRecord[], canary: CallRecord[], s: Settings): MetricComparison | null {
-  if (primary.length === 0 || canary.length === 0) return null;
-  const okP = primary.filter((c) => c.ok).length;
-  const okC = canary.filter((c) => c.ok).length;
-  const t = twoProportion(okC, canary.length, okP, primary.length, s.confidence);
-  return {
-    metric: 'success_rate',
-    unit: METRIC_UNITS.success_rate,
-    better: 'higher',
-    primary: wilson(okP, primary.length, s.confidence),
-    canary: wilson(okC, canary.length, s.confidence),
-    delta: { estimate: t.estimate as number, ci: t.ci as [number, number] },
-    test: { method: t.method, statistic: t.statistic, pValue: t.pValue },
-  };
-}
-
-function twoProportion(s1: number, n1: number, s2: number, n2: number, confidence: number): TestResult {
-  return twoProportionZTest(s1, n1, s2, n2, { confidence });
-}
-
 function wilson(x: number, n: number, confidence: number): ArmEstimate {
   const w = wilsonInterval(x, n, { confidence });
   return { n, estimate: w.estimate, ci: [w.lower, w.upper] };
-}
-
-// --- latency and TTFT quantiles -------------------------------------------------------------------------
-
-function quantileComparison(
-  metric: string,
-  p: number,
-  arms: Record<Arm, CallRecord[]>,
-  value: (c: CallRecord) => number | undefined,
-  ctx: MetricContext,
-  seed: number,
-): MetricComparison | null {
-  const { s } = ctx;
-  const vals = (cs: CallRecord[]) => cs.map(value).filter((v): v is number => v !== undefined);
-  const x = vals(arms.primary);
-  const y = vals(arms.canary);
-  if (x.length < 2 || y.length < 2) {
-    if (!ctx.seedOffset)
-      ctx.notes.push(
-        `${metric}: not measured, fewer than 2 ok calls with a value in an arm (${x.length} primary, ${y.length} canary).`,
-      );
-    return null;
-  }
-  const boot = { resamples: s.resamples, confidence: s.confidence, seed };
-  const primary = quantileArm(x, p, boot);
-  const canary = quantileArm(y, p, { ...boot, seed: seed + 7919 });
-
-  // Pair by item (and repeat) where both arms have a value.
-  const px = new Map<string, number>();
-  for (const c of arms.primary) {
-    const v = value(c);
-    if (v !== undefined) px.set(keyOf(c.itemId, c.repeat), v);
-  }
-  const pairedX: number[] = [];
-  const pairedY: number[] = [];
-  for (const c of arms.canary) {
-    const v = value(c);
-    const u = px.get(keyOf(c.itemId, c.repeat));
-    if (v !== undefined && u !== undefined) {
-      pairedX.push(u);
-      pairedY.push(v);
-    }
-  }
-  const paired = pairedX.length >= 2 && pairedX.length >= 0.5 * Math.min(x.length, y.length);
-  const dx = paired ? pairedX : x;
-  const dy = paired ? pairedY : y;
-  let delta: MetricComparison['delta'];
-  let how: string;
-  try {
-    const d = differenceCI(dx, dy, p, { ...boot, seed: seed + 104729, paired });
-    delta = d.delta;
-    how = d.method;
-  } catch {
-    delta = { estimate: quantile(dy, p) - quantile(dx, p), ci: [Number.NaN, Number.NaN] };
-    how = 'no interval';
-  }
-  let test: TestResult;
-  let testName: string;
-  if (paired) {
-    test = safeTest(() => wilcoxonSignedRank(pairedY, pairedX), 'Wilcoxon signed-rank test');
-    testName = `Paired bootstrap (${how}) of the quantile difference over the ${dx.length} items both arms answered; p-value: ${test.method}`;
-  } else {
-    test = safeTest(() => mannWhitneyU(y, x), 'Mann-Whitney U test');
-    testName = `Independent bootstrap (${how}) of the quantile difference; p-value: ${test.method}`;
-  }
-  return {
-    metric,
-    unit: METRIC_UNITS.latency,
-    better: 'lower',
-    primary,
-    canary,
-    delta,
-    test: { method: testName, statistic: test.statistic, pValue: test.pValue },
-  };
-}
-
-/** The bootstrap interval of one arm's quantile: BCa, falling back to the percentile interval. */
-function quantileArm(
-  values: number[],
-  p: number,
-  boot: { resamples: number; confidence: number; seed: number },
-): ArmEstimate {
-  const r = bootWithFallback((method) =>
-    bootstrapCI({ samples: [values], statistic: quantileStatistic(p), method, ...boot }),
-  );
-  return {
-    n: values.length,
-    estimate: r ? r.estimate : quantile(values, p),
-    ci: r ? [r.lower, r.upper] : [Number.NaN, Number.NaN],
-  };
-}
-
-function differenceCI(
-  x: number[],
-  y: number[],
-  p: number,
-  o: { resamples: number; confidence: number; seed: number; paired: boolean },
-): { delta: MetricComparison['delta']; method: string } {
-  for (const method of ['bca', 'percentile'] as const) {
-    try {
-      const r = quantileDifferenceCI(x, y, p, { ...o, method });
-      return {
-        delta: {
-          estimate: r.difference.estimate,
-          ci: [r.difference.lower, r.difference.upper],
-          relative: {
-            estimate: r.ratio.estimate - 1,
-            ci: [r.ratio.lower - 1, r.ratio.upper - 1],
-          },
-        },
-        method: method === 'bca' ? 'BCa' : 'percentile',
-      };
-    } catch (e) {
-      if (method === 'percentile' && !(e instanceof RangeError)) throw e;
-      if (method === 'percentile') {
-        // The ratio is undefined (a zero quantile): report the difference alone.
-        const r = bootstrapCI({
-          samples: [x, y],
-          statistic: quantileStatistic(p, (qx, qy) => qy - qx),
-          method: 'percentile',
-          resamples: o.resamples,
-          confidence: o.confidence,
-          seed: o.seed,
-          paired: o.paired,
-        });
-        return { delta: { estimate: r.estimate, ci: [r.lower, r.upper] }, method: 'percentile' };
-      }
-    }
-  }
-  throw new Error('unreachable');
-}
-
-function bootWithFallback(
-  run: (method: 'bca' | 'percentile') => BootstrapCIResult,
-): BootstrapCIResult | null {
-  try {
-    return run('bca');
-  } catch {
-    try {
-      return run('percentile');
-    } catch {
-      return null;
-    }
-  }
 }
 
 function safeTest(fn: () => TestResult, method: string): TestResult {
@@ -539,114 +249,6 @@ function safeTest(fn: () => TestResult, method: string): TestResult {
       alternative: 'two-sided',
     };
   }
-}
-
-// --- cost -----------------------------------------------------------------------------------------------
-
-/**
- * Calls of an arm whose price is known: fresh calls (what the model charged) and cache hits that carry the
- * original cost of their answer (a hit costs nothing new, but production would pay that price).
- */
-const billable = (cs: CallRecord[]) =>
-  cs.filter((c) => !c.cached || c.originalCostUsd !== undefined).map(priced);
-const priced = (c: CallRecord): CallRecord =>
-  c.cached && c.originalCostUsd !== undefined ? { ...c, costUsd: c.originalCostUsd } : c;
-const tokensOf = (c: CallRecord) => c.usage.promptTokens + c.usage.completionTokens;
-
-function armCost(cs: CallRecord[], monthlyRequests: number): ArmCost {
-  const b = billable(cs);
-  const totalUsd = b.reduce((a, c) => a + c.costUsd, 0);
-  const tokens = b.reduce((a, c) => a + tokensOf(c), 0);
-  const perRequestUsd = b.length > 0 ? totalUsd / b.length : 0;
-  return {
-    totalUsd,
-    requests: b.length,
-    tokens,
-    per1kTokensUsd: tokens > 0 ? (1000 * totalUsd) / tokens : 0,
-    perRequestUsd,
-    monthlyUsd: perRequestUsd * monthlyRequests,
-  };
-}
-
-function costComparisons(arms: Record<Arm, CallRecord[]>, ctx: MetricContext): MetricComparison[] {
-  const out: MetricComparison[] = [];
-  const bp = billable(arms.primary);
-  const bc = billable(arms.canary);
-  if (bp.length < 2 || bc.length < 2) {
-    if (!ctx.seedOffset)
-      ctx.notes.push(
-        `Cost not compared: fewer than 2 priced calls in an arm (${bp.length} primary, ${bc.length} canary).`,
-      );
-    return out;
-  }
-  // Pair request i of both arms when both arms made exactly the same (item, repeat) calls.
-  const kp = bp.map((c) => keyOf(c.itemId, c.repeat)).sort();
-  const kc = bc.map((c) => keyOf(c.itemId, c.repeat)).sort();
-  const paired = kp.length === kc.length && kp.every((k, i) => k === kc[i]);
-  const order = (cs: CallRecord[]) =>
-    paired
-      ? [...cs].sort((a, b) => {
-          const ka = keyOf(a.itemId, a.repeat);
-          const kb = keyOf(b.itemId, b.repeat);
-          return ka < kb ? -1 : ka > kb ? 1 : 0;
-        })
-      : cs;
-  const op = order(bp);
-  const oc = order(bc);
-  const specs: Array<{
-    metric: string;
-    unit: string;
-    data: (cs: CallRecord[]) => RatioData;
-    scale: number;
-    what: string;
-  }> = [
-    {
-      metric: 'cost_per_1k_tokens_usd',
-      unit: METRIC_UNITS.cost_per_1k_tokens_usd,
-      data: (cs) => ({ numerators: cs.map((c) => c.costUsd), denominators: cs.map(tokensOf) }),
-      scale: 1000,
-      what: 'total cost / total tokens',
-    },
-    {
-      metric: 'cost_per_request_usd',
-      unit: METRIC_UNITS.cost_per_request_usd,
-      data: (cs) => ({ numerators: cs.map((c) => c.costUsd), denominators: cs.map(() => 1) }),
-      scale: 1,
-      what: 'total cost / requests',
-    },
-  ];
-  for (const spec of specs) {
-    try {
-      const r = ratioDifferenceCI(spec.data(op), spec.data(oc), {
-        scale: spec.scale,
-        confidence: ctx.s.confidence,
-        paired,
-      });
-      const se = r.difference.standardError;
-      const z = se > 0 ? r.difference.estimate / se : 0;
-      out.push({
-        metric: spec.metric,
-        unit: spec.unit,
-        better: 'lower',
-        primary: { n: r.primary.n, estimate: r.primary.estimate, ci: [r.primary.lower, r.primary.upper] },
-        canary: { n: r.canary.n, estimate: r.canary.estimate, ci: [r.canary.lower, r.canary.upper] },
-        delta: {
-          estimate: r.difference.estimate,
-          ci: [r.difference.lower, r.difference.upper],
-          relative: { estimate: r.relative.estimate, ci: [r.relative.lower, r.relative.upper] },
-        },
-        test: {
-          method: `Delta method z-test of the difference of ratio metrics (${spec.what}), ${paired ? 'paired by item' : 'independent arms'}; relative change interval from the log ratio`,
-          statistic: z,
-          pValue: se > 0 ? Math.min(1, 2 * normalSf(Math.abs(z))) : 1,
-        },
-      });
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      if (!ctx.seedOffset) ctx.notes.push(`${spec.metric}: not compared (${e.message}).`);
-    }
-  }
-  return out;
 }
 
 // --- quality --------------------------------------------------------------------------------------------
@@ -914,117 +516,7 @@ export function windowRates(calls: readonly CallRecord[], size: number): Windows
   return { rates: table.map(([ok, fail]) => fail / (ok + fail)), table };
 }
 
-function homogeneityTest(w: Windows): TestResult {
-  const method = 'Chi-square test of independence, window × ok/failed';
-  if (w.table.length < 2)
-    return { method: `${method} (fewer than 2 windows)`, statistic: 0, pValue: 1, alternative: 'two-sided' };
-  const fails = w.table.reduce((a, r) => a + r[1], 0);
-  const oks = w.table.reduce((a, r) => a + r[0], 0);
-  if (fails === 0 || oks === 0)
-    return {
-      method: `${method} (every call ${fails === 0 ? 'succeeded' : 'failed'}: rates are equal)`,
-      statistic: 0,
-      pValue: 1,
-      alternative: 'two-sided',
-      df: w.table.length - 1,
-    };
-  const r = chiSquareIndependence(w.table);
-  return { method: r.method, statistic: r.statistic, pValue: r.pValue, alternative: r.alternative, df: r.df };
-}
-
-function errorVarianceComparison(
-  p: number[],
-  c: number[],
-  canaryTest: TestResult,
-  s: Settings,
-): MetricComparison | null {
-  if (p.length < 2 || c.length < 2) return null;
-  const varStat = (x: Float64Array) => {
-    let m = 0;
-    for (const v of x) m += v;
-    m /= x.length;
-    let ss = 0;
-    for (const v of x) ss += (v - m) * (v - m);
-    return ss / (x.length - 1);
-  };
-  const arm = (x: number[], seed: number): ArmEstimate => {
-    const est = variance(x);
-    const r = x.every((v) => v === x[0])
-      ? null
-      : bootWithFallback(() =>
-          bootstrapCI({
-            samples: [x],
-            statistic: varStat,
-            method: 'percentile',
-            resamples: s.resamples,
-            confidence: s.confidence,
-            seed,
-          }),
-        );
-    return { n: x.length, estimate: est, ci: r ? [r.lower, r.upper] : [est, est] };
-  };
-  const primary = arm(p, s.seed + 500);
-  const canary = arm(c, s.seed + 501);
-  const allEqual = p.every((v) => v === p[0]) && c.every((v) => v === c[0]);
-  const d = allEqual
-    ? null
-    : bootWithFallback(() =>
-        bootstrapCI({
-          samples: [p, c],
-          statistic: (x, y) => varStat(y) - varStat(x),
-          method: 'percentile',
-          resamples: s.resamples,
-          confidence: s.confidence,
-          seed: s.seed + 502,
-        }),
-      );
-  const est = canary.estimate - primary.estimate;
-  return {
-    metric: 'error_rate_variance',
-    unit: METRIC_UNITS.error_rate_variance,
-    better: 'lower',
-    primary,
-    canary,
-    delta: { estimate: est, ci: d ? [d.lower, d.upper] : [est, est] },
-    test: {
-      method: `Canary homogeneity across ${c.length} windows: ${canaryTest.method}; intervals by percentile bootstrap over windows`,
-      statistic: canaryTest.statistic,
-      pValue: canaryTest.pValue,
-    },
-  };
-}
-
 // --- helpers --------------------------------------------------------------------------------------------
-
-function readOptions(opts: AnalyzeOptions): Settings {
-  const bad = (field: string, expected: string, got: unknown) =>
-    new AnalysisError(
-      'ANALYSIS_BAD_OPTION',
-      `analyzeRun: ${field}: expected ${expected}, got ${String(got)}`,
-    );
-  const confidence = opts.confidence ?? ANALYZE_DEFAULTS.confidence;
-  if (!(confidence > 0 && confidence < 1)) throw bad('confidence', 'a number in (0, 1)', confidence);
-  const seed = opts.seed ?? ANALYZE_DEFAULTS.seed;
-  if (!Number.isFinite(seed)) throw bad('seed', 'a finite number', seed);
-  const resamples = opts.resamples ?? ANALYZE_DEFAULTS.resamples;
-  if (!Number.isInteger(resamples) || resamples < 100) throw bad('resamples', 'an integer >= 100', resamples);
-  const margin = opts.nonInferiorityMargin ?? ANALYZE_DEFAULTS.nonInferiorityMargin;
-  if (!(margin > 0 && Number.isFinite(margin))) throw bad('nonInferiorityMargin', 'a number > 0', margin);
-  const monthlyRequests = opts.monthlyRequests ?? ANALYZE_DEFAULTS.monthlyRequests;
-  if (!(monthlyRequests >= 0 && Number.isFinite(monthlyRequests)))
-    throw bad('monthlyRequests', 'a finite number >= 0', monthlyRequests);
-  if (opts.windowSize !== undefined && !(Number.isInteger(opts.windowSize) && opts.windowSize >= 2))
-    throw bad('windowSize', 'an integer >= 2', opts.windowSize);
-  return {
-    confidence,
-    seed,
-    resamples,
-    margin,
-    monthlyRequests,
-    windowSize: opts.windowSize,
-    qualityScorer: opts.qualityScorer,
-  };
-}
 
 /** One record per (item, arm, repeat): the last one wins, as in calls.jsonl after a retry. */
 function dedupeCalls(calls: readonly CallRecord[]): CallRecord[] {
@@ -1039,17 +531,3 @@ function splitArms(calls: readonly CallRecord[]): Record<Arm, CallRecord[]> {
     canary: calls.filter((c) => c.arm === 'canary'),
   };
 }
-
-function errorsByKind(cs: readonly CallRecord[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const c of cs) {
-    if (c.ok) continue;
-    const k = c.errorKind ?? 'unknown';
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
-
-const clampP = (p: number) => (Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 1);
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const fmtPct = (x: number) => `${Number((100 * x).toFixed(2))}%`;

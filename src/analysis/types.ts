@@ -14,6 +14,7 @@ import type {
   PairwiseRecord,
   ScoreRecord,
 } from '../types';
+import type { RunSummary } from './summary/types';
 
 export type { TestResult };
 
@@ -51,7 +52,16 @@ export interface AnalyzeOptions {
   nonInferiorityMargin?: number;
   /** Requests per month per arm for the projected monthly spend; default 1,000,000. */
   monthlyRequests?: number;
-  /** Calls per error-rate window; default max(50, ⌈n/20⌉) of each arm's calls. */
+  /**
+   * Error-rate window width in ms (windows of start time, aligned at multiples of the width). Default for
+   * offline runs: the smallest of 1 s, 2 s, 5 s, 10 s, 15 s, 30 s, 1 min, … 1 day giving at most 20 windows
+   * over the run's span (`chooseWindowWidth`); logs default to one hour.
+   */
+  windowMs?: number;
+  /**
+   * Approximate calls per error-rate window (older configs): the width becomes span × windowSize / calls of
+   * the larger arm, in whole ms. Ignored when windowMs is set.
+   */
   windowSize?: number;
   /** Per-segment comparisons (meta.tier, meta.tags); default true when the items carry them. */
   segments?: boolean;
@@ -143,8 +153,9 @@ export interface RunAnalysis {
   excludedFromQuality: { primary: number; canary: number };
   cost: { primary: ArmCost; canary: ArmCost; monthlyRequests: number };
   errorWindows: {
-    windowSize: number;
-    /** Error rate of each window of `windowSize` calls (ordered by startedAt). */
+    /** Window width, ms (windows of start time; the counts are in `summary.<arm>.windows`). */
+    widthMs: number;
+    /** Error rate of each window with calls, in time order. */
     primary: number[];
     canary: number[];
     /** χ² independence of window × ok/fail; p-value 1 with statistic 0 when it is undefined (one window, no errors). */
@@ -152,8 +163,11 @@ export interface RunAnalysis {
     /** Sample variance of the per-window error rates (0 with fewer than 2 windows). */
     variance: { primary: number; canary: number };
   };
-  /** latencyMs of the ok calls of each arm (for the ECDF chart). */
-  latency: { primary: number[]; canary: number[] };
+  /**
+   * The mergeable summary every success, latency, cost and window metric was computed from (counts,
+   * histograms, sums; src/analysis/summary/types.ts). Its size does not grow with the number of calls.
+   */
+  summary: RunSummary;
   quality: QualityComparison[];
   /** The first judge's pairwise verdicts; every judge's are in `pairwiseJudges`. */
   pairwise?: PairwiseSummary;

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import type { LogHistogram } from '../analysis/summary/types';
 import type { RunAnalysis } from '../analysis/types';
 import type { Decision, MetricComparison } from '../types';
 import { costSpec } from './cost';
@@ -87,7 +88,12 @@ export interface RunChart {
  * optional: a chart whose data is absent is left out.
  */
 export type ChartAnalysis = Pick<RunAnalysis, 'comparisons'> &
-  Partial<Pick<RunAnalysis, 'latency' | 'errors' | 'cost' | 'quality' | 'pairwise' | 'pairwiseJudges'>>;
+  Partial<Pick<RunAnalysis, 'errors' | 'cost' | 'quality' | 'pairwise' | 'pairwiseJudges'>> & {
+    /** The run's summary: the latency ECDF is drawn from its histograms. */
+    summary?: { primary: { latencyMs: LogHistogram }; canary: { latencyMs: LogHistogram } };
+    /** Raw latencies of ok calls (comparison.json files written before summaries; or a notebook's own data). */
+    latency?: { primary: number[]; canary: number[] };
+  };
 
 /** The quality charts of each scorer kind: [id, title] of the estimates chart and of the differences chart. */
 const QUALITY_CHARTS = [
@@ -152,8 +158,11 @@ export function buildRunCharts(input: BuildRunChartsInput): RunChart[] {
     add('gates', 'Promotion gates', gateDashboardSpec({ gates, comparisons, subtitle: verdict, confidence }));
   }
 
-  const latency = analysis.latency;
-  if (latency && (latency.primary.length > 0 || latency.canary.length > 0)) {
+  const latency = analysis.summary
+    ? { primary: analysis.summary.primary.latencyMs, canary: analysis.summary.canary.latencyMs }
+    : analysis.latency;
+  const size = (a: number[] | LogHistogram) => (Array.isArray(a) ? a.length : a.count);
+  if (latency && (size(latency.primary) > 0 || size(latency.canary) > 0)) {
     add(
       'latency-ecdf',
       'Latency distribution (ECDF)',

@@ -1,4 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { histogramEcdf, histogramQuantile } from '../analysis/summary/histogram';
+import type { LogHistogram } from '../analysis/summary/types';
 import { percentiles as samplePercentiles } from '../stats/quantile';
 import type { Arm, MetricComparison } from '../types';
 import {
@@ -58,11 +60,30 @@ export function ecdfPoints(values: readonly number[], maxPoints = 500): EcdfPoin
   return out;
 }
 
+const isHistogram = (a: readonly number[] | LogHistogram): a is LogHistogram =>
+  !Array.isArray(a) && typeof (a as LogHistogram).count === 'number';
+
+/** At most `maxPoints` of a histogram's ECDF steps, evenly by index, always keeping the first and the last. */
+function thinEcdf(pts: EcdfPoint[], maxPoints: number): EcdfPoint[] {
+  if (pts.length <= maxPoints) return pts;
+  const out: EcdfPoint[] = [];
+  let last = -1;
+  for (let k = 0; k < maxPoints; k++) {
+    const i = Math.round((k * (pts.length - 1)) / (maxPoints - 1));
+    if (i !== last) out.push(pts[i]);
+    last = i;
+  }
+  return out;
+}
+
 /** Input of {@link latencyEcdfSpec}. */
 export interface LatencyEcdfInput {
-  /** latencyMs of each arm's successful calls. */
-  primary: readonly number[];
-  canary: readonly number[];
+  /**
+   * latencyMs of each arm's successful calls: the values, or their log-spaced histogram (a run's
+   * `analysis.summary.<arm>.latencyMs`; the curve then steps at the buckets, within 0.35% of the values).
+   */
+  primary: readonly number[] | LogHistogram;
+  canary: readonly number[] | LogHistogram;
   /**
    * Comparisons carrying `latency_p50_ms`, `latency_p95_ms`, `latency_p99_ms` (non-segment); the markers use
    * their estimates. Markers of a metric not given are computed from the sample (type-7 quantile).
@@ -91,24 +112,36 @@ const MARKERS = [
 export function latencyEcdfSpec(input: LatencyEcdfInput): TopLevelSpec {
   const fn = 'latencyEcdfSpec';
   const maxPoints = input.maxPoints ?? 500;
-  const samples: Record<Arm, readonly number[]> = { primary: input.primary, canary: input.canary };
-  for (const arm of ARMS) checkFinite(fn, arm, samples[arm]);
-  if (samples.primary.length === 0 && samples.canary.length === 0) {
+  const sizeOf = (a: readonly number[] | LogHistogram) => (isHistogram(a) ? a.count : a.length);
+  for (const arm of ARMS) {
+    const a = input[arm];
+    if (!isHistogram(a)) checkFinite(fn, arm, a);
+  }
+  if (sizeOf(input.primary) === 0 && sizeOf(input.canary) === 0) {
     throw new ChartInputError(`${fn}: primary and canary are both empty; expected latencies of ok calls`);
   }
   const curve: Json[] = [];
   const markers: Json[] = [];
   let downsampled = false;
   for (const arm of ARMS) {
-    const values = samples[arm];
-    if (values.length === 0) continue;
-    const pts = ecdfPoints(values, maxPoints);
-    if (pts.length < new Set(values).size) downsampled = true;
+    const values = input[arm];
+    if (sizeOf(values) === 0) continue;
+    let pts: EcdfPoint[];
+    let computed: number[];
+    if (isHistogram(values)) {
+      const all = histogramEcdf(values);
+      pts = thinEcdf(all, maxPoints);
+      if (pts.length < all.length) downsampled = true;
+      computed = MARKERS.map((m) => histogramQuantile(values, m.p));
+    } else {
+      pts = ecdfPoints(values, maxPoints);
+      if (pts.length < new Set(values).size) downsampled = true;
+      computed = samplePercentiles(
+        values,
+        MARKERS.map((m) => m.p),
+      );
+    }
     for (const p of pts) curve.push({ arm, latencyMs: r6(p.x), share: r6(p.cdf) });
-    const computed = samplePercentiles(
-      values,
-      MARKERS.map((m) => m.p),
-    );
     MARKERS.forEach((m, j) => {
       const mc = input.percentiles?.find((c) => c.metric === m.metric && !c.segment);
       const fromComparison = mc?.[arm].estimate;
@@ -141,7 +174,7 @@ export function latencyEcdfSpec(input: LatencyEcdfInput): TopLevelSpec {
       return k ? [`${arm} ${unitStyle('ms').fmt(k.latencyMs as number)}`] : [];
     }).join(' · ')}`,
   }));
-  const n = (arm: Arm) => samples[arm].length.toLocaleString('en-US');
+  const n = (arm: Arm) => sizeOf(input[arm]).toLocaleString('en-US');
   return topLevel({
     title: {
       text: 'Latency of successful calls: empirical CDF',

@@ -50,7 +50,9 @@ function comparison(
 }
 
 /** A whole run's chart inputs: two arms of 1,000 calls, three scorers, one judge, five gates. */
-export function seededRun(seed = 20250601): BuildRunChartsInput & { analysis: Required<ChartAnalysis> } {
+export function seededRun(
+  seed = 20250601,
+): BuildRunChartsInput & { analysis: Required<Omit<ChartAnalysis, 'summary'>> } {
   const primary = seededLatencies(seed, 1000, 7.0, 0.4);
   const canary = seededLatencies(seed + 1, 1000, 6.8, 0.5);
   const [p50p, p95p, p99p] = percentiles(primary, [0.5, 0.95, 0.99]);
