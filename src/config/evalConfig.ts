@@ -9,14 +9,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { RolloutPosition } from '../decision/decide';
 import { DEFAULT_POLICY, loadPolicy, type Policy, PolicySchema } from '../decision/policy';
 import { parsePricing } from '../gateway/pricing';
 import { type ResolvedSimConfig, resolveSimConfig, SimConfigError, SimConfigSchema } from '../sim/config';
-import { ConfigError, formatPath, friendlyIssueMessage } from './schemaErrors';
+import { ConfigError, issueLine, type Locate, zodIssueLines } from './schemaErrors';
 import { buildScorers } from './scorers';
+import { parseSettingsText } from './yamlSource';
+
+export { issueLine, type Locate };
 
 /** The project root (holds datasets/): defaults such as the GSM8K file and the price table live there. */
 export const PROJECT_ROOT = join(__dirname, '..', '..');
@@ -386,30 +388,6 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-/** Finds the line of a field path in the config file. */
-export type Locate = (path: readonly PropertyKey[]) => number | undefined;
-
-/** Maps a field path to the 1-based line of the closest node the YAML/JSON document has for it. */
-function locator(doc: ReturnType<typeof parseDocument>, lines: LineCounter): Locate {
-  return (path) => {
-    const keys = [...path];
-    while (true) {
-      const node = (keys.length === 0 ? doc.contents : doc.getIn(keys, true)) as Node | undefined;
-      if (node && (node as { range?: [number, number, number] }).range) {
-        return lines.linePos((node as { range: [number, number, number] }).range[0]).line;
-      }
-      if (keys.length === 0) return undefined;
-      keys.pop();
-    }
-  };
-}
-
-/** `field (line n): message`: one line of a ConfigError. */
-export function issueLine(path: readonly PropertyKey[], message: string, locate?: Locate): string {
-  const line = locate?.(path);
-  return `${formatPath(path)}${line !== undefined ? ` (line ${line})` : ''}: ${message}`;
-}
-
 /**
  * Validates a parsed config object (defaults filled) and resolves what can be checked without calling
  * anything: the policy (inline or file), the rollout position against the plan, the simulator section and
@@ -426,17 +404,10 @@ export async function parseEvalConfig(
   opts: { source: string; baseDir: string; locate?: Locate },
 ): Promise<LoadedEvalConfig> {
   const { source, baseDir, locate } = opts;
-  const r = EvalConfigSchema.safeParse(value ?? {}, { reportInput: true });
+  const input = value ?? {};
+  const r = EvalConfigSchema.safeParse(input, { reportInput: true });
   if (!r.success) {
-    throw new ConfigError(
-      source,
-      r.error.issues.map((i) => {
-        // An unknown field is located at the field itself (its parent may start many lines earlier).
-        const keys = i.code === 'unrecognized_keys' ? i.keys : [];
-        const line = locate?.(keys.length ? [...i.path, keys[0]] : i.path);
-        return `${formatPath(i.path)}${line !== undefined ? ` (line ${line})` : ''}: ${friendlyIssueMessage(i)}`;
-      }),
-    );
+    throw new ConfigError(source, zodIssueLines(r.error.issues, { schema: EvalConfigSchema, input, locate }));
   }
   const config = r.data;
   const issues: string[] = [];
@@ -453,7 +424,12 @@ export async function parseEvalConfig(
     if (!pr.success) {
       throw new ConfigError(
         source,
-        pr.error.issues.map((i) => issueLine(['policy', ...i.path], friendlyIssueMessage(i), locate)),
+        zodIssueLines(pr.error.issues, {
+          schema: PolicySchema,
+          input: config.policy,
+          locate,
+          prefix: ['policy'],
+        }),
       );
     }
     policy = pr.data;
@@ -600,26 +576,14 @@ export async function loadEvalConfig(file: string): Promise<LoadedEvalConfig> {
   } catch (e) {
     throw new ConfigError(file, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const kind = /\.json$/i.test(file) ? 'JSON' : 'YAML';
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-        return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid ${kind}: ${e.message.split('\n')[0]}`;
-      }),
-    );
-  }
-  const value = doc.toJS();
+  const { value, locate } = parseSettingsText(text, file);
   if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(file, ['(root): expected a mapping of settings (arms, dataset, scorers, …)']);
   }
   return parseEvalConfig(value, {
     source: file,
     baseDir: dirname(resolve(file)),
-    locate: locator(doc, lines),
+    locate,
   });
 }
 

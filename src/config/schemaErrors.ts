@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 
 /** A configuration (or policy) file that failed validation: every problem names the file and the field. */
@@ -21,17 +22,141 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
+/** Finds the 1-based line of a field path in the file being validated (undefined: not in the file). */
+export type Locate = (path: readonly PropertyKey[]) => number | undefined;
+
+/** `field (line n): message`: one line of a ConfigError. */
+export function issueLine(path: readonly PropertyKey[], message: string, locate?: Locate): string {
+  const line = locate?.(path);
+  return `${formatPath(path)}${line !== undefined ? ` (line ${line})` : ''}: ${message}`;
+}
+
+/**
+ * The lines of a ConfigError for zod's issues: `field (line n): message`, with zod's messages reworded by
+ * {@link friendlyIssueMessage} (an unknown field gets a did-you-mean from the fields `schema` allows there).
+ * An unknown field is located at the field itself (its parent may start many lines earlier). `prefix` is
+ * put before every path (e.g. `['policy']` for a policy inside the eval config).
+ */
+export function zodIssueLines(
+  issues: readonly z.core.$ZodIssue[],
+  opts: { schema?: z.ZodType; input?: unknown; locate?: Locate; prefix?: readonly PropertyKey[] } = {},
+): string[] {
+  const prefix = opts.prefix ?? [];
+  return issues.map((i) => {
+    const keys = i.code === 'unrecognized_keys' ? i.keys : [];
+    const path = [...prefix, ...i.path];
+    const line = opts.locate?.(keys.length ? [...path, keys[0]] : path);
+    const allowed = keys.length && opts.schema ? allowedKeysAt(opts.schema, i.path, opts.input) : undefined;
+    return `${formatPath(path)}${line !== undefined ? ` (line ${line})` : ''}: ${friendlyIssueMessage(i, allowed)}`;
+  });
+}
+
 /**
  * Parses `value` with `schema`; on failure throws a ConfigError whose lines read
- * `<field path>: <what was expected>` under the source's name (a file path, or 'policy' for objects).
+ * `<field path> (line n): <what was expected>` under the source's name (a file path, or 'policy' for
+ * objects; the line when `locate` is given).
  */
-export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
-  const r = schema.safeParse(value);
+export function parseWithSchema<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  source: string,
+  locate?: Locate,
+): z.output<S> {
+  const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
-  throw new ConfigError(
-    source,
-    r.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`),
-  );
+  throw new ConfigError(source, zodIssueLines(r.error.issues, { schema, input: value, locate }));
+}
+
+/**
+ * The closest of `allowed` to an unknown name `key`, when it is close enough to be a likely misspelling
+ * (`treshold` → `threshold`, `alhpa` → `alpha`): at most 2 edits, or a third of the name's length; case is
+ * ignored. Undefined when nothing is that close.
+ *
+ * @example
+ * didYouMean('whenMising', ['whenMissing', 'severity']); // 'whenMissing'
+ */
+export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  const k = key.toLowerCase();
+  for (const a of allowed) {
+    const d = distance(k, a.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = a;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  options?: z.ZodType[];
+  discriminator?: string;
+  values?: unknown[];
+  getter?: () => z.ZodType;
+};
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Unwraps optional/default/pipe/lazy wrappers and picks the union member that fits `value`. */
+function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
+  let s = schema;
+  for (let guard = 0; guard < 32; guard++) {
+    const d = defOf(s);
+    if (d.innerType && d.type !== 'array') s = d.innerType;
+    else if (d.type === 'pipe' && d.in) s = d.in;
+    else if (d.type === 'lazy' && d.getter) s = d.getter();
+    else if (d.type === 'union' && d.options) {
+      const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as object) : undefined;
+      const objects = d.options.filter((o) => defOf(unwrap(o, value)).type === 'object');
+      if (objects.length === 0 || !obj) return s;
+      const disc = d.discriminator;
+      const byDisc =
+        disc !== undefined
+          ? objects.find((o) =>
+              defOf(defOf(unwrap(o, value)).shape?.[disc] ?? o).values?.includes(
+                (obj as Record<string, unknown>)[disc],
+              ),
+            )
+          : undefined;
+      if (disc !== undefined && !byDisc) return s;
+      // Otherwise the member sharing the most field names with the value.
+      const overlap = (o: z.ZodType) =>
+        Object.keys(obj).filter((k) => k in (defOf(unwrap(o, value)).shape ?? {})).length;
+      s = byDisc ?? objects.reduce((a, b) => (overlap(b) > overlap(a) ? b : a));
+    } else return s;
+  }
+  return s;
+}
+
+/**
+ * The field names `schema` allows at `path` of `input` (walking objects, arrays, records and the union
+ * member that fits the input), or undefined when the path does not lead to an object schema.
+ */
+export function allowedKeysAt(
+  schema: z.ZodType,
+  path: readonly PropertyKey[],
+  input: unknown,
+): string[] | undefined {
+  let s = schema;
+  let v: unknown = input;
+  for (const seg of path) {
+    s = unwrap(s, v);
+    const d = defOf(s);
+    if (d.type === 'object' && d.shape && typeof seg === 'string' && Object.hasOwn(d.shape, seg))
+      s = d.shape[seg];
+    else if (d.type === 'array' && d.element) s = d.element;
+    else if (d.type === 'record' && d.valueType) s = d.valueType;
+    else return undefined;
+    v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[seg as string] : undefined;
+  }
+  const d = defOf(unwrap(s, v));
+  return d.type === 'object' && d.shape ? Object.keys(d.shape) : undefined;
 }
 
 /**
@@ -39,7 +164,7 @@ export function parseWithSchema<S extends z.ZodType>(schema: S, value: unknown, 
  * `required (expected a string)`, extra fields read `unknown field "x"` (with the fields allowed there
  * when the issue says so), a bad discriminator lists the accepted values. Custom messages pass through.
  */
-export function friendlyIssueMessage(issue: z.core.$ZodIssue): string {
+export function friendlyIssueMessage(issue: z.core.$ZodIssue, allowedKeys?: readonly string[]): string {
   const i = issue as z.core.$ZodIssue & {
     input?: unknown;
     expected?: string;
@@ -61,7 +186,12 @@ export function friendlyIssueMessage(issue: z.core.$ZodIssue): string {
   }
   if (i.code === 'unrecognized_keys' && i.keys) {
     const s = i.keys.length > 1 ? 's' : '';
-    return `unknown field${s} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    const free = allowedKeys?.filter((a) => !i.keys?.includes(a));
+    const named = i.keys.map((k) => {
+      const near = free ? didYouMean(k, free) : undefined;
+      return `${quoteName(k)}${near ? ` (did you mean "${near}"?)` : ''}`;
+    });
+    return `unknown field${s} ${named.join(', ')}`;
   }
   if (i.code === 'invalid_union' && i.note === 'No matching discriminator' && i.options) {
     const d = (i as { discriminator?: string }).discriminator;
@@ -81,11 +211,33 @@ function article(type: string): string {
   return `a ${type}`;
 }
 
-function describeValue(v: unknown): string {
+/** A field name as written in a message: quoted, at most 40 characters (a key is content too). */
+function quoteName(k: string): string {
+  return k.length > 40 ? `"${k.slice(0, 37)}…"` : JSON.stringify(k);
+}
+
+/** Strings longer than this are described by their length only: a long value may be a secret. */
+export const MAX_ECHOED_STRING = 32;
+
+/**
+ * What a message says about a value that was found where something else was expected. Numbers that
+ * overflowed when the file was parsed (`1e400` reads as Infinity) are called out of range, never `null`;
+ * strings longer than {@link MAX_ECHOED_STRING} characters are described by their length, never echoed.
+ */
+export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN (not a number)';
+    if (!Number.isFinite(v))
+      return `a number out of range (${v > 0 ? '' : '−'}∞: too large for a 64-bit float)`;
+    return String(v);
+  }
+  if (typeof v === 'bigint') return `a number out of range (${v > 0n ? '' : '−'}too large)`;
+  if (typeof v === 'string' && v.length > MAX_ECHOED_STRING)
+    return `a string of ${v.length.toLocaleString('en-US')} characters`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  return typeof v;
 }

@@ -111,7 +111,7 @@ concurency: 4
       'arms.canary.model (line 6): required (expected a string)',
       'arms.canary.apiKey (line 7): API keys never go in the config file: set apiKeyEnv to the name of the environment variable that holds the key',
       'scorers[0].type (line 10): expected one of "numeric", "exact", "contains", "notContains", "regex", "startsWith", "json", "jsonSchema", "length", "oneLine", "language", "similarity", got "numerc"',
-      '(root) (line 11): unknown field "concurency"',
+      '(root) (line 11): unknown field "concurency" (did you mean "concurrency"?)',
     ]);
     // The key's value never appears in the message.
     expect(message).not.toContain('sk-123');
@@ -154,8 +154,8 @@ policy:
   plan: [ { stage: shadow, trafficPercent: 0 } ]
 `);
     expect(policy.issues).toEqual([
-      'policy.gates[0].threshold (line 14): required for a absolute gate',
-      "policy.gates[0].direction (line 14): required for a absolute gate ('above' or 'below')",
+      'policy.gates[0].threshold (line 14): required for an absolute gate',
+      "policy.gates[0].direction (line 14): required for an absolute gate ('above' or 'below')",
     ]);
   });
 
@@ -216,5 +216,40 @@ describe('resolveSecrets', () => {
     expect(() => resolveSecrets(loaded, { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'ftp://x' })).toThrow(
       'arms.primary.baseURLEnv: OPENAI_BASE_URL is not an http(s) URL',
     );
+  });
+});
+
+describe('loadEvalConfig: hostile files (issue 16 defect 9)', () => {
+  it('an alias bomb is refused naming the file and the line of the first alias (before: a bare ReferenceError)', async () => {
+    const { path, message, issues } = await issuesOf(`a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+`);
+    expect(message.startsWith(`${path}: invalid configuration`)).toBe(true);
+    expect(issues).toEqual([
+      'line 2: not valid YAML: the aliases (*name) expand to more than 100 copies (an alias bomb?): write the values out or use fewer aliases',
+    ]);
+  });
+
+  it("a syntax error names line and column without repeating the file's text", async () => {
+    const secret = 'sk-proj-Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0';
+    const { message, issues } = await issuesOf(`arms:\n  primary: { model: "${secret}\n`);
+    // The parser notices the missing quote where the file ends (line 3), and the flow map's indentation.
+    expect(issues).toEqual([
+      'line 3, column 1: not valid YAML: a closing quote, bracket or brace is missing',
+      'line 3, column 1: not valid YAML: the indentation is wrong here',
+    ]);
+    expect(message).not.toContain('sk-proj');
+    const json = await issuesOf(`{"arms": {"primary": ${secret}}`, 'json');
+    expect(json.message).not.toContain('sk-proj');
+    expect(json.issues[0]).toMatch(/^line 1, column \d+: not valid JSON: /);
+  });
+
+  it('1e400 reads as a number out of range, not "got null"; a UTF-8 byte-order mark is ignored', async () => {
+    const { issues } = await issuesOf(`\uFEFF${SIM_OK}concurrency: 1e400\n`);
+    expect(issues).toEqual([
+      'concurrency (line 11): expected a number, got a number out of range (∞: too large for a 64-bit float)',
+    ]);
   });
 });
