@@ -1,0 +1,103 @@
+import type { CellResult, Rate } from './calibrate';
+import type { CalibrationResult } from './run';
+
+const p1 = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
+/** "27.0% [21.3, 33.4]": a rate with its Wilson 95% interval in percent. */
+export const fmtRate = (r: Rate) =>
+  Number.isFinite(r.rate)
+    ? `${p1(r.rate)} [${(100 * r.ci[0]).toFixed(1)}, ${(100 * r.ci[1]).toFixed(1)}]`
+    : '—';
+const int = (x: number | undefined) =>
+  x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US');
+
+/** The calibration table as Markdown (docs/CALIBRATION.md's body). */
+export function calibrationMarkdown(r: CalibrationResult, command: string): string {
+  const lines: string[] = [];
+  const o = r.options;
+  lines.push(
+    `Seeded (seed ${o.seed}), ${o.runs} runs per cell; fixed sizes ${o.sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} items per arm; sequential monitoring with ${o.lookSize.toLocaleString('en-US')} new items per arm at each look, at most ${o.maxLooks} looks. Regenerate with \`${command}\` (${Math.round(r.seconds)} s on this machine). Rates are shares of runs with their Wilson 95% intervals in brackets.`,
+    '',
+    '### Goals (issue 17)',
+    '',
+    '| goal | measured | met |',
+    '|---|---|---|',
+    ...r.goals.map((g) => `| ${g.goal} | ${g.measured} | ${g.met ? 'yes' : '**no**'} |`),
+    '',
+    '### Verdicts by scenario',
+    '',
+    '| scenario | design | promote | hold | rollback | wrong decision | wrong = |',
+    '|---|---|---|---|---|---|---|',
+  );
+  const main = r.cells.filter((c) => !c.design.startsWith('logs'));
+  for (const c of main)
+    lines.push(
+      `| ${c.title} | ${c.design} | ${fmtRate(c.promote)} | ${fmtRate(c.hold)} | ${fmtRate(c.rollback)} | ${fmtRate(c.wrong)} | ${c.wrongMeaning} |`,
+    );
+  const seq = main.filter((c) => c.sequential);
+  if (seq.length > 0) {
+    lines.push(
+      '',
+      '### Sequential monitoring: samples to a verdict',
+      '',
+      'Items per arm at the look that reached the correct verdict (among runs that reached it); "decided" counts any verdict that ends monitoring (promote, rollback, or hold on a failed required/important gate).',
+      '',
+      '| scenario | decided within the looks | correct verdict | median items to it | 90th percentile |',
+      '|---|---|---|---|---|',
+      ...seq.map(
+        (c) =>
+          `| ${c.title} | ${fmtRate((c.sequential as NonNullable<CellResult['sequential']>).decided)} | ${fmtRate((c.sequential as NonNullable<CellResult['sequential']>).correct)} | ${int(c.sequential?.medianToCorrect)} | ${int(c.sequential?.p90ToCorrect)} |`,
+      ),
+    );
+  }
+  if (r.efficiency.length > 0) {
+    lines.push(
+      '',
+      '### Sequential vs fixed horizon (good canaries)',
+      '',
+      'Fixed horizon: the smallest n per arm at which a single fixed-n analysis promotes with the same probability as the sequential design does within its looks (normal approximation of the success-rate and quality gates, the binding ones; its predictions at the fixed sizes are checked against the measured promote rates below).',
+      '',
+      '| scenario | sequential power | median items | 90th percentile | fixed-horizon n, same power | saving of the median |',
+      '|---|---|---|---|---|---|',
+      ...r.efficiency.map(
+        (e) =>
+          `| ${e.scenario} | ${p1(e.power)} | ${int(e.medianToCorrect)} | ${int(e.p90ToCorrect)} | ${int(e.fixedN)} | ${e.saving !== undefined ? p1(e.saving) : '—'} |`,
+      ),
+      '',
+      '| scenario | n | predicted power to promote | measured promote rate |',
+      '|---|---|---|---|',
+      ...r.predicted.map((p) => {
+        const c = r.cells.find(
+          (x) => x.scenario === p.scenario && x.design === `n = ${p.n.toLocaleString('en-US')}`,
+        );
+        return `| ${p.scenario} | ${p.n.toLocaleString('en-US')} | ${p1(p.power)} | ${c ? fmtRate(c.promote) : '—'} |`;
+      }),
+    );
+  }
+  const cons = r.cells.filter((c) => c.consistency);
+  if (cons.length > 0) {
+    lines.push(
+      '',
+      '### Error-rate consistency gate (τ < 0.1 points)',
+      '',
+      '| scenario | design | gate passes | gate fails | inconclusive |',
+      '|---|---|---|---|---|',
+      ...cons.map((c) => {
+        const k = c.consistency as NonNullable<CellResult['consistency']>;
+        return `| ${c.title} | ${c.design} | ${fmtRate(k.pass)} | ${fmtRate(k.fail)} | ${fmtRate(k.inconclusive)} |`;
+      }),
+    );
+  }
+  lines.push('', '### Generator assumptions', '', ...r.assumptions.map((a) => `- ${a}`), '');
+  return lines.join('\n');
+}
+
+/** The short README block: the goals table only. */
+export function calibrationReadmeBlock(r: CalibrationResult, command: string): string {
+  return [
+    `Measured by \`${command}\` (${r.options.runs} seeded runs per cell; the whole table, the scenarios and the generator's assumptions are in [docs/CALIBRATION.md](docs/CALIBRATION.md)):`,
+    '',
+    '| goal | measured | met |',
+    '|---|---|---|',
+    ...r.goals.map((g) => `| ${g.goal} | ${g.measured} | ${g.met ? 'yes' : '**no**'} |`),
+  ].join('\n');
+}
