@@ -20,6 +20,9 @@ import type { Arm, CallRecord } from '../types';
 import { cyrb53 } from './cyrb53';
 import type { ArmSplit } from './srm';
 
+/** Latency upper bound of a log line: a call over one day is a logging mistake (1e300 is rejected here). */
+export const MAX_LATENCY_MS = 86_400_000;
+
 /** Stable codes of {@link ProductionLogError}. */
 export type ProductionLogErrorCode =
   /** A line that is not a valid shadow result or routing metric. */
@@ -280,8 +283,15 @@ type LogRecord =
 
 type Problem = { field: string; expected: string };
 
-/** Parses and validates one line; returns the record or the first problem found. */
-export function parseLine(text: string): { record: LogRecord } | Problem {
+/**
+ * Parses and validates one line; returns the record or the first problem found. With a column mapping
+ * (their name for each playbook field), the line's keys are read under their names. The same rules run as
+ * SQL in src/logs/duckdb.ts (the engines); keep them in step.
+ */
+export function parseLine(
+  text: string,
+  mapping?: Partial<Record<string, string>>,
+): { record: LogRecord } | Problem {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -297,7 +307,16 @@ export function parseLine(text: string): { record: LogRecord } | Problem {
       expected: `expected a JSON object, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`,
     };
   }
-  const o = v as Record<string, unknown>;
+  let o = v as Record<string, unknown>;
+  if (mapping) {
+    const renamed: Record<string, unknown> = { ...o };
+    for (const [field, column] of Object.entries(mapping)) {
+      if (column === undefined || column === field) continue;
+      delete renamed[field];
+      if (Object.hasOwn(o, column)) renamed[field] = o[column];
+    }
+    o = renamed;
+  }
   const isRouting = 'userId' in o || 'success' in o || 'routedTo' in o;
   const isShadow = 'valid' in o || 'prompt' in o || 'tokens' in o;
   if (!isRouting && !isShadow) {
@@ -308,10 +327,18 @@ export function parseLine(text: string): { record: LogRecord } | Problem {
   }
   const model = nonEmptyString(o, 'model');
   if (typeof model !== 'string') return model;
-  const latency = nonNegativeNumber(o, 'latency', 'a number of milliseconds >= 0');
+  const latency = nonNegativeNumber(
+    o,
+    'latency',
+    `a number of milliseconds between 0 and ${MAX_LATENCY_MS} (one day)`,
+    MAX_LATENCY_MS,
+  );
   if (typeof latency !== 'number') return latency;
   const timestampMs = timestamp(o);
   if (typeof timestampMs !== 'number') return timestampMs;
+  // Derived: the call's start (timestamp − latency) must be a valid time too.
+  if (!Number.isFinite(new Date(timestampMs - latency).getTime()))
+    return { field: 'timestamp', expected: `expected a time after the latency, got ${show(o.timestamp)}` };
   if (isRouting) {
     const userId = nonEmptyString(o, 'userId');
     if (typeof userId !== 'string') return userId;
@@ -374,9 +401,14 @@ function nonEmptyString(o: Record<string, unknown>, field: string): string | Pro
   return { field, expected: `expected a non-empty string, got ${show(v)}` };
 }
 
-function nonNegativeNumber(o: Record<string, unknown>, field: string, what: string): number | Problem {
+function nonNegativeNumber(
+  o: Record<string, unknown>,
+  field: string,
+  what: string,
+  max = Number.MAX_VALUE,
+): number | Problem {
   const v = o[field];
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max) return v;
   return { field, expected: `expected ${what}, got ${show(v)}` };
 }
 
@@ -390,13 +422,21 @@ function timestamp(o: Record<string, unknown>): number | Problem {
   }
   if (typeof v === 'string') {
     const ms = Date.parse(v);
-    if (Number.isFinite(ms) && /^\d{4}-\d{2}-\d{2}T/.test(v)) return ms;
+    if (
+      Number.isFinite(ms) &&
+      /^\d{4}-\d{2}-\d{2}T/.test(v) &&
+      ms >= 946_684_800_000 &&
+      ms < 7_258_118_400_000
+    )
+      return ms;
   }
   return { field: 'timestamp', expected: `${expected}, got ${show(v)}` };
 }
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing (missing)';
+  // JSON.parse turns 1e400 into Infinity, which JSON.stringify would print as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (out of range)`;
   const s = JSON.stringify(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

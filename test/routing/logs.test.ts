@@ -127,7 +127,9 @@ describe('importProductionLogs: malformed lines', () => {
     const err = await importProductionLogs(MALFORMED).catch((e) => e);
     expect(err).toBeInstanceOf(ProductionLogError);
     expect(err).toMatchObject({ code: 'CANARYLAB_ERR_LOG_LINE', line: 3, field: 'latency' });
-    expect(err.message).toBe(`${MALFORMED}:3: latency: expected a number of milliseconds >= 0, got "fast"`);
+    expect(err.message).toBe(
+      `${MALFORMED}:3: latency: expected a number of milliseconds between 0 and 86400000 (one day), got "fast"`,
+    );
   });
 
   it('skips and counts them with skipInvalid, each located and explained', async () => {

@@ -1,0 +1,265 @@
+/**
+ * The distributed engine: the same summary SQL runs on a ClickHouse server (a Distributed table runs it on
+ * every shard and merges), through @clickhouse/client over HTTP. Works with ClickHouse 18.16 (Debian's
+ * package) and later: only functions that exist there (multiIf, log2, floor, intDiv, countIf, sumIf, minIf,
+ * maxIf, toUnixTimestamp). Credentials come from the environment only — CANARYLAB_CLICKHOUSE_USER and
+ * CANARYLAB_CLICKHOUSE_PASSWORD — and are never printed or recorded.
+ *
+ * What the table needs (names mappable with --columns): routing shape `userId` (String), `model` (String),
+ * `latency` (number, ms), `success` (UInt8/Bool), `timestamp` (epoch ms number, or DateTime), optional
+ * `routedTo` (String: primary/canary, '' when absent) and `tier` (String); or shadow shape `model`, `prompt`,
+ * `latency`, `tokens` (integer), `timestamp`, `valid` (UInt8/Bool).
+ */
+import { createClient } from '@clickhouse/client';
+import { ProductionLogError } from '../routing/logs';
+import type { Arm } from '../types';
+import type { BucketRow, GroupRow, WindowRow } from './assemble';
+import type { EngineResult } from './duckdb';
+import { type ColumnMapping, type LogField, resolveMapping } from './mapping';
+import { type LogSource, LogSourceError } from './source';
+import { EXPECTED, MAX_LATENCY_MS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, sqlIdent, sqlString } from './sql';
+
+/** Environment variables holding the ClickHouse credentials (never the command line, never a file). */
+export const CLICKHOUSE_USER_ENV = 'CANARYLAB_CLICKHOUSE_USER';
+export const CLICKHOUSE_PASSWORD_ENV = 'CANARYLAB_CLICKHOUSE_PASSWORD';
+
+const isNumericType = (t: string) => /^(Nullable\()?(U?Int\d+|Float\d+|Decimal|Bool)/.test(t);
+const isStringType = (t: string) => /^(Nullable\()?(LowCardinality\()?(String|FixedString|Enum)/.test(t);
+const isDateTimeType = (t: string) => /^(Nullable\()?DateTime/.test(t);
+
+/** Options of {@link clickhouseAggregates}. */
+export interface ClickHouseLogOptions {
+  mapping?: ColumnMapping;
+  windowMs: number;
+  skipInvalid: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs the summary SQL on a ClickHouse table.
+ *
+ * @throws {LogSourceError} CANARYLAB_ERR_CLICKHOUSE when the server cannot be reached or refuses;
+ *   CANARYLAB_ERR_LOG_COLUMNS when the table lacks a needed column or has one of an unusable type;
+ *   CANARYLAB_ERR_LOG_EMPTY for an empty table
+ * @throws {ProductionLogError} CANARYLAB_ERR_LOG_LINE for rows that break a rule (unless skipInvalid)
+ */
+export async function clickhouseAggregates(
+  src: Extract<LogSource, { kind: 'clickhouse' }>,
+  opts: ClickHouseLogOptions,
+): Promise<EngineResult> {
+  const password = opts.env[CLICKHOUSE_PASSWORD_ENV] ?? '';
+  const client = createClient({
+    url: `${src.secure ? 'https' : 'http'}://${src.host}:${src.port}`,
+    username: opts.env[CLICKHOUSE_USER_ENV] ?? 'default',
+    password,
+    request_timeout: 600_000,
+  });
+  const redact = (s: string) => (password ? s.split(password).join('***') : s);
+  const rows = async <T>(query: string): Promise<T[]> => {
+    try {
+      const r = await client.query({ query, format: 'JSONEachRow' });
+      return (await r.json()) as T[];
+    } catch (e) {
+      const err = e as Error & { code?: string; cause?: { code?: string } };
+      const code = err.code ?? err.cause?.code;
+      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ECONNRESET' || code === 'ETIMEDOUT')
+        throw new LogSourceError(
+          'CANARYLAB_ERR_CLICKHOUSE',
+          src.name,
+          `cannot connect to ClickHouse at ${src.host}:${src.port} (${code})`,
+        );
+      const text = redact(String(err.message ?? e))
+        .split('\n')[0]
+        .slice(0, 400);
+      throw new LogSourceError('CANARYLAB_ERR_CLICKHOUSE', src.name, `the server refused the query: ${text}`);
+    }
+  };
+  const close = () => {
+    void client.close();
+  };
+  try {
+    const cols = resolveMapping(opts.mapping);
+    const table = `${sqlIdent(src.database, 'clickhouse')}.${sqlIdent(src.table, 'clickhouse')}`;
+    const described = await rows<{ name: string; type: string }>(
+      `SELECT name, type FROM system.columns WHERE database = ${sqlString(src.database, 'clickhouse')} AND table = ${sqlString(src.table, 'clickhouse')}`,
+    );
+    if (described.length === 0)
+      throw new LogSourceError(
+        'CANARYLAB_ERR_LOG_COLUMNS',
+        src.name,
+        `no table ${src.database}.${src.table} on the server (or it has no columns)`,
+      );
+    const types = new Map(described.map((d) => [d.name, d.type]));
+    const has = (f: LogField) => types.has(cols[f]);
+    const routing = has('userId') && has('success');
+    const shadow = !routing && has('prompt') && has('tokens') && has('valid');
+    const need: LogField[] = ['model', 'latency', 'timestamp'];
+    const missing = need.filter((f) => !has(f)).map((f) => cols[f]);
+    if (missing.length > 0 || (!routing && !shadow))
+      throw new LogSourceError(
+        'CANARYLAB_ERR_LOG_COLUMNS',
+        src.name,
+        `missing column(s) ${[
+          ...missing,
+          ...(!routing && !shadow
+            ? [
+                `${cols.userId}+${cols.success} (routing) or ${cols.prompt}+${cols.tokens}+${cols.valid} (shadow)`,
+              ]
+            : []),
+        ].join(', ')}; the table has ${[...types.keys()].join(', ')} (map names with --columns field=column)`,
+      );
+    const C = (f: LogField) => sqlIdent(cols[f], 'clickhouse');
+    const typeOf = (f: LogField) => types.get(cols[f]) as string;
+    const wrongType = (f: LogField, expected: string) =>
+      new LogSourceError(
+        'CANARYLAB_ERR_LOG_COLUMNS',
+        src.name,
+        `column ${cols[f]} has type ${typeOf(f)}: expected ${expected}`,
+      );
+    const str = (f: LogField) => {
+      if (!has(f)) return "''";
+      if (!isStringType(typeOf(f))) throw wrongType(f, 'a String');
+      return `ifNull(toString(${C(f)}), '')`;
+    };
+    const numeric = (f: LogField, what: string) => {
+      if (!isNumericType(typeOf(f))) throw wrongType(f, what);
+      return `toFloat64(${C(f)})`;
+    };
+    const lat = numeric('latency', 'a number of milliseconds');
+    let ts: string;
+    if (isDateTimeType(typeOf('timestamp'))) ts = `toFloat64(toUnixTimestamp(${C('timestamp')})) * 1000`;
+    else ts = numeric('timestamp', 'epoch milliseconds (a number) or a DateTime');
+    const okExpr = routing ? numeric('success', 'UInt8 0/1 or Bool') : numeric('valid', 'UInt8 0/1 or Bool');
+    const tokens = shadow ? numeric('tokens', 'an integer (total tokens)') : '0';
+    const model = str('model');
+    const userId = routing ? str('userId') : "''";
+    const routedTo = routing ? str('routedTo') : "''";
+    const tier = routing ? str('tier') : "''";
+    const kind = routing ? 'routing' : 'shadow';
+    // Row-level rules (the table's types already guarantee the JSON-level ones).
+    const norm = `SELECT ${model} AS model, ${lat} AS lat, ${ts} AS ts, ${userId} AS userId, ${routedTo} AS routedTo,
+        ${tier} AS tier, ${okExpr} AS okv, ${tokens} AS tok,
+        multiIf(model = '', 'model',
+          NOT (lat >= 0 AND lat <= ${MAX_LATENCY_MS}), 'latency',
+          NOT (ts >= ${MIN_TIMESTAMP_MS} AND ts < ${MAX_TIMESTAMP_MS}), 'timestamp',
+          ${routing ? `userId = '', 'userId',` : ''}
+          NOT (okv = 0 OR okv = 1), '${routing ? 'success' : 'valid'}',
+          ${routing ? `NOT (routedTo IN ('', 'primary', 'canary')), 'routedTo',` : ''}
+          ${shadow ? `NOT (tok >= 0 AND tok = floor(tok)), 'tokens',` : ''}
+          '') AS problem,
+        okv = 1 AS ok, toInt64(floor(ts - lat)) AS start, toUInt64(tok) AS tokens
+      FROM ${table}`;
+    const valid = `(${norm}) WHERE problem = ''`;
+    const problems = await rows<{ problem: string; c: string }>(
+      `SELECT problem, count() AS c FROM (${norm}) WHERE problem != '' GROUP BY problem ORDER BY problem`,
+    );
+    const invalidLines = problems.reduce((s, p) => s + Number(p.c), 0);
+    const invalid = problems.map((p) => ({
+      file: src.name,
+      line: 0,
+      field: cols[p.problem as LogField] ?? p.problem,
+      message: `${src.name}: ${p.c} row(s): ${cols[p.problem as LogField] ?? p.problem}: ${EXPECTED[p.problem] ?? 'invalid'}`,
+    }));
+    if (invalidLines > 0 && !opts.skipInvalid) {
+      const p = problems[0];
+      throw new ProductionLogError({
+        code: 'CANARYLAB_ERR_LOG_LINE',
+        file: src.name,
+        line: 0,
+        field: cols[p.problem as LogField] ?? p.problem,
+        expected: `${p.c} row(s) break a rule: ${cols[p.problem as LogField] ?? p.problem}: ${EXPECTED[p.problem] ?? 'invalid'} (skip them with --skip-invalid)`,
+      });
+    }
+    const nullable = (s: string) => (s === '' ? null : s);
+    type G = {
+      routedTo: string;
+      model: string;
+      tier: string;
+      ok: number;
+      c: string;
+      zeros: string;
+      latSum: number;
+      latMin: number;
+      latMax: number;
+      tokSum: string;
+      tokSum2: string;
+      firstStart: string;
+      lastStart: string;
+    };
+    const g = await rows<G>(
+      `SELECT routedTo, model, tier, ok, count() AS c, countIf(ok AND lat = 0) AS zeros, sumIf(lat, ok) AS latSum,
+          minIf(lat, ok) AS latMin, maxIf(lat, ok) AS latMax, sum(tokens) AS tokSum, sum(tokens * tokens) AS tokSum2,
+          min(start) AS firstStart, max(start) AS lastStart
+        FROM ${valid} GROUP BY routedTo, model, tier, ok`,
+    );
+    const groups: GroupRow[] = g.map((r) => ({
+      kind,
+      routedTo: nullable(r.routedTo),
+      model: r.model,
+      tier: nullable(r.tier),
+      ok: Number(r.ok) === 1,
+      calls: Number(r.c),
+      zeros: Number(r.zeros),
+      latSum: Number(r.latSum),
+      latMin: Number(r.ok) === 1 ? Number(r.latMin) : null,
+      latMax: Number(r.ok) === 1 ? Number(r.latMax) : null,
+      tokSum: Number(r.tokSum),
+      tokSum2: Number(r.tokSum2),
+      firstStart: Number(r.firstStart),
+      lastStart: Number(r.lastStart),
+    }));
+    if (groups.length === 0 && invalidLines === 0)
+      throw new LogSourceError('CANARYLAB_ERR_LOG_EMPTY', src.name, 'the table is empty (no row)');
+    const b = await rows<{ routedTo: string; model: string; tier: string; bucket: string; c: string }>(
+      `SELECT routedTo, model, tier, toInt64(floor(100 * log2(lat) + 0.5)) AS bucket, count() AS c
+        FROM ${valid} AND ok AND lat > 0 GROUP BY routedTo, model, tier, bucket`,
+    );
+    const buckets: BucketRow[] = b.map((r) => ({
+      routedTo: nullable(r.routedTo),
+      model: r.model,
+      tier: nullable(r.tier),
+      bucket: Number(r.bucket),
+      count: Number(r.c),
+    }));
+    const w = opts.windowMs;
+    const wr = await rows<{ routedTo: string; model: string; win: string; c: string; f: string }>(
+      `SELECT routedTo, model, intDiv(start, ${w}) * ${w} AS win, count() AS c, countIf(NOT ok) AS f
+        FROM ${valid} GROUP BY routedTo, model, win`,
+    );
+    const windows: WindowRow[] = wr.map((r) => ({
+      routedTo: nullable(r.routedTo),
+      model: r.model,
+      start: Number(r.win),
+      calls: Number(r.c),
+      failures: Number(r.f),
+    }));
+    const models = [...new Set(groups.filter((x) => x.routedTo === null).map((x) => x.model))];
+    return {
+      aggs: { groups, buckets, windows },
+      invalidLines,
+      invalid: opts.skipInvalid ? invalid : [],
+      async users(armOf: (routedTo: string | null, model: string) => Arm | undefined) {
+        const byModel: Record<Arm, string[]> = { primary: [], canary: [] };
+        for (const m of models) {
+          const a = armOf(null, m);
+          if (a) byModel[a].push(m);
+        }
+        const inList = (xs: string[]) =>
+          xs.length ? xs.map((x) => sqlString(x, 'clickhouse')).join(', ') : "''";
+        const arm = `multiIf(routedTo = 'primary', 'primary', routedTo = 'canary', 'canary',
+            routedTo = '' AND model IN (${inList(byModel.primary)}), 'primary',
+            routedTo = '' AND model IN (${inList(byModel.canary)}), 'canary', '')`;
+        const [u] = await rows<{ p: string; c: string; both: string }>(
+          `SELECT countIf(mn = 'primary' OR mx = 'primary') AS p, countIf(mn = 'canary') AS c, countIf(mn != mx) AS both
+            FROM (SELECT userId, min(arm) AS mn, max(arm) AS mx
+              FROM (SELECT userId, ${arm} AS arm FROM ${valid}) WHERE arm != '' GROUP BY userId)`,
+        );
+        return { primary: Number(u.p), canary: Number(u.c), both: Number(u.both) };
+      },
+      close,
+    };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}

@@ -1,0 +1,451 @@
+/**
+ * The embedded engine: DuckDB (@duckdb/node-api, prebuilt binary, nothing to start) reads JSONL / JSONL.gz /
+ * CSV / Parquet files in place and returns the grouped rows of the summary contract in one scan
+ * (GROUPING SETS), plus a second light scan for the distinct users per arm (the sample-ratio check).
+ *
+ * Validation stays line-level: every row gets a `problem` (the first field that breaks the rules of
+ * parseLine in src/routing/logs.ts, or NULL) computed in SQL; when any row has one, a second pass over the
+ * raw lines (read_csv … WITH ORDINALITY gives the exact line number, blank lines included) locates them and
+ * parseLine writes the `file:line: field: expected` message. JSON lines are first read with read_json
+ * (fast); if DuckDB refuses the file (a malformed line, a BOM, a line that is not an object) the same
+ * rules run over the raw lines instead.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type InvalidLine, ProductionLogError, parseLine } from '../routing/logs';
+import type { Arm } from '../types';
+import type { BucketRow, EngineAggregates, GroupRow, WindowRow } from './assemble';
+import { type ColumnMapping, LOG_FIELDS, type LogField, resolveMapping } from './mapping';
+import { type LogSource, LogSourceError } from './source';
+import { EXPECTED, MAX_LATENCY_MS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, sqlIdent, sqlString } from './sql';
+
+/** An open DuckDB connection with its instance. */
+export interface DuckDB {
+  con: DuckDBConnection;
+  /** Rows of a query as JSON-safe objects (BIGINT as strings). */
+  all(sql: string): Promise<Record<string, unknown>[]>;
+  close(): void;
+}
+
+/** Opens an in-memory DuckDB with a memory limit (spilling to the temp folder beyond it). */
+export async function openDuckDB(opts: { memoryLimit?: string; threads?: number } = {}): Promise<DuckDB> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: opts.memoryLimit ?? '320MB',
+    temp_directory: join(tmpdir(), `canarylab-duckdb-${process.pid}`),
+    ...(opts.threads ? { threads: String(opts.threads) } : {}),
+  });
+  const con = await instance.connect();
+  return {
+    con,
+    async all(sql) {
+      const r = await con.runAndReadAll(sql);
+      return r.getRowObjectsJson() as Record<string, unknown>[];
+    },
+    close() {
+      con.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** Files matching a glob (DuckDB's glob(): `*`, `**`, `?`, `[abc]`). */
+export async function duckdbGlob(db: DuckDB, pattern: string): Promise<string[]> {
+  const rows = await db.all(`SELECT file FROM glob(${sqlString(pattern)})`);
+  return rows.map((r) => String(r.file));
+}
+
+const NUMERIC = `IN ('BIGINT', 'UBIGINT', 'DOUBLE')`;
+
+/** The per-row expressions over JSON values `J(field)` (NULL when the key is absent). */
+function normalizeJson(from: string, J: (f: LogField | 'userTier') => string): string {
+  const jstr = (x: string) => `(CASE WHEN json_type(${x}) = 'VARCHAR' THEN (${x} ->> '$') END)`;
+  const jnum = (x: string) => `(CASE WHEN json_type(${x}) ${NUMERIC} THEN TRY_CAST(${x} AS DOUBLE) END)`;
+  const jbool = (x: string) => `(CASE WHEN json_type(${x}) = 'BOOLEAN' THEN CAST(${x} AS BOOLEAN) END)`;
+  const tsNum = jnum(J('timestamp'));
+  const tsStr = jstr(J('timestamp'));
+  return `SELECT f, n, l, obj,
+      (${J('userId')} IS NOT NULL OR ${J('success')} IS NOT NULL OR ${J('routedTo')} IS NOT NULL) AS isR,
+      (${J('valid')} IS NOT NULL OR ${J('prompt')} IS NOT NULL OR ${J('tokens')} IS NOT NULL) AS isS,
+      ${jstr(J('model'))} AS model,
+      ${jnum(J('latency'))} AS lat,
+      CASE WHEN json_type(${J('timestamp')}) ${NUMERIC} THEN ${tsNum}
+           WHEN regexp_matches(${tsStr}, '^\\d{4}-\\d{2}-\\d{2}T') THEN CAST(epoch_ms(TRY_CAST(${tsStr} AS TIMESTAMPTZ)) AS DOUBLE)
+      END AS ts,
+      ${jstr(J('userId'))} AS userId,
+      ${jbool(J('success'))} AS success,
+      ${J('routedTo')} IS NOT NULL AS hasRoutedTo,
+      ${jstr(J('routedTo'))} AS routedTo,
+      coalesce(${J('tier')}, ${J('userTier')}) AS tierJ,
+      ${jstr(`coalesce(${J('tier')}, ${J('userTier')})`)} AS tier,
+      ${J('prompt')} IS NOT NULL AND json_type(${J('prompt')}) = 'VARCHAR' AS promptOk,
+      ${jnum(J('tokens'))} AS tok,
+      ${jbool(J('valid'))} AS valid
+    FROM ${from}`;
+}
+
+/** The `problem` of each row (first broken rule, parseLine's order) and the normalized columns. */
+function withProblem(norm: string): string {
+  return `SELECT f, n, l,
+      CASE
+        WHEN NOT obj THEN '(line)'
+        WHEN NOT isR AND NOT isS THEN '(record)'
+        WHEN model IS NULL OR model = '' THEN 'model'
+        WHEN lat IS NULL OR NOT (lat >= 0 AND lat <= ${MAX_LATENCY_MS}) THEN 'latency'
+        WHEN ts IS NULL OR NOT (ts >= ${MIN_TIMESTAMP_MS} AND ts < ${MAX_TIMESTAMP_MS}) THEN 'timestamp'
+        WHEN isR AND (userId IS NULL OR userId = '') THEN 'userId'
+        WHEN isR AND success IS NULL THEN 'success'
+        WHEN isR AND hasRoutedTo AND (routedTo IS NULL OR routedTo NOT IN ('primary', 'canary')) THEN 'routedTo'
+        WHEN isR AND tierJ IS NOT NULL AND tier IS NULL THEN 'tier'
+        WHEN NOT isR AND NOT promptOk THEN 'prompt'
+        WHEN NOT isR AND (tok IS NULL OR tok < 0 OR tok <> floor(tok) OR tok > 9007199254740991) THEN 'tokens'
+        WHEN NOT isR AND valid IS NULL THEN 'valid'
+      END AS problem,
+      CASE WHEN isR THEN 'routing' ELSE 'shadow' END AS kind,
+      CASE WHEN isR THEN userId END AS userId,
+      model,
+      CASE WHEN isR THEN routedTo END AS routedTo,
+      CASE WHEN isR THEN tier END AS tier,
+      CASE WHEN isR THEN success ELSE valid END AS ok,
+      lat,
+      CASE WHEN isR THEN 0 ELSE CAST(tok AS BIGINT) END AS tokens,
+      CAST(floor(ts - lat) AS BIGINT) AS start
+    FROM (${norm})`;
+}
+
+/** Raw lines of the files, with the line number of each (blank lines counted, BOM stripped). */
+function linesOf(files: readonly string[]): string {
+  // A two-byte delimiter that never occurs, no quoting: each line is one VARCHAR value. strict_mode off
+  // accepts \r\n and a last line without \n.
+  return `read_csv([${files.map((f) => sqlString(f)).join(', ')}], columns = {'l': 'VARCHAR'}, header = false,
+      delim = '\u0001\u0002', quote = '', escape = '', auto_detect = false, strict_mode = false,
+      filename = true) WITH ORDINALITY`;
+}
+
+function jsonFromLines(files: readonly string[], cols: Record<LogField | 'userTier', string>): string {
+  const keys = [...LOG_FIELDS, 'userTier'] as const;
+  const paths = keys.map((k) => sqlString(`$.${JSON.stringify(cols[k])}`)).join(', ');
+  const from = `(SELECT filename AS f, ordinality AS n, l,
+        coalesce(try(json_type(l)) = 'OBJECT', false) AS obj,
+        try(json_extract(l, [${paths}])) AS v
+      FROM ${linesOf(files)}
+      WHERE l IS NOT NULL AND NOT regexp_matches(l, '^\\s*$'))`;
+  return normalizeJson(from, (k) => `v[${keys.indexOf(k) + 1}]`);
+}
+
+function jsonFromReadJson(files: readonly string[], cols: Record<LogField | 'userTier', string>): string {
+  const keys = [...LOG_FIELDS, 'userTier'] as const;
+  const spec = keys.map((k) => `${sqlString(cols[k])}: 'JSON'`).join(', ');
+  const from = `(SELECT NULL AS f, NULL AS n, NULL AS l, true AS obj, * FROM read_json([${files
+    .map((f) => sqlString(f))
+    .join(', ')}], format = 'newline_delimited', columns = {${spec}}))`;
+  return normalizeJson(from, (k) => sqlIdent(cols[k]));
+}
+
+/**
+ * CSV (header row, every value read as text) and Parquet (typed columns, cast to text): the same rules on
+ * text values. An empty CSV cell is a missing value.
+ */
+function textSource(
+  files: readonly string[],
+  format: 'csv' | 'parquet',
+  present: ReadonlySet<string>,
+  cols: Record<LogField | 'userTier', string>,
+): string {
+  const list = `[${files.map((f) => sqlString(f)).join(', ')}]`;
+  const from =
+    format === 'csv'
+      ? `read_csv(${list}, header = true, all_varchar = true, union_by_name = true, filename = true) WITH ORDINALITY`
+      : `read_parquet(${list}, union_by_name = true, filename = true) WITH ORDINALITY`;
+  const T = (k: LogField | 'userTier') =>
+    present.has(cols[k]) ? `nullif(CAST(${sqlIdent(cols[k])} AS VARCHAR), '')` : 'CAST(NULL AS VARCHAR)';
+  const num = (x: string) => `TRY_CAST(${x} AS DOUBLE)`;
+  const bool = (x: string) =>
+    `(CASE WHEN lower(${x}) IN ('true', '1', 't') THEN true WHEN lower(${x}) IN ('false', '0', 'f') THEN false END)`;
+  const ts = T('timestamp');
+  // CSV line = data row + 1 (the header); Parquet: the row number.
+  const n = format === 'csv' ? 'ordinality + 1' : 'ordinality';
+  return `SELECT filename AS f, ${n} AS n, NULL AS l, true AS obj,
+      (${T('userId')} IS NOT NULL OR ${T('success')} IS NOT NULL OR ${T('routedTo')} IS NOT NULL) AS isR,
+      (${T('valid')} IS NOT NULL OR ${T('prompt')} IS NOT NULL OR ${T('tokens')} IS NOT NULL) AS isS,
+      ${T('model')} AS model,
+      ${num(T('latency'))} AS lat,
+      CASE WHEN ${num(ts)} IS NOT NULL THEN ${num(ts)}
+           WHEN regexp_matches(${ts}, '^\\d{4}-\\d{2}-\\d{2}[T ]') THEN CAST(epoch_ms(TRY_CAST(${ts} AS TIMESTAMPTZ)) AS DOUBLE)
+      END AS ts,
+      ${T('userId')} AS userId,
+      ${bool(T('success'))} AS success,
+      ${T('routedTo')} IS NOT NULL AS hasRoutedTo,
+      ${T('routedTo')} AS routedTo,
+      coalesce(${T('tier')}, ${T('userTier')}) AS tierJ,
+      coalesce(${T('tier')}, ${T('userTier')}) AS tier,
+      ${T('prompt')} IS NOT NULL AS promptOk,
+      ${num(T('tokens'))} AS tok,
+      ${bool(T('valid'))} AS valid
+    FROM ${from}`;
+}
+
+/** The one-scan aggregation over the rows with their problem (GROUPING SETS). */
+function aggregateSql(rows: string, windowMs: number): string {
+  return `SELECT grouping(kind) AS g_kind, grouping(bucket) AS g_bucket, grouping(win) AS g_win,
+      problem, kind, routedTo, model, tier, ok, bucket, win,
+      count(*) AS c,
+      count(*) FILTER (WHERE ok AND lat = 0) AS zeros,
+      coalesce(sum(lat) FILTER (WHERE ok), 0) AS latSum,
+      min(lat) FILTER (WHERE ok) AS latMin,
+      max(lat) FILTER (WHERE ok) AS latMax,
+      coalesce(sum(tokens), 0) AS tokSum,
+      coalesce(sum(CAST(tokens AS HUGEINT) * tokens), 0) AS tokSum2,
+      min(start) AS firstStart,
+      max(start) AS lastStart,
+      count(*) FILTER (WHERE NOT ok) AS failures
+    FROM (SELECT *,
+        CASE WHEN problem IS NULL AND ok AND lat > 0 THEN CAST(floor(100 * log2(lat) + 0.5) AS BIGINT) END AS bucket,
+        CASE WHEN problem IS NULL THEN (start // ${windowMs}) * ${windowMs} END AS win
+      FROM (${rows}))
+    GROUP BY GROUPING SETS ((problem), (problem, kind, routedTo, model, tier, ok),
+      (problem, routedTo, model, tier, bucket), (problem, routedTo, model, win))`;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function splitAggregates(rows: Record<string, unknown>[]): {
+  aggs: EngineAggregates;
+  problems: Map<string, number>;
+} {
+  const groups: GroupRow[] = [];
+  const buckets: BucketRow[] = [];
+  const windows: WindowRow[] = [];
+  const problems = new Map<string, number>();
+  for (const r of rows) {
+    const g = { kind: Number(r.g_kind), bucket: Number(r.g_bucket), win: Number(r.g_win) };
+    if (g.kind === 1 && g.bucket === 1 && g.win === 1) {
+      if (r.problem !== null) problems.set(String(r.problem), num(r.c));
+      continue;
+    }
+    if (r.problem !== null) continue;
+    if (g.kind === 0) {
+      groups.push({
+        kind: r.kind === 'shadow' ? 'shadow' : 'routing',
+        routedTo: strOrNull(r.routedTo),
+        model: String(r.model),
+        tier: strOrNull(r.tier),
+        ok: r.ok === true,
+        calls: num(r.c),
+        zeros: num(r.zeros),
+        latSum: num(r.latSum),
+        latMin: numOrNull(r.latMin),
+        latMax: numOrNull(r.latMax),
+        tokSum: num(r.tokSum),
+        tokSum2: num(r.tokSum2),
+        firstStart: num(r.firstStart),
+        lastStart: num(r.lastStart),
+      });
+    } else if (g.bucket === 0) {
+      if (r.bucket !== null)
+        buckets.push({
+          routedTo: strOrNull(r.routedTo),
+          model: String(r.model),
+          tier: strOrNull(r.tier),
+          bucket: Number(r.bucket),
+          count: num(r.c),
+        });
+    } else if (g.win === 0 && r.win !== null) {
+      windows.push({
+        routedTo: strOrNull(r.routedTo),
+        model: String(r.model),
+        start: Number(r.win),
+        calls: num(r.c),
+        failures: num(r.failures),
+      });
+    }
+  }
+  return { aggs: { groups, buckets, windows }, problems };
+}
+
+/** Options of {@link duckdbAggregates}. */
+export interface DuckDBLogOptions {
+  mapping?: ColumnMapping;
+  windowMs: number;
+  skipInvalid: boolean;
+  /** Messages kept for skipped lines (default 1000; all are counted). */
+  maxMessages?: number;
+}
+
+/** What the DuckDB engine returns. */
+export interface EngineResult {
+  aggs: EngineAggregates;
+  /** Lines or rows that broke a rule (all counted). */
+  invalidLines: number;
+  /** The first ones, located. */
+  invalid: InvalidLine[];
+  /** Distinct users per arm and in both, given the arm of each (routedTo, model). */
+  users(armOf: (routedTo: string | null, model: string) => Arm | undefined): Promise<{
+    primary: number;
+    canary: number;
+    both: number;
+  }>;
+  close(): void;
+}
+
+function usersSql(
+  rows: string,
+  armOf: (routedTo: string | null, model: string) => Arm | undefined,
+  models: string[],
+) {
+  // The arm of a routing row: routedTo when logged, else by model (resolved in JS, passed as lists).
+  const byModel: Record<Arm, string[]> = { primary: [], canary: [] };
+  for (const m of models) {
+    const a = armOf(null, m);
+    if (a) byModel[a].push(m);
+  }
+  const inList = (xs: string[]) => (xs.length ? xs.map((x) => sqlString(x)).join(', ') : 'NULL');
+  const arm = `CASE WHEN routedTo = 'primary' THEN 'primary' WHEN routedTo = 'canary' THEN 'canary'
+      WHEN model IN (${inList(byModel.primary)}) THEN 'primary' WHEN model IN (${inList(byModel.canary)}) THEN 'canary' END`;
+  return `SELECT count(*) FILTER (WHERE mn = 'primary' OR mx = 'primary') AS primary_users,
+      count(*) FILTER (WHERE mn = 'canary') AS canary_users,
+      count(*) FILTER (WHERE mn <> mx) AS both_users
+    FROM (SELECT userId, min(arm) AS mn, max(arm) AS mx
+      FROM (SELECT userId, ${arm} AS arm FROM (${rows})) WHERE userId IS NOT NULL AND arm IS NOT NULL GROUP BY userId)`;
+}
+
+/**
+ * Runs the summary SQL over files with DuckDB.
+ *
+ * @throws {ProductionLogError} the first invalid line, located (unless skipInvalid)
+ * @throws {LogSourceError} CANARYLAB_ERR_LOG_EMPTY when the files hold no line; CANARYLAB_ERR_LOG_COLUMNS
+ *   when a CSV/Parquet file lacks the columns of either shape; CANARYLAB_ERR_LOG_FILE when DuckDB cannot read it
+ */
+export async function duckdbAggregates(
+  db: DuckDB,
+  source: Extract<LogSource, { kind: 'files' }>,
+  opts: DuckDBLogOptions,
+): Promise<EngineResult> {
+  const cols = { ...resolveMapping(opts.mapping), userTier: 'userTier' };
+  const { files, format } = source;
+  let rows: string;
+  let lightUsers: string | undefined;
+  let raw: Record<string, unknown>[];
+  if (format === 'jsonl') {
+    rows = withProblem(jsonFromReadJson(files, cols));
+    try {
+      raw = await db.all(aggregateSql(rows, opts.windowMs));
+      lightUsers = `SELECT ${sqlIdent(cols.userId)} AS userId, ${sqlIdent(cols.routedTo)} AS routedTo, ${sqlIdent(cols.model)} AS model
+        FROM read_json([${files.map((f) => sqlString(f)).join(', ')}], format = 'newline_delimited',
+          columns = {${sqlString(cols.userId)}: 'VARCHAR', ${sqlString(cols.routedTo)}: 'VARCHAR', ${sqlString(cols.model)}: 'VARCHAR'})`;
+    } catch {
+      // DuckDB refused a line (malformed JSON, a BOM, not an object): the same rules over the raw lines.
+      rows = withProblem(jsonFromLines(files, cols));
+      raw = await runOrFileError(db, aggregateSql(rows, opts.windowMs), source.name);
+    }
+  } else {
+    const present = await columnsOf(db, files, format, source.name);
+    const need = [cols.model, cols.latency, cols.timestamp];
+    const missing = need.filter((c) => !present.has(c));
+    const routing = [cols.userId, cols.success].every((c) => present.has(c));
+    const shadow = [cols.prompt, cols.tokens, cols.valid].every((c) => present.has(c));
+    if (missing.length > 0 || (!routing && !shadow))
+      throw new LogSourceError(
+        'CANARYLAB_ERR_LOG_COLUMNS',
+        source.name,
+        `missing column(s) ${[...missing, ...(!routing && !shadow ? [`${cols.userId}+${cols.success} (routing) or ${cols.prompt}+${cols.tokens}+${cols.valid} (shadow)`] : [])].join(', ')}; found ${[...present].join(', ') || 'none'} (map names with --columns field=column)`,
+      );
+    rows = withProblem(textSource(files, format, present, cols));
+    raw = await runOrFileError(db, aggregateSql(rows, opts.windowMs), source.name);
+  }
+  const { aggs, problems } = splitAggregates(raw);
+  const invalidLines = [...problems.values()].reduce((s, c) => s + c, 0);
+  const valid = aggs.groups.reduce((s, g) => s + g.calls, 0);
+  if (valid + invalidLines === 0)
+    throw new LogSourceError(
+      'CANARYLAB_ERR_LOG_EMPTY',
+      source.name,
+      files.length === 1 ? 'the file is empty (no log line)' : 'the files are empty (no log line)',
+    );
+  const invalid: InvalidLine[] = [];
+  if (invalidLines > 0) {
+    const max = opts.skipInvalid ? (opts.maxMessages ?? 1000) : 1;
+    for (const f of files) {
+      if (invalid.length >= max) break;
+      const perFile =
+        format === 'jsonl'
+          ? withProblem(jsonFromLines([f], cols))
+          : withProblem(textSource([f], format, await columnsOf(db, [f], format, f), cols));
+      const located = await db.all(
+        `SELECT n, problem, l FROM (${perFile}) WHERE problem IS NOT NULL ORDER BY n LIMIT ${max - invalid.length}`,
+      );
+      for (const r of located) {
+        const line = Number(r.n);
+        const field = String(r.problem);
+        let message = `${f}:${line}: ${field}: ${EXPECTED[field] ?? 'invalid'}`;
+        let fieldName = field;
+        if (typeof r.l === 'string') {
+          const p = parseLine(r.l.replace(/^\uFEFF/, ''), opts.mapping);
+          if ('field' in p) {
+            message = `${f}:${line}: ${p.field}: ${p.expected}`;
+            fieldName = p.field;
+          }
+        }
+        invalid.push({ file: f, line, field: fieldName, message });
+      }
+    }
+    if (!opts.skipInvalid) {
+      const first = invalid[0];
+      throw new ProductionLogError({
+        code: 'CANARYLAB_ERR_LOG_LINE',
+        file: first?.file ?? source.name,
+        line: first?.line ?? 0,
+        field: first?.field ?? '(line)',
+        expected: first
+          ? first.message.slice(`${first.file}:${first.line}: ${first.field}: `.length)
+          : 'invalid lines',
+      });
+    }
+  }
+  const userRows =
+    invalidLines === 0 && lightUsers
+      ? lightUsers
+      : `SELECT userId, routedTo, model FROM (${rows}) WHERE problem IS NULL AND kind = 'routing'`;
+  const models = [...new Set(aggs.groups.filter((g) => g.routedTo === null).map((g) => g.model))];
+  return {
+    aggs,
+    invalidLines,
+    invalid,
+    async users(armOf) {
+      const [u] = await db.all(usersSql(userRows, armOf, models));
+      return { primary: num(u.primary_users), canary: num(u.canary_users), both: num(u.both_users) };
+    },
+    close: () => db.close(),
+  };
+}
+
+async function runOrFileError(db: DuckDB, sql: string, name: string): Promise<Record<string, unknown>[]> {
+  try {
+    return await db.all(sql);
+  } catch (e) {
+    throw new LogSourceError(
+      'CANARYLAB_ERR_LOG_FILE',
+      name,
+      `cannot read the log (${firstLine((e as Error).message)})`,
+    );
+  }
+}
+
+const firstLine = (s: string) => s.split('\n')[0].slice(0, 300);
+
+async function columnsOf(
+  db: DuckDB,
+  files: readonly string[],
+  format: 'csv' | 'parquet',
+  name: string,
+): Promise<Set<string>> {
+  const list = `[${files.map((f) => sqlString(f)).join(', ')}]`;
+  const rel =
+    format === 'csv'
+      ? `read_csv(${list}, header = true, all_varchar = true, union_by_name = true)`
+      : `read_parquet(${list}, union_by_name = true)`;
+  const rows = await runOrFileError(db, `DESCRIBE SELECT * FROM ${rel}`, name);
+  return new Set(rows.map((r) => String(r.column_name)));
+}

@@ -1,0 +1,62 @@
+/**
+ * The column mapping: the names a log or table uses for the playbook's fields. Default: the playbook's own
+ * names. `--columns userId=user_id,latency=duration_ms` on the CLI.
+ */
+import { LogSourceError } from './source';
+
+/** The playbook's fields a log can carry (routing and shadow shapes). */
+export const LOG_FIELDS = [
+  'userId',
+  'model',
+  'latency',
+  'success',
+  'timestamp',
+  'routedTo',
+  'tier',
+  'prompt',
+  'tokens',
+  'valid',
+] as const;
+
+/** One of the playbook's fields. */
+export type LogField = (typeof LOG_FIELDS)[number];
+
+/** Their column name for each playbook field (a field left out keeps its own name). */
+export type ColumnMapping = Partial<Record<LogField, string>>;
+
+/** The full mapping with defaults filled in. */
+export function resolveMapping(m: ColumnMapping = {}): Record<LogField, string> {
+  const out = {} as Record<LogField, string>;
+  for (const f of LOG_FIELDS) out[f] = m[f] ?? f;
+  return out;
+}
+
+/**
+ * Parses `field=column,field=column`.
+ * @throws {LogSourceError} CANARYLAB_ERR_LOG_SOURCE naming the bad pair and the known fields
+ * @example
+ * parseColumnMapping('userId=user_id,latency=duration_ms'); // => { userId: 'user_id', latency: 'duration_ms' }
+ */
+export function parseColumnMapping(text: string): ColumnMapping {
+  const out: ColumnMapping = {};
+  for (const pair of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z]+)\s*=\s*(\S+)$/.exec(pair);
+    if (!m || !(LOG_FIELDS as readonly string[]).includes(m[1]))
+      throw new LogSourceError(
+        'CANARYLAB_ERR_LOG_SOURCE',
+        '--columns',
+        `${JSON.stringify(pair)}: expected field=column with field one of ${LOG_FIELDS.join(', ')}`,
+      );
+    if (!/^[A-Za-z_][A-Za-z0-9_.$-]*$/.test(m[2]))
+      throw new LogSourceError(
+        'CANARYLAB_ERR_LOG_SOURCE',
+        '--columns',
+        `${m[1]}: expected a column name of letters, digits and _ . $ - (got ${JSON.stringify(m[2])})`,
+      );
+    out[m[1] as LogField] = m[2];
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * `summarizeLogs(source)`: production logs → the mergeable summary of the comparison, computed by SQL where
+ * the log lives — DuckDB (embedded, default) for files, ClickHouse for `clickhouse://HOST:PORT/DATABASE/TABLE`.
+ * The raw rows never reach JavaScript; memory does not grow with the log.
+ */
+import { DEFAULT_LOG_WINDOW_MS, type RunSummary } from '../analysis/summary/types';
+import type { Pricing } from '../gateway/pricing';
+import type { InvalidLine } from '../routing/logs';
+import { type ArmRules, armResolver, assembleSummary, type LogImportFacts } from './assemble';
+import { clickhouseAggregates } from './clickhouse';
+import { duckdbAggregates, duckdbGlob, type EngineResult, openDuckDB } from './duckdb';
+import type { ColumnMapping } from './mapping';
+import { isClickHouseSource, parseClickHouseSource, resolveFileSource } from './source';
+
+/** Options of {@link summarizeLogs}. */
+export interface SummarizeLogsOptions extends ArmRules {
+  /** Their column names for the playbook's fields. */
+  mapping?: ColumnMapping;
+  /** Error-rate window (and sequential look) width in ms (default one hour). */
+  windowMs?: number;
+  /** Skip lines that break a rule and count them, instead of failing on the first. */
+  skipInvalid?: boolean;
+  /** Price table: cost = completion tokens × the model's output price. */
+  pricing?: Pricing;
+  /** Where ClickHouse credentials are read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What {@link summarizeLogs} returns. */
+export interface LogSummary {
+  summary: RunSummary;
+  /** The source's name (a path or glob as given, or clickhouse://host:port/db/table — never credentials). */
+  source: string;
+  engine: 'duckdb' | 'clickhouse';
+  facts: LogImportFacts & {
+    split: LogImportFacts['split'] & { users: { primary: number; canary: number }; usersInBothArms: number };
+  };
+  invalidLines: number;
+  /** The first invalid lines, located (up to 1,000). */
+  invalid: InvalidLine[];
+}
+
+/**
+ * Summarises production logs (routing or shadow lines) from files (a file, folder or glob of JSONL,
+ * JSONL.gz, CSV or Parquet) or a ClickHouse table.
+ *
+ * @throws {LogSourceError} a missing file, a glob matching nothing, an empty log, a ClickHouse that refuses
+ *   the connection, a table without the needed columns — one message naming what and where
+ * @throws {ProductionLogError} the first invalid line (`file:line: field: expected …`) unless skipInvalid;
+ *   a model whose arm cannot be told
+ * @example
+ * const { summary } = await summarizeLogs('logs/2025-06-*.jsonl.gz', { skipInvalid: true });
+ * const ch = await summarizeLogs('clickhouse://127.0.0.1:8123/logs/routing'); // CANARYLAB_CLICKHOUSE_USER/PASSWORD
+ */
+export async function summarizeLogs(spec: string, opts: SummarizeLogsOptions = {}): Promise<LogSummary> {
+  const windowMs = opts.windowMs ?? DEFAULT_LOG_WINDOW_MS;
+  if (!(Number.isSafeInteger(windowMs) && windowMs >= 1000))
+    throw new RangeError(`summarizeLogs: windowMs must be an integer >= 1000, got ${windowMs}`);
+  let engine: 'duckdb' | 'clickhouse';
+  let result: EngineResult;
+  let name: string;
+  if (isClickHouseSource(spec)) {
+    const src = parseClickHouseSource(spec);
+    name = src.name;
+    engine = 'clickhouse';
+    result = await clickhouseAggregates(src, {
+      mapping: opts.mapping,
+      windowMs,
+      skipInvalid: opts.skipInvalid === true,
+      env: opts.env ?? process.env,
+    });
+  } else {
+    engine = 'duckdb';
+    const db = await openDuckDB();
+    try {
+      const src = await resolveFileSource(spec, (p) => duckdbGlob(db, p));
+      name = src.name;
+      result = await duckdbAggregates(db, src, {
+        mapping: opts.mapping,
+        windowMs,
+        skipInvalid: opts.skipInvalid === true,
+      });
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+  try {
+    const { summary, facts } = assembleSummary(result.aggs, {
+      source: name,
+      engine,
+      windowMs,
+      rules: { primaryModel: opts.primaryModel, canaryModel: opts.canaryModel },
+      pricing: opts.pricing,
+      invalidLines: result.invalidLines,
+    });
+    const users =
+      facts.lines.routing > 0
+        ? await result.users(armResolver(result.aggs.groups, opts))
+        : { primary: 0, canary: 0, both: 0 };
+    return {
+      summary,
+      source: name,
+      engine,
+      facts: {
+        ...facts,
+        split: {
+          ...facts.split,
+          users: { primary: users.primary, canary: users.canary },
+          usersInBothArms: users.both,
+        },
+      },
+      invalidLines: result.invalidLines,
+      invalid: result.invalid,
+    };
+  } finally {
+    result.close();
+  }
+}
