@@ -338,10 +338,10 @@ export type PolicyInput = z.input<typeof PolicySchema>;
 /**
  * The rollout playbook's checklist and stages as the default policy:
  * success rate > 99.5% (required), P95 latency < 3 s (required), cost per 1K tokens up < 20% (important),
- * quality not worse than the primary by more than 2 points (important), error-rate variance across
- * batches < 0.1% (recommended); shadow 5 → 20% of copies in steps of 5, flag 5 → 25%, percentage
- * 25 → 50 → 100%, full; a sample-ratio mismatch at p < 0.001 blocks promotion; sequential monitoring at
- * α = 0.05 with the confidence sequence tuned for 5,000 observations.
+ * quality not worse than the primary by more than 2 points (important), error-rate consistency: the
+ * between-window SD of the error rate beyond binomial noise < 0.1 points (recommended); shadow 5 → 20% of
+ * copies in steps of 5, flag 5 → 25%, percentage 25 → 50 → 100%, full; a sample-ratio mismatch at
+ * p < 0.001 blocks promotion; sequential monitoring at α = 0.05 with the confidence sequence tuned for 5,000 observations.
  */
 export const DEFAULT_POLICY: Policy = PolicySchema.parse({
   confidence: 0.95,
@@ -380,11 +380,13 @@ export const DEFAULT_POLICY: Policy = PolicySchema.parse({
     },
     {
       name: 'error-rate consistency',
-      metric: 'error_rate_variance',
+      metric: 'error_rate_consistency',
       kind: 'absolute',
       direction: 'below',
-      threshold: 0.001,
+      threshold: 0.1,
       severity: 'recommended',
+      description:
+        'between-window SD of the error rate beyond binomial noise, in percentage points (the playbook\'s "< 0.1%")',
     },
   ],
   plan: [

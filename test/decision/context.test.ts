@@ -74,12 +74,10 @@ describe('stages: promote walks the plan, rollback falls back to shadow', () => 
     });
   });
 
-  it('tiny proportions keep two significant digits (error-rate variance 1e-5 against 0.1%)', () => {
-    const d = decide(
-      healthy().map((c) => (c.metric === 'error_rate_variance' ? { ...c, unit: 'proportion' } : c)),
-    );
+  it('error-rate consistency prints τ in points, never as a percentage (issue 17: it is a spread of rates)', () => {
+    const d = decide(healthy());
     expect(d.gates[4].reason).toBe(
-      'error-rate consistency: canary 0.0010% (95% CI 0.00% to 0.0050%); must stay below 0.10%: passed with the whole interval on the good side.',
+      'error-rate consistency: canary 0.02 pts (95% CI 0.00 pts to 0.06 pts); must stay below 0.10 pts: passed with the whole interval on the good side.',
     );
   });
 
@@ -163,7 +161,9 @@ describe('SRM in decide', () => {
     const p = parsePolicy({ gates: DEFAULT_POLICY.gates, plan: DEFAULT_POLICY.plan });
     expect(p.srm).toEqual({ alpha: 0.001, severity: 'required' });
     expect(p.sequential).toEqual({ alpha: 0.05, tuning: 5000, blockOnHarm: true, alwaysValidGates: true });
-    expect(() => parsePolicy({ ...DEFAULT_POLICY, srm: { alpha: 2 } })).toThrow(/srm\.alpha: expected a number < 1/);
+    expect(() => parsePolicy({ ...DEFAULT_POLICY, srm: { alpha: 2 } })).toThrow(
+      /srm\.alpha: expected a number < 1/,
+    );
   });
 });
 

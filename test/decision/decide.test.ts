@@ -61,7 +61,7 @@ describe('decide: the playbook checklist on intervals', () => {
 
   it('a failed recommended gate is reported but does not block promotion', () => {
     const cs = healthy();
-    cs[4] = mc('error_rate_variance', 'proportion', 'lower', [0.004, 0.002, 0.006]);
+    cs[4] = mc('error_rate_consistency', 'points', 'lower', [0.4, 0.2, 0.6], { n: 20 });
     const d = decide(cs);
     expect(d.verdict).toBe('promote');
     expect(d.reasons.at(-1)).toContain('Recommended gate failed (does not block)');

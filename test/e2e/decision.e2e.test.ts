@@ -41,7 +41,9 @@ describe('end to end on the simulator: records → analysis → decision', () =>
       'latency_p95_ms:pass',
       'cost_per_1k_tokens_usd:pass',
       'quality:pass',
-      'error_rate_variance:pass',
+      // 0 failures in 800 calls cannot certify a between-window SD under 0.1 points (resolution ≈ 0.4):
+      // the recommended consistency gate stays inconclusive and does not block.
+      'error_rate_consistency:inconclusive',
     ]);
     expect(decision.verdict).toBe('promote');
     expect(decision.next).toMatchObject({ stage: 'shadow', shadowPercent: 10 });
