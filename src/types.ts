@@ -163,6 +163,27 @@ export interface MetricComparison {
   delta: { estimate: number; ci: [number, number]; relative?: { estimate: number; ci: [number, number] } };
   test: { method: string; statistic: number; pValue: number; adjustedPValue?: number };
   segment?: { key: string; value: string };
+  /** The always-valid confidence sequence of the value the metric's gate reads (gate metrics, overall only). */
+  alwaysValid?: AlwaysValidInterval;
+}
+
+/**
+ * An always-valid (anytime) confidence sequence of a gate's value: with probability ≥ 1 − alpha the true
+ * value lies in `ci` at every look at once, so a gate may be judged on it however often it is looked at.
+ */
+export interface AlwaysValidInterval {
+  /** The value `ci` is on: the canary's own value, canary − primary, or canary/primary − 1 (`delta.relative`). */
+  target: 'canary' | 'delta' | 'relative';
+  /** The (1 − alpha) confidence sequence at the last look, on the same scale as the fixed interval. */
+  ci: [number, number];
+  alpha: number;
+  /** Looks taken so far (1 for one analysis; the entries of a monitored history). */
+  looks: number;
+  /** Observations behind `ci`: canary calls, ok canary calls, pairs, or the smaller arm's priced calls. */
+  n: number;
+  /** The sample size (same unit as n) the sequence was tuned to be tightest at (always set by canarylab). */
+  nExpected?: number;
+  method: string;
 }
 
 export type Severity = 'required' | 'important' | 'recommended';
