@@ -17,6 +17,11 @@ export {
   type SegmentInfo,
   windowRates,
 } from './analysis/analyzeRun';
+export {
+  analyzeSummaries,
+  type PerItemResults,
+  type SummaryAnalysisInput,
+} from './analysis/analyzeSummaries';
 export { loadRun, RUN_FILES, RunFolderError, writeAnalysis } from './analysis/loadRun';
 // Analysis
 export {
@@ -26,6 +31,35 @@ export {
   summarizeGsm8k,
   summarizeLatencyTrace,
 } from './analysis/offlineSummaries';
+// Mergeable summaries (counts, log2 histograms, sums, time windows): the input of every metric
+export { chooseWindowWidth, segmentsFromItems, summarizeCalls } from './analysis/summary/build';
+export {
+  bucketBounds,
+  bucketIndex,
+  HistogramBuilder,
+  histogramOf,
+  histogramQuantile,
+  mergeHistograms,
+  orderStatistic,
+  SummaryError,
+} from './analysis/summary/histogram';
+export { checkSummary, mergeSummaries } from './analysis/summary/merge';
+export {
+  histogramQuantileCI,
+  orderStatisticRanks,
+  quantileDifferenceFromHistograms,
+} from './analysis/summary/quantileIntervals';
+export { ratioDifferenceFromSums } from './analysis/summary/ratioFromSums';
+export type {
+  ArmSummary,
+  CallStats,
+  CostSums,
+  LogHistogram,
+  RunSummary,
+  SegmentStats,
+  SummaryOrigin,
+  WindowCount,
+} from './analysis/summary/types';
 // Charts (vega-lite specs, rendered to SVG)
 export {
   ARM_COLORS,
@@ -135,7 +169,15 @@ export {
   requestedModelResult,
 } from './gateway/gateway';
 export { loadPricing, type Pricing, parsePricing } from './gateway/pricing';
+export {
+  BudgetExceededError,
+  budgetedGateway,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  SpendBudget,
+  worstCaseTokens,
+} from './gateway/budget';
 export { createRateLimiter } from './gateway/rateLimit';
+export { redactKnownSecrets, redactUrl, registerSecret } from './gateway/redact';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './gateway/retry';
 export { countChatTokens, estimateUsage } from './gateway/tokens';
 export type { ChatParams, ChatResponse, Usage } from './gateway/types';
@@ -169,10 +211,22 @@ export {
   type TableOptions,
   tableHtml,
 } from './notebook/index';
+export { findPackageRoot, PACKAGE_ROOT } from './packageRoot';
 export { type ImportLogsRunOptions, importLogsRun } from './pipeline/importLogs';
 export { loadConfigItems, writeItems } from './pipeline/items';
 export { type RunManifest, readManifest, toolVersion, writeManifest } from './pipeline/manifest';
 export {
+  acquireRunLock,
+  prepareNewRunFolder,
+  RunExistsError,
+  RunIdError,
+  type RunLock,
+  RunLockedError,
+  validateRunId,
+  withRunLock,
+} from './pipeline/runFolder';
+export {
+  BudgetReachedError,
   evaluationCost,
   type PipelineResult,
   RunFolderConflictError,

@@ -13,6 +13,7 @@ import type { TestResult } from '../stats/types';
 import { variance } from '../stats/variance';
 import { wilsonInterval } from '../stats/wilsonInterval';
 import type { Arm, ArmEstimate, MetricComparison } from '../types';
+import { errorRateConsistencyComparison } from './consistency';
 import { compareSegments } from './summary/build';
 import { SummaryError } from './summary/histogram';
 import { checkSummary } from './summary/merge';
@@ -184,6 +185,12 @@ export function analyzeSummaries(input: SummaryAnalysisInput, opts: AnalyzeOptio
   };
   const ev = errorVarianceComparison(windows.primary.rates, windows.canary.rates, homogeneity.canary, s);
   if (ev) comparisons.push(ev);
+  const consistency = errorRateConsistencyComparison({
+    primary: summary.primary.windows,
+    canary: summary.canary.windows,
+    confidence: s.confidence,
+  });
+  if (consistency) comparisons.push(consistency);
   else
     notes.push(
       `Error-rate consistency not measured: fewer than 2 time windows of ${fmtDuration(widthMs)} with calls per arm (${windows.primary.rates.length} primary, ${windows.canary.rates.length} canary).`,

@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { analyzeRun } from '../analysis/analyzeRun';
+import { basename, join } from 'node:path';
+import { analyzeRun, analyzeSummaries } from '../analysis/analyzeRun';
 import { loadRun, RUN_FILES, writeAnalysis } from '../analysis/loadRun';
+import type { RunSummary } from '../analysis/summary/types';
 import type { AnalyzeOptions, RunAnalysis, RunData } from '../analysis/types';
 import { loadEvalConfig } from '../config/evalConfig';
 import { type DecideContext, type DecisionDetails, decide, type RolloutPosition } from '../decision/decide';
@@ -109,12 +110,14 @@ export async function readRunPolicy(runDir: string): Promise<Policy> {
  */
 export async function analyzeStage(
   runDir: string,
-  opts: { analysis?: AnalyzeOptions; run?: RunData } = {},
+  opts: { analysis?: AnalyzeOptions; run?: RunData; summary?: RunSummary; runId?: string } = {},
 ): Promise<{ analysis: RunAnalysis; file: string }> {
   const manifest = await readManifest(runDir);
-  const run = opts.run ?? (await loadRun(runDir));
   const options: AnalyzeOptions = { ...(manifest?.analysis as AnalyzeOptions | undefined), ...opts.analysis };
-  const analysis = analyzeRun(run, options);
+  // A summary made elsewhere (DuckDB / ClickHouse over logs) is analysed as it is; else the run's records.
+  const analysis = opts.summary
+    ? analyzeSummaries({ runId: opts.runId ?? basename(runDir), summary: opts.summary }, options)
+    : analyzeRun(opts.run ?? (await loadRun(runDir)), options);
   for (const n of manifest?.notes ?? []) if (!analysis.notes.includes(n)) analysis.notes.push(n);
   if (existsSync(join(runDir, IMPORT_FILE))) {
     const imported = await readJson<ImportInfo>(join(runDir, IMPORT_FILE), 'import facts', '');
