@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { readJsonl } from '../datasets/jsonl';
+import { describeValue } from '../datasets/jsonValue';
 import type { CallRecord, PairwiseRecord, ScoreRecord } from '../types';
 import type { RunAnalysis, RunData, RunItem } from './types';
 
@@ -34,18 +35,20 @@ const need = (v: Record<string, unknown>, where: string, field: string, type: st
     throw new RunFolderError(
       'RUN_BAD_RECORD',
       where.split(':')[0],
-      `${where}: ${field}: expected ${type}, got ${JSON.stringify(v[field]) ?? 'nothing'}`,
+      `${where}: ${field}: expected ${type}, got ${describeValue(v[field])}`,
     );
 };
 const isArm = (x: unknown) => x === 'primary' || x === 'canary';
 const isNum = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+/** A finite number >= 0: latencies and costs (a negative cost from a lying endpoint must not load). */
+const isNonNeg = (x: unknown) => isNum(x) && (x as number) >= 0;
 
 const checkCall: Check = (v, w) => {
   need(v, w, 'itemId', 'a string', typeof v.itemId === 'string');
   need(v, w, 'arm', "'primary' or 'canary'", isArm(v.arm));
   need(v, w, 'ok', 'true or false', typeof v.ok === 'boolean');
-  need(v, w, 'latencyMs', 'a number of milliseconds', isNum(v.latencyMs));
-  need(v, w, 'costUsd', 'a number (USD)', isNum(v.costUsd));
+  need(v, w, 'latencyMs', 'a number of milliseconds >= 0', isNonNeg(v.latencyMs));
+  need(v, w, 'costUsd', 'a number of USD >= 0', isNonNeg(v.costUsd));
   need(
     v,
     w,
@@ -61,7 +64,7 @@ const checkCall: Check = (v, w) => {
     '{ promptTokens, completionTokens } numbers',
     typeof u === 'object' && u !== null && isNum(u.promptTokens) && isNum(u.completionTokens),
   );
-  if (v.ttftMs !== undefined) need(v, w, 'ttftMs', 'a number of milliseconds', isNum(v.ttftMs));
+  if (v.ttftMs !== undefined) need(v, w, 'ttftMs', 'a number of milliseconds >= 0', isNonNeg(v.ttftMs));
   if (v.repeat !== undefined) need(v, w, 'repeat', 'an integer >= 0', Number.isInteger(v.repeat));
 };
 const checkScore: Check = (v, w) => {

@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
+import { describeValue, MAX_ECHOED_STRING } from '../datasets/jsonValue';
 
 /** A configuration (or policy) file that failed validation: every problem names the file and the field. */
 export class ConfigError extends Error {
@@ -216,28 +217,4 @@ function quoteName(k: string): string {
   return k.length > 40 ? `"${k.slice(0, 37)}…"` : JSON.stringify(k);
 }
 
-/** Strings longer than this are described by their length only: a long value may be a secret. */
-export const MAX_ECHOED_STRING = 32;
-
-/**
- * What a message says about a value that was found where something else was expected. Numbers that
- * overflowed when the file was parsed (`1e400` reads as Infinity) are called out of range, never `null`;
- * strings longer than {@link MAX_ECHOED_STRING} characters are described by their length, never echoed.
- */
-export function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'number') {
-    if (Number.isNaN(v)) return 'NaN (not a number)';
-    if (!Number.isFinite(v))
-      return `a number out of range (${v > 0 ? '' : '−'}∞: too large for a 64-bit float)`;
-    return String(v);
-  }
-  if (typeof v === 'bigint') return `a number out of range (${v > 0n ? '' : '−'}too large)`;
-  if (typeof v === 'string' && v.length > MAX_ECHOED_STRING)
-    return `a string of ${v.length.toLocaleString('en-US')} characters`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  return typeof v;
-}
+export { describeValue, MAX_ECHOED_STRING };

@@ -56,7 +56,7 @@ describe('loadRun / writeAnalysis', () => {
     (calls[2] as Record<string, unknown>).latencyMs = 'fast';
     const dir = folder({ 'calls.jsonl': jsonl(calls) });
     await expect(loadRun(dir)).rejects.toThrow(
-      `${join(dir, 'calls.jsonl')}:3: latencyMs: expected a number of milliseconds, got "fast"`,
+      `${join(dir, 'calls.jsonl')}:3: latencyMs: expected a number of milliseconds >= 0, got "fast"`,
     );
     const dir2 = folder({ 'calls.jsonl': jsonl(fx.run.calls.slice(0, 2)), 'scores.jsonl': '{"itemId":\n' });
     await expect(loadRun(dir2)).rejects.toThrow(`${join(dir2, 'scores.jsonl')}:1: not valid JSON`);
