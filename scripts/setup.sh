@@ -21,6 +21,9 @@ else
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
+# The compiled package (dist/: ESM, CommonJS, .d.ts) that the canarylab command runs; rebuilt on every setup.
+say "building dist/ (npm run build)"
+npm run build --silent >/dev/null
 # Jupyter (Debian packages: PyPI is not reachable here) and the tslab TypeScript kernel, registered for this
 # project only (absolute kernel binary, /usr/bin/python3, project-local JUPYTER_PATH in .jupyter/).
 # Optional for `npm start`; needed for the notebooks. Skip with CANARYLAB_SKIP_JUPYTER=1.

@@ -20,6 +20,7 @@ import {
   loadPolicy,
   loadPricing,
   nanToNull,
+  PACKAGE_ROOT,
   type RolloutPosition,
   readAnalysis,
   reportStage,
@@ -31,7 +32,7 @@ import { INIT_TEMPLATE } from './initTemplate';
 import { offlineReport } from './offlineReport';
 import { formatComparisons, formatVerdict, VERDICT_EXIT_CODES } from './summary';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = PACKAGE_ROOT;
 
 /** Where the CLI writes (the process's streams by default). */
 export interface CliIo {

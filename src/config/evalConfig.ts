@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { RolloutPosition } from '../decision/decide';
 import { DEFAULT_POLICY, loadPolicy, type Policy, PolicySchema } from '../decision/policy';
 import { parsePricing } from '../gateway/pricing';
+import { PACKAGE_ROOT } from '../packageRoot';
 import { type ResolvedSimConfig, resolveSimConfig, SimConfigError, SimConfigSchema } from '../sim/config';
 import { ConfigError, issueLine, type Locate, zodIssueLines } from './schemaErrors';
 import { buildScorers } from './scorers';
@@ -21,7 +22,7 @@ import { parseSettingsText } from './yamlSource';
 export { issueLine, type Locate };
 
 /** The project root (holds datasets/): defaults such as the GSM8K file and the price table live there. */
-export const PROJECT_ROOT = join(__dirname, '..', '..');
+export const PROJECT_ROOT = PACKAGE_ROOT;
 /** The bundled GSM8K file (questions, references and four recorded models' answers). */
 export const GSM8K_FILE = join(PROJECT_ROOT, 'datasets', 'gsm8k', 'model_solutions.jsonl');
 /** The bundled price table (the playbook's blended prices). */

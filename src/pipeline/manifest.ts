@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../packageRoot';
 import type { Stage } from '../types';
 
 /** File name of the manifest inside a run folder. */
@@ -58,7 +59,7 @@ export interface RunManifest {
 /** The version field of package.json (the tool version written into run.json). */
 export function toolVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
       version?: string;
     };
     return pkg.version ?? '0.0.0';

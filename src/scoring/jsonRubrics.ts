@@ -1,5 +1,5 @@
 import Ajv, { type AnySchema, type ValidateFunction } from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { binary, outputOf } from './text';
 import type { Scorer } from './types';
 

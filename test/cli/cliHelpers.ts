@@ -21,7 +21,9 @@ export function startCli(
   child: ChildProcess;
   done: Promise<CliResult>;
 } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...opts.env };
+  // CANARYLAB_FROM_SOURCE: the bin runs src/ through tsx, so these tests check the source being edited rather
+  // than the last `npm run build`; the compiled command is tested from the packed tarball (test/package/).
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CANARYLAB_FROM_SOURCE: '1', ...opts.env };
   // Variables a test removes are passed as undefined: delete them so the child does not inherit them.
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k];
   const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: 'pipe' });
