@@ -24,6 +24,8 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
 } from '@opentelemetry/semantic-conventions/incubating';
+import { summarizeCalls } from '../analysis/summary/build';
+import type { RunSummary } from '../analysis/summary/types';
 import type { Pricing } from '../gateway/pricing';
 import type { Arm, CallRecord, ErrorKind } from '../types';
 
@@ -390,3 +392,76 @@ async function* documents(file: string): AsyncGenerator<{ line: number; doc: unk
 
 /** A document that is not JSON (yielded so the caller reports it with its line, as any invalid document). */
 class OtlpParseFailure {}
+
+/** What {@link summarizeOtlp} returns (the same facts a log engine reports). */
+export interface OtlpSummary {
+  summary: RunSummary;
+  source: string;
+  engine: 'js';
+  facts: OtlpFacts & {
+    split: {
+      requests: { primary: number; canary: number };
+      users: { primary: number; canary: number };
+      usersInBothArms: number;
+    };
+  };
+  invalidLines: number;
+}
+
+/**
+ * OTLP JSON exports → the mergeable summary of the comparison (counts, failures by kind, token and cost
+ * sums, latency histograms, time windows), through the same builder as an offline run.
+ *
+ * @throws {OtlpError} as {@link streamOtlpCalls}
+ * @example
+ * const { summary } = await summarizeOtlp(['traces.json'], { runId: 'prod', armAttribute: 'feature_flag.result.variant', windowMs: 3_600_000 });
+ * analyzeSummaries({ runId: 'prod', summary });
+ */
+export async function summarizeOtlp(
+  files: readonly string[],
+  opts: OtlpOptions & { source?: string; windowMs?: number },
+): Promise<OtlpSummary> {
+  const facts = newOtlpFacts();
+  const calls: CallRecord[] = [];
+  const users = { primary: new Set<string>(), canary: new Set<string>() };
+  for await (const c of streamOtlpCalls(files, opts, facts)) {
+    calls.push(c);
+    const hash = c.itemId.lastIndexOf('#');
+    if (hash > 0) users[c.arm].add(c.itemId.slice(0, hash));
+  }
+  const source = opts.source ?? files.join(',');
+  const summary = summarizeCalls(calls, {
+    windowMs: opts.windowMs,
+    origin: { source, engine: 'js', rows: calls.length, invalidLines: facts.invalid },
+  });
+  let both = 0;
+  for (const u of users.primary) if (users.canary.has(u)) both++;
+  return {
+    summary,
+    source,
+    engine: 'js',
+    facts: {
+      ...facts,
+      split: {
+        requests: { primary: summary.primary.calls, canary: summary.canary.calls },
+        users: { primary: users.primary.size, canary: users.canary.size },
+        usersInBothArms: both,
+      },
+    },
+    invalidLines: facts.invalid,
+  };
+}
+
+/** Whether a file is an OTLP JSON trace export: its first 64 KiB mention `"resourceSpans"`. */
+export async function isOtlpFile(file: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(file, 'r').catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const buf = Buffer.alloc(65_536);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).includes('"resourceSpans"');
+  } finally {
+    await fh.close();
+  }
+}

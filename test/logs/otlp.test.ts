@@ -28,7 +28,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient } from '../../src/gateway/client';
 import { GatewayError } from '../../src/gateway/errors';
 import { parsePricing } from '../../src/gateway/pricing';
-import { errorKindOf, newOtlpFacts, OtlpError, streamOtlpCalls } from '../../src/logs/otlp';
+import {
+  errorKindOf,
+  isOtlpFile,
+  newOtlpFacts,
+  OtlpError,
+  streamOtlpCalls,
+  summarizeOtlp,
+} from '../../src/logs/otlp';
 import { type Simulator, startSimulator } from '../../src/sim/server';
 import type { CallRecord } from '../../src/types';
 
@@ -222,6 +229,35 @@ describe('OTLP JSON exports of GenAI spans (written by the OpenTelemetry JS SDK)
     const empty = join(dir, 'empty.json');
     await writeFile(empty, '');
     await expect(collect([empty], { runId: 'x' })).rejects.toThrow(/empty\.json: is empty/);
+  });
+});
+
+describe('summarizeOtlp', () => {
+  it('summarises the spans: calls, failures by kind and token sums per arm as observed', async () => {
+    expect(await isOtlpFile(exportFile)).toBe(true);
+    expect(await isOtlpFile(jsonLinesFile)).toBe(true);
+    const { summary, facts } = await summarizeOtlp([exportFile], {
+      runId: 'prod',
+      armAttribute: FLAG,
+      pricing,
+      windowMs: 3_600_000,
+    });
+    for (const arm of ['primary', 'canary'] as const) {
+      const o = observed.filter((x) => x.arm === arm);
+      const s = summary[arm];
+      expect(s.calls).toBe(o.length);
+      expect(s.ok).toBe(o.filter((x) => x.ok).length);
+      expect(s.tokens).toEqual({
+        prompt: o.reduce((a, x) => a + (x.input ?? 0), 0),
+        completion: o.reduce((a, x) => a + (x.output ?? 0), 0),
+      });
+      expect(s.latencyMs.count).toBe(s.ok);
+    }
+    expect(summary.canary.failures).toEqual({ server: 2 });
+    // Call i is user u(i mod 5), arm by i mod 2: over 16 calls each arm sees all five users.
+    expect(facts.split.users).toEqual({ primary: 5, canary: 5 });
+    expect(facts.split.usersInBothArms).toBe(5);
+    expect(summary.origins[0]).toMatchObject({ engine: 'js', rows: 16, invalidLines: 0 });
   });
 });
 
