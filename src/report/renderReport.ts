@@ -392,14 +392,47 @@ function metricLabel(c: MetricComparison): string {
   return `<code>${h(c.metric)}</code><br><span class="muted">${h(unitLabel(c.unit))}, ${h(c.better)} is better</span>`;
 }
 
+/** Same arms, same numbers: the published 'quality' metric and the scorer comparison it repeats. */
+function sameComparison(a: MetricComparison, b: MetricComparison): boolean {
+  return (
+    a.unit === b.unit &&
+    a.primary.n === b.primary.n &&
+    a.canary.n === b.canary.n &&
+    a.primary.estimate === b.primary.estimate &&
+    a.canary.estimate === b.canary.estimate &&
+    a.delta.estimate === b.delta.estimate
+  );
+}
+
+/**
+ * The overall comparisons as the report lists them: a `quality:<scorer>` row that the published `quality`
+ * metric repeats is folded into it (the quality row names its scorer), so no row appears twice.
+ */
+export function metricRows(
+  comparisons: readonly MetricComparison[],
+): Array<{ c: MetricComparison; alias?: string }> {
+  const overall = comparisons.filter((c) => !c.segment);
+  const quality = overall.find((c) => c.metric === 'quality');
+  const alias = quality
+    ? overall.find((c) => c.metric.startsWith('quality:') && sameComparison(c, quality))
+    : undefined;
+  return overall
+    .filter((c) => c !== alias)
+    .map((c) => (c === quality && alias ? { c, alias: alias.metric.slice('quality:'.length) } : { c }));
+}
+
 function renderMetrics(a: ReportAnalysis): string {
-  const overall = a.comparisons.filter((c) => !c.segment);
+  const overall = metricRows(a.comparisons);
   const notes = new MethodNotes('method');
+  const label = (r: { c: MetricComparison; alias?: string }) =>
+    r.alias === undefined
+      ? metricLabel(r.c)
+      : `${metricLabel(r.c)}<br><span class="muted">scorer <code>${h(r.alias)}</code></span>`;
   const table = overall.length
     ? `<div class="table-wrap"><table>
 <thead><tr><th>Metric</th>${COMPARISON_HEAD}</tr></thead>
 <tbody>
-${overall.map((c) => `<tr><td>${metricLabel(c)}</td>\n${comparisonCells(c, notes)}</tr>`).join('\n')}
+${overall.map((r) => `<tr><td>${label(r)}</td>\n${comparisonCells(r.c, notes)}</tr>`).join('\n')}
 </tbody></table></div>
 ${notes.render()}`
     : '<p class="empty">No metric comparisons.</p>';
@@ -438,10 +471,36 @@ ${row(`Projected monthly (${h(formatNumber(a.cost.monthlyRequests))} requests)`,
   return parts.join('\n');
 }
 
-function renderSegments(comparisons: readonly MetricComparison[]): string {
+/**
+ * The segment comparisons worth a table: a segment key with a single value that covers every call of the
+ * run (a tag on every item) repeats the overall metrics and is left out.
+ */
+export function segmentRows(comparisons: readonly MetricComparison[]): MetricComparison[] {
   const seg = comparisons.filter((c) => c.segment);
+  const overall = new Map(comparisons.filter((c) => !c.segment).map((c) => [c.metric, c]));
+  const values = new Map<string, Set<string>>();
+  for (const c of seg) {
+    const key = c.segment?.key ?? '';
+    values.set(key, (values.get(key) ?? new Set()).add(c.segment?.value ?? ''));
+  }
+  const repeatsOverall = (key: string) =>
+    values.get(key)?.size === 1 &&
+    seg
+      .filter((c) => c.segment?.key === key)
+      .every((c) => {
+        const o = overall.get(c.metric);
+        return o !== undefined && sameComparison(o, c);
+      });
+  return seg.filter((c) => !repeatsOverall(c.segment?.key ?? ''));
+}
+
+function renderSegments(comparisons: readonly MetricComparison[]): string {
+  const seg = segmentRows(comparisons);
   if (seg.length === 0) {
-    return '<section id="segments"><h2>Segments</h2><p class="empty">No segment comparisons in this run (items carry no tier or tags).</p></section>';
+    const why = comparisons.some((c) => c.segment)
+      ? 'every segment covers all items, so its comparisons are the overall ones above'
+      : 'items carry no tier or tags';
+    return `<section id="segments"><h2>Segments</h2><p class="empty">No segment comparisons in this run (${why}).</p></section>`;
   }
   const byKey = new Map<string, MetricComparison[]>();
   for (const c of seg) {
