@@ -11,6 +11,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   analyzeStage,
+  BudgetReachedError,
   ConfigError,
   createProgressReporter,
   decideStage,
@@ -29,6 +30,7 @@ import {
   toolVersion,
 } from '../index';
 import { INIT_TEMPLATE } from './initTemplate';
+  withRunLock,
 import { offlineReport } from './offlineReport';
 import { formatComparisons, formatVerdict, VERDICT_EXIT_CODES } from './summary';
 
@@ -49,6 +51,8 @@ Exit status:
   20  with --exit-code: verdict rollback
   1   error: invalid config (the message names the file, line and field), missing environment
       variable, unreadable or malformed files
+  3   run: budget reached — the spend cap (maxCostUsd) stopped the run before every call was sent; every
+      finished record is kept, the report covers them (rerun with --resume --max-cost <larger USD> to continue)
   2   usage error: unknown command or option, bad option value
 `;
 
@@ -88,6 +92,14 @@ function describeError(e: unknown): string {
 /**
  * Runs the CLI with the arguments after the program name; resolves with the exit status.
  *
+function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError(`${name} must be a number > 0 (USD).`);
+    return n;
+  };
+}
+
  * @example
  * process.exitCode = await main(['run', '--config', 'datasets/demo/eval.yaml']);
  */
@@ -106,6 +118,9 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .description('Decide, with evidence, whether to promote a new LLM model over the one in production.')
     .version(toolVersion(), '-V, --version')
     .exitOverride()
+/** Exit status of a run stopped by its spend cap (maxCostUsd). */
+const EXIT_BUDGET = 3;
+
     .enablePositionalOptions()
     .showHelpAfterError('(canarylab --help for usage)')
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
@@ -149,6 +164,12 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
             ...(o.cache === false ? { cache: false } : {}),
             ...(o.limit !== undefined ? { limit: o.limit } : {}),
             onProgress: progress.update,
+    .option('--force', 'replace the run already in the --run-id folder (its files are deleted first)')
+    .option(
+      '--max-cost <usd>',
+      "spend cap in USD (overrides the config's maxCostUsd; raise it to resume a run stopped by its cap)",
+      positiveNumber('--max-cost'),
+    )
             log: (l) => {
               if (l.startsWith('calls:')) progress.finish();
               log(l);
@@ -160,6 +181,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
             comparisons: result.analysis.comparisons,
             reportFile: result.report.reportFile,
             runDir: result.runDir,
+        force?: boolean;
+        maxCost?: number;
             evaluationCostUsd: result.manifest.evaluationCostUsd,
             ...(result.manifest.costs
               ? { costs: { ...result.manifest.costs, judgeModel: result.manifest.judge?.model } }
@@ -174,6 +197,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
         } catch (e) {
           fail(e);
         }
+            ...(o.force ? { force: true } : {}),
+            ...(o.maxCost !== undefined ? { maxCostUsd: o.maxCost } : {}),
       },
     );
 
@@ -199,8 +224,13 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .option('--canary-model <model>', 'logs: the model of the canary arm')
     .option(
       '--pricing <file>',
+          if (result.budgetReached) {
+            log(`canarylab: ${result.budgetReached.message}`);
+            code = EXIT_BUDGET;
+          }
       'logs: price table for the cost of each line (default: datasets/pricing.json)',
     )
+          if (e instanceof BudgetReachedError) code = EXIT_BUDGET;
     .option('--json', 'print the analysis JSON on stdout')
     .action(
       async (
@@ -290,11 +320,14 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
       ) => {
         try {
           const policy = o.policy ? await loadPolicy(o.policy) : undefined;
-          const { decision, file } = await decideStage(runDir, {
-            ...(policy ? { policy } : {}),
-            ...(o.stage ? { position: o.stage } : {}),
-            ...(o.canaryShare !== undefined ? { canaryShare: o.canaryShare } : {}),
-          });
+          if (!existsSync(runDir)) throw new Error(`${runDir}: no such run folder`);
+          const { decision, file } = await withRunLock(runDir, 'decide', () =>
+            decideStage(runDir, {
+              ...(policy ? { policy } : {}),
+              ...(o.stage ? { position: o.stage } : {}),
+              ...(o.canaryShare !== undefined ? { canaryShare: o.canaryShare } : {}),
+            }),
+          );
           const analysis = await readAnalysis(runDir);
           const summary = formatVerdict({ decision, comparisons: analysis.comparisons });
           if (o.json) {
@@ -315,7 +348,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .argument('<runDir>', 'a run folder that has been analysed and decided')
     .action(async (runDir: string) => {
       try {
-        const written = await reportStage(runDir, { log });
+        if (!existsSync(runDir)) throw new Error(`${runDir}: no such run folder`);
+        const written = await withRunLock(runDir, 'report', () => reportStage(runDir, { log }));
         stdout.write(`report: ${written.reportFile}\n`);
       } catch (e) {
         fail(e);

@@ -40,8 +40,13 @@ export interface RunManifest {
   /** USD spent by this evaluation: both arms' calls (cached ones cost nothing) and the judge's calls. */
   evaluationCostUsd: number;
   stage: { stage: Stage; trafficPercent: number; shadowPercent?: number };
-  /** 'running' until the report is written. */
-  status: 'running' | 'finished';
+  /**
+   * 'running' until the report is written; 'stopped' when the spend cap (maxCostUsd) stopped the run
+   * before everything was sent (see `stopReason`).
+   */
+  status: 'running' | 'finished' | 'stopped';
+  /** Why the run stopped early ('budget reached: …'). */
+  stopReason?: string;
   /** Name of the config (`name:`). */
   name?: string;
   /** `--limit` given on the command line. */

@@ -407,13 +407,15 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
     let sourceDone = false;
     const worker = async (): Promise<void> => {
       while (!sourceDone) {
-        if (budget?.exhausted || stoppedForBudget) {
-          stoppedForBudget = true;
-          return;
-        }
+        if (stoppedForBudget) return;
         const next = syncIt ? syncIt.next() : await (asyncIt as AsyncGenerator<Unit>).next();
         if (next.done) {
           sourceDone = true;
+          return;
+        }
+        // Checked with a unit in hand: a run whose every unit is recorded never reports a reached budget.
+        if (budget?.exhausted) {
+          stoppedForBudget = true;
           return;
         }
         const u = next.value;
@@ -443,7 +445,7 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
     if (stoppedForBudget) {
       const left = progress.totalKnown ? `${planned - progress.done} calls not sent` : 'the rest not sent';
       warn(
-        `budget of $${capUsd} reached after $${(budget?.spentUsd ?? progress.spentUsd).toFixed(4)}: stopped before the next call's worst case could pass it; ${left} (rerun with --resume and a larger maxCostUsd to continue)`,
+        `budget of $${capUsd} reached after $${(budget?.spentUsd ?? progress.spentUsd).toFixed(4)}: stopped before the next call's worst case could pass it; ${left} (rerun with --resume --max-cost <larger USD> to continue)`,
       );
     }
     if (budget && budget.overrun > 0)

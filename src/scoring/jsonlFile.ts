@@ -1,5 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { open, truncate } from 'node:fs/promises';
+import { redactKnownSecrets } from '../gateway/redact';
 
 /** One line of a JSON Lines file with its 1-based number and byte offset. */
 interface RawLine {
@@ -202,7 +203,8 @@ export async function appendJsonlTasks<T>(opts: AppendJsonlTasksOptions<T>): Pro
     if (tail.needsNewline) await fh.write('\n');
     let writing: Promise<unknown> = Promise.resolve();
     const write = (rec: T) => {
-      writing = writing.then(() => fh.write(`${JSON.stringify(rec)}\n`));
+      // Judge output is untrusted: a verdict echoing an API key this process uses is stored redacted.
+      writing = writing.then(() => fh.write(`${redactKnownSecrets(JSON.stringify(rec))}\n`));
       return writing;
     };
     const running = new Set<Promise<void>>();

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isBudgetExceeded } from '../gateway/budget';
 import type { CallRecord, EvalItem, PairwiseRecord } from '../types';
 import {
   appendJsonlTasks,
@@ -238,6 +239,8 @@ async function compareOne(args: {
     return withJudge(rec, r.judge);
   } catch (e) {
     if (signal?.aborted && !(e instanceof ScorerError)) throw e;
+    // The spend cap refused the judge calls before any was sent: nothing to record, the run stops.
+    if (isBudgetExceeded(e)) throw e;
     const rec: JudgedPairRecord = {
       ...base,
       error: clip(redactSecrets(e instanceof Error ? e.message : String(e)), MAX_ERROR),

@@ -5,6 +5,7 @@
  * judge error (ScorerError with the raw verdict), never as a score. Every judge call's usage is priced with
  * the judge model's own price and carried in the result (`judge.costUsd`, `judge.usage`).
  */
+import { isBudgetExceeded } from '../gateway/budget';
 import type { ChatClient } from '../gateway/client';
 import { createGateway, type Gateway } from '../gateway/gateway';
 import type { Pricing } from '../gateway/pricing';
@@ -205,6 +206,16 @@ function engine(fn: string, opts: JudgeOptions): JudgeEngine {
       let firstProblem = '';
       for (let attempt = 0; attempt < 2; attempt++) {
         const out = await gw.call({ messages: sent, params, signal, key: `${key}#${attempt}` });
+        if (!out.ok && isBudgetExceeded(out.error)) {
+          // Not sent. Before any call of this record: nothing to record, the caller stops the run.
+          if (attempt === 0) throw out.error;
+          throw new TallyError(
+            `${name}: budget reached before the malformed verdict could be asked again`,
+            tally,
+            model,
+            firstProblem,
+          );
+        }
         tally.calls++;
         if (!out.ok) {
           const e = out.error;
@@ -428,6 +439,11 @@ export function pairwiseJudge(opts: PairwiseJudgeOptions): PairwiseScorer {
         }
       });
       const rawVerdict = raws.length > 0 ? raws.join('\n') : undefined;
+      // Refused by the spend cap with no judge call of this pair paid: nothing to record, the run stops.
+      const refused = settled.find((s) => s.status === 'rejected' && isBudgetExceeded(s.reason)) as
+        | PromiseRejectedResult
+        | undefined;
+      if (refused && tally.calls === 0) throw refused.reason;
       if (problems.length > 0) {
         const aborted = settled.find((s) => s.status === 'rejected' && !(s.reason instanceof ScorerError)) as
           | PromiseRejectedResult

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isBudgetExceeded } from '../gateway/budget';
 import type { Arm, CallRecord, EvalItem, ScoreRecord } from '../types';
 import {
   appendJsonlTasks,
@@ -243,6 +244,8 @@ async function scoreOne(
   try {
     result = await scorer.score(item, call, { signal });
   } catch (e) {
+    // The spend cap refused the judge call before it was sent: nothing to record, the run stops.
+    if (isBudgetExceeded(e)) throw e;
     const rec: ScoreRecord = {
       ...base,
       score: null,
