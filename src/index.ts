@@ -145,6 +145,13 @@ export {
   updateSequentialHistory,
 } from './decision/sequential';
 export { DECISION_FILE, readDecision, writeDecision } from './decision/writeDecision';
+export {
+  BudgetExceededError,
+  budgetedGateway,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  SpendBudget,
+  worstCaseTokens,
+} from './gateway/budget';
 // Gateway (OpenAI-compatible client) and simulator
 export { type ChatClient, type ChatClientOptions, createChatClient } from './gateway/client';
 export {
@@ -169,18 +176,15 @@ export {
   requestedModelResult,
 } from './gateway/gateway';
 export { loadPricing, type Pricing, parsePricing } from './gateway/pricing';
-export {
-  BudgetExceededError,
-  budgetedGateway,
-  DEFAULT_MAX_OUTPUT_TOKENS,
-  SpendBudget,
-  worstCaseTokens,
-} from './gateway/budget';
 export { createRateLimiter } from './gateway/rateLimit';
 export { redactKnownSecrets, redactUrl, registerSecret } from './gateway/redact';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './gateway/retry';
 export { countChatTokens, estimateUsage } from './gateway/tokens';
 export type { ChatParams, ChatResponse, Usage } from './gateway/types';
+// Production-log engines: DuckDB (files, embedded) and ClickHouse (warehouse), producing the summary contract
+export { type ColumnMapping, parseColumnMapping } from './logs/mapping';
+export { LogSourceError, type LogSourceErrorCode } from './logs/source';
+export { type LogSummary, type SummarizeLogsOptions, summarizeLogs } from './logs/summarizeLogs';
 // Notebook helpers (display in tslab, record rows, the demo run)
 export {
   type CallRow,
@@ -212,7 +216,14 @@ export {
   tableHtml,
 } from './notebook/index';
 export { findPackageRoot, PACKAGE_ROOT } from './packageRoot';
-export { type ImportLogsRunOptions, importLogsRun } from './pipeline/importLogs';
+export {
+  addWindowLooks,
+  type ImportLogsRunOptions,
+  importLogsRun,
+  type LogImportInfo,
+  readRunSummary,
+  SUMMARY_FILE,
+} from './pipeline/importLogs';
 export { loadConfigItems, writeItems } from './pipeline/items';
 export { type RunManifest, readManifest, toolVersion, writeManifest } from './pipeline/manifest';
 export {

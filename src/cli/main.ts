@@ -11,7 +11,6 @@ import { basename, dirname, extname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   analyzeStage,
-  BudgetReachedError,
   ConfigError,
   createProgressReporter,
   decideStage,
@@ -22,15 +21,16 @@ import {
   loadPricing,
   nanToNull,
   PACKAGE_ROOT,
+  parseColumnMapping,
   type RolloutPosition,
   readAnalysis,
+  readRunSummary,
   reportStage,
   runPipeline,
   runSimCommand,
   toolVersion,
 } from '../index';
 import { INIT_TEMPLATE } from './initTemplate';
-  withRunLock,
 import { offlineReport } from './offlineReport';
 import { formatComparisons, formatVerdict, VERDICT_EXIT_CODES } from './summary';
 
@@ -51,10 +51,34 @@ Exit status:
   20  with --exit-code: verdict rollback
   1   error: invalid config (the message names the file, line and field), missing environment
       variable, unreadable or malformed files
-  3   run: budget reached — the spend cap (maxCostUsd) stopped the run before every call was sent; every
-      finished record is kept, the report covers them (rerun with --resume --max-cost <larger USD> to continue)
   2   usage error: unknown command or option, bad option value
 `;
+
+/** `1h`, `30m`, `90s`, `1d` or plain milliseconds → ms (at least one second). */
+function durationMs(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(v.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+  const ms = m ? Math.round(Number(m[1]) * unit[(m[2] ?? 'ms') as keyof typeof unit]) : Number.NaN;
+  if (!(ms >= 1000 && Number.isSafeInteger(ms)))
+    throw new InvalidArgumentError(
+      `--window: expected a duration of at least 1s such as 1h, 30m or 1d, got ${JSON.stringify(v)}`,
+    );
+  return ms;
+}
+
+/** A run id from a log source: the file or table name without extensions, as one safe folder name. */
+function defaultLogRunId(source: string): string {
+  const last =
+    source
+      .replace(/[/\\]+$/, '')
+      .split(/[/\\]/)
+      .filter((p) => !/[*?[{]/.test(p))
+      .pop() ?? '';
+  const name = last
+    .replace(/\.(jsonl|ndjson|json|csv|parquet)(\.gz)?$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_');
+  return name && name !== '.' && name !== '..' ? name : 'logs';
+}
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -92,14 +116,6 @@ function describeError(e: unknown): string {
 /**
  * Runs the CLI with the arguments after the program name; resolves with the exit status.
  *
-function positiveNumber(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError(`${name} must be a number > 0 (USD).`);
-    return n;
-  };
-}
-
  * @example
  * process.exitCode = await main(['run', '--config', 'datasets/demo/eval.yaml']);
  */
@@ -118,9 +134,6 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .description('Decide, with evidence, whether to promote a new LLM model over the one in production.')
     .version(toolVersion(), '-V, --version')
     .exitOverride()
-/** Exit status of a run stopped by its spend cap (maxCostUsd). */
-const EXIT_BUDGET = 3;
-
     .enablePositionalOptions()
     .showHelpAfterError('(canarylab --help for usage)')
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) })
@@ -164,12 +177,6 @@ const EXIT_BUDGET = 3;
             ...(o.cache === false ? { cache: false } : {}),
             ...(o.limit !== undefined ? { limit: o.limit } : {}),
             onProgress: progress.update,
-    .option('--force', 'replace the run already in the --run-id folder (its files are deleted first)')
-    .option(
-      '--max-cost <usd>',
-      "spend cap in USD (overrides the config's maxCostUsd; raise it to resume a run stopped by its cap)",
-      positiveNumber('--max-cost'),
-    )
             log: (l) => {
               if (l.startsWith('calls:')) progress.finish();
               log(l);
@@ -181,8 +188,6 @@ const EXIT_BUDGET = 3;
             comparisons: result.analysis.comparisons,
             reportFile: result.report.reportFile,
             runDir: result.runDir,
-        force?: boolean;
-        maxCost?: number;
             evaluationCostUsd: result.manifest.evaluationCostUsd,
             ...(result.manifest.costs
               ? { costs: { ...result.manifest.costs, judgeModel: result.manifest.judge?.model } }
@@ -197,8 +202,6 @@ const EXIT_BUDGET = 3;
         } catch (e) {
           fail(e);
         }
-            ...(o.force ? { force: true } : {}),
-            ...(o.maxCost !== undefined ? { maxCostUsd: o.maxCost } : {}),
       },
     );
 
@@ -215,22 +218,26 @@ const EXIT_BUDGET = 3;
 
   program
     .command('analyze')
-    .description('records → comparison.json, for a run folder or production logs (JSONL)')
-    .argument('<source>', 'a run folder, or a production-log JSONL file (shadow or routing lines)')
+    .description(
+      'comparison.json from a run folder, or from production logs (files via DuckDB, or a ClickHouse table)',
+    )
+    .argument(
+      '<source>',
+      'a run folder; a log file, folder or glob (JSONL, JSONL.gz, CSV, Parquet; shadow or routing lines); or clickhouse://HOST:PORT/DATABASE/TABLE (credentials: CANARYLAB_CLICKHOUSE_USER / CANARYLAB_CLICKHOUSE_PASSWORD)',
+    )
     .option('--skip-invalid', 'logs: skip malformed lines and count them instead of failing on the first')
     .option('-o, --out <dir>', 'logs: folder to create the run folder in', 'runs')
-    .option('--run-id <id>', 'logs: name of the run folder (default: the file name)')
+    .option('--run-id <id>', 'logs: name of the run folder (default: the file or table name)')
+    .option('--force', 'logs: replace an existing run folder of that name')
     .option('--primary-model <model>', 'logs: the model of the primary arm')
     .option('--canary-model <model>', 'logs: the model of the canary arm')
+    .option('--columns <mapping>', 'logs: their column names, e.g. userId=user_id,latency=duration_ms')
+    .option('--window <duration>', 'logs: error-rate window and sequential look, e.g. 1h, 30m, 1d', '1h')
+    .option('--history <file>', 'logs: add one sequential look per window to this history file')
     .option(
       '--pricing <file>',
-          if (result.budgetReached) {
-            log(`canarylab: ${result.budgetReached.message}`);
-            code = EXIT_BUDGET;
-          }
       'logs: price table for the cost of each line (default: datasets/pricing.json)',
     )
-          if (e instanceof BudgetReachedError) code = EXIT_BUDGET;
     .option('--json', 'print the analysis JSON on stdout')
     .action(
       async (
@@ -239,46 +246,59 @@ const EXIT_BUDGET = 3;
           skipInvalid?: boolean;
           out: string;
           runId?: string;
+          force?: boolean;
           primaryModel?: string;
           canaryModel?: string;
+          columns?: string;
+          window: string;
+          history?: string;
           pricing?: string;
           json?: boolean;
         },
       ) => {
         try {
-          if (!existsSync(source)) throw new Error(`${source}: no such run folder or file`);
-          if (statSync(source).isDirectory()) {
-            if (!isRunFolder(source)) throw new Error(`${source}: not a run folder (no calls.jsonl)`);
-            const { analysis, file } = await analyzeStage(source);
-            stdout.write(
-              o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis),
-            );
-            log(`analysis: ${file}`);
-            return;
+          const isClickHouse = /^clickhouses?:\/\//i.test(source);
+          if (!isClickHouse && existsSync(source) && statSync(source).isDirectory()) {
+            const summary = await readRunSummary(source);
+            if (summary || isRunFolder(source)) {
+              const { analysis, file } = await analyzeStage(source, summary ? { summary } : {});
+              stdout.write(
+                o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis),
+              );
+              log(`analysis: ${file}`);
+              return;
+            }
           }
-          const runId = o.runId ?? basename(source, extname(source));
+          const windowMs = durationMs(o.window);
+          const runId = o.runId ?? defaultLogRunId(source);
           const pricing = await loadPricing(o.pricing ?? join(ROOT, 'datasets', 'pricing.json'));
-          const { imported, analysis, file, runDir } = await importLogsRun({
+          const { imported, analysis, file, runDir, sequential } = await importLogsRun({
             source,
             outDir: o.out,
             runId,
+            force: o.force === true,
             skipInvalid: o.skipInvalid === true,
             pricing,
+            windowMs,
+            ...(o.columns ? { mapping: parseColumnMapping(o.columns) } : {}),
+            ...(o.history ? { historyFile: o.history } : {}),
             ...(o.primaryModel ? { primaryModel: o.primaryModel } : {}),
             ...(o.canaryModel ? { canaryModel: o.canaryModel } : {}),
           });
           if (imported.invalidLines > 0) {
-            log(`analyze: skipped ${imported.invalidLines} malformed line(s) of ${source}:`);
+            log(`analyze: skipped ${imported.invalidLines} malformed line(s) of ${imported.source}:`);
             for (const i of imported.invalid.slice(0, 10)) log(`  ${i.message}`);
-            if (imported.invalid.length > 10) log(`  … and ${imported.invalid.length - 10} more`);
+            if (imported.invalidLines > 10) log(`  … and ${imported.invalidLines - 10} more`);
           }
           stdout.write(o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis));
+          const { lines } = imported.facts;
           log(
-            `imported ${imported.calls.length} calls (${imported.lines.shadow} shadow, ${imported.lines.routing} routing lines) → ${runDir}`,
+            `summarised ${lines.shadow + lines.routing} lines (${lines.shadow} shadow, ${lines.routing} routing) of ${imported.source} with ${imported.engine} → ${runDir}`,
           );
           log(`analysis: ${file}`);
+          if (sequential) log(`sequential: ${sequential.reason}`);
           log(
-            `next: canarylab decide ${runDir}${imported.lines.routing > 0 ? ' --canary-share <configured share>' : ''}`,
+            `next: canarylab decide ${runDir}${lines.routing > 0 ? ' --canary-share <configured share>' : ''}`,
           );
         } catch (e) {
           fail(e);
@@ -320,14 +340,11 @@ const EXIT_BUDGET = 3;
       ) => {
         try {
           const policy = o.policy ? await loadPolicy(o.policy) : undefined;
-          if (!existsSync(runDir)) throw new Error(`${runDir}: no such run folder`);
-          const { decision, file } = await withRunLock(runDir, 'decide', () =>
-            decideStage(runDir, {
-              ...(policy ? { policy } : {}),
-              ...(o.stage ? { position: o.stage } : {}),
-              ...(o.canaryShare !== undefined ? { canaryShare: o.canaryShare } : {}),
-            }),
-          );
+          const { decision, file } = await decideStage(runDir, {
+            ...(policy ? { policy } : {}),
+            ...(o.stage ? { position: o.stage } : {}),
+            ...(o.canaryShare !== undefined ? { canaryShare: o.canaryShare } : {}),
+          });
           const analysis = await readAnalysis(runDir);
           const summary = formatVerdict({ decision, comparisons: analysis.comparisons });
           if (o.json) {
@@ -348,8 +365,7 @@ const EXIT_BUDGET = 3;
     .argument('<runDir>', 'a run folder that has been analysed and decided')
     .action(async (runDir: string) => {
       try {
-        if (!existsSync(runDir)) throw new Error(`${runDir}: no such run folder`);
-        const written = await withRunLock(runDir, 'report', () => reportStage(runDir, { log }));
+        const written = await reportStage(runDir, { log });
         stdout.write(`report: ${written.reportFile}\n`);
       } catch (e) {
         fail(e);
