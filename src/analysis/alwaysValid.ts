@@ -144,6 +144,57 @@ export function alwaysValidIntervals(
 }
 
 /**
+ * The input of two disjoint sets of observations merged (looks of a monitored history): counts and sums add,
+ * histogram buckets add (same scheme), min/max combine. A part missing on either side is left out.
+ * @example
+ * mergeAlwaysValidInputs({ success: { calls: 10, ok: 9 } }, { success: { calls: 5, ok: 5 } }); // => { success: { calls: 15, ok: 14 } }
+ */
+export function mergeAlwaysValidInputs(a: AlwaysValidInput, b: AlwaysValidInput): AlwaysValidInput {
+  const out: AlwaysValidInput = {};
+  if (a.success && b.success)
+    out.success = { calls: a.success.calls + b.success.calls, ok: a.success.ok + b.success.ok };
+  if (a.latencyMs && b.latencyMs) out.latencyMs = mergeHistograms(a.latencyMs, b.latencyMs);
+  if (a.cost && b.cost)
+    out.cost = {
+      primary: addSums(a.cost.primary, b.cost.primary),
+      canary: addSums(a.cost.canary, b.cost.canary),
+    };
+  if (a.qualityPairs && b.qualityPairs)
+    out.qualityPairs = {
+      b: a.qualityPairs.b + b.qualityPairs.b,
+      c: a.qualityPairs.c + b.qualityPairs.c,
+      n: a.qualityPairs.n + b.qualityPairs.n,
+    };
+  return out;
+}
+
+function mergeHistograms(a: LogHistogram, b: LogHistogram): LogHistogram {
+  const m = new Map<number, number>(a.buckets);
+  for (const [i, c] of b.buckets) m.set(i, (m.get(i) ?? 0) + c);
+  const mm = (f: (x: number, y: number) => number, x: number | null, y: number | null) =>
+    x === null ? y : y === null ? x : f(x, y);
+  return {
+    count: a.count + b.count,
+    zeros: a.zeros + b.zeros,
+    min: mm(Math.min, a.min, b.min),
+    max: mm(Math.max, a.max, b.max),
+    sum: a.sum + b.sum,
+    buckets: [...m.entries()].sort((x, y) => x[0] - y[0]),
+  };
+}
+
+function addSums(a: CostSums, b: CostSums): CostSums {
+  return {
+    n: a.n + b.n,
+    sumCost: a.sumCost + b.sumCost,
+    sumTokens: a.sumTokens + b.sumTokens,
+    sumCost2: a.sumCost2 + b.sumCost2,
+    sumTokens2: a.sumTokens2 + b.sumTokens2,
+    sumCostTokens: a.sumCostTokens + b.sumCostTokens,
+  };
+}
+
+/**
  * The cells of a log-bucket histogram (summary scheme: bucket i holds [2^((i − ½)/B), 2^((i + ½)/B)), zeros
  * apart) for the quantile confidence sequence.
  * @example

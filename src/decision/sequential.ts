@@ -1,7 +1,16 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import {
+  type AlwaysValidInput,
+  type AlwaysValidMetric,
+  alwaysValidInputFromSummary,
+  alwaysValidIntervals,
+  mergeAlwaysValidInputs,
+} from '../analysis/alwaysValid';
+import type { RunSummary } from '../analysis/summary/types';
 import type { RunAnalysis, RunData } from '../analysis/types';
 import { type ArmBatchCounts, createSequentialTest, type SequentialDecision } from '../stats/sequentialTest';
+import type { AlwaysValidInterval } from '../types';
 
 /** Pass/fail counts of one arm. */
 export interface ArmCounts {
@@ -36,17 +45,35 @@ export interface SequentialEntry {
   /** Cumulative counts up to and including this look. */
   cumulative: SequentialCounts;
   successRate: SequentialLook;
-  /** Quality pass counts of this run, when given. */
+  /** Quality pass counts of this run, when given (per arm; monitored unpaired). */
   quality?: SequentialCounts;
+  /** Paired quality pass/fail table of this look (b = primary only passed, c = canary only, n pairs). */
+  qualityPairs?: PairedCounts;
   qualityCumulative?: SequentialCounts;
   qualityLook?: SequentialLook;
+  /** This look's mergeable gate data (counts, latency histogram, cost sums, quality pairs). */
+  gateInput?: AlwaysValidInput;
+}
+
+/** A paired pass/fail table: b = primary only passed, c = canary only passed, n pairs. */
+export interface PairedCounts {
+  b: number;
+  c: number;
+  n: number;
 }
 
 /** The JSON history file of a scheduled monitoring job. */
 export interface SequentialHistory {
   version: 1;
   alpha: number;
+  /** Total sample size (both arms) the mixture SPRT of success/quality is tuned for (2 × nExpected). */
   tuning: number;
+  /**
+   * Calls per arm (pairs for quality) the gates' confidence sequences are tuned for: given when the history
+   * starts (dataset size × planned runs, or expected traffic), else the first look's calls per arm. Fixed
+   * for the life of the file (files written before it existed use tuning / 2).
+   */
+  nExpected?: number;
   entries: SequentialEntry[];
 }
 
@@ -69,6 +96,13 @@ export interface SequentialSummary {
   looks: number;
   alpha: number;
   tuning: number;
+  /** Calls per arm the gates' confidence sequences are tuned for. */
+  nExpected: number;
+  /**
+   * The always-valid interval of each gate metric on the CUMULATIVE data of every look (looks = entries),
+   * when the looks carry gate data; `decide` judges required/important gates on them.
+   */
+  gates?: Partial<Record<AlwaysValidMetric, AlwaysValidInterval>>;
   /** The history's entries (left out of decision.json). */
   entries: SequentialEntry[];
   /** Success rate's always-valid p-value after the last look. */
@@ -99,35 +133,50 @@ export class SequentialHistoryError extends Error {
 export interface UpdateSequentialHistoryOptions {
   /** JSON file holding the looks so far; created (with its folder) when missing. */
   historyFile: string;
-  /** The run this look comes from; a run already in the history is replaced in place, not added again. */
+  /**
+   * The look's id: the run it comes from, or the time window (e.g. "2025-06-01T10:00Z"); an id already in
+   * the history is replaced in place, not added again.
+   */
   runId: string;
-  /** This run's calls per arm: n and how many succeeded. */
+  /** This look's calls per arm: n and how many succeeded. */
   counts: SequentialCounts;
-  /** This run's quality pass counts per arm (optional second monitored metric). */
+  /** This look's quality pass counts per arm (monitored unpaired; prefer `qualityPairs`). */
   quality?: SequentialCounts;
+  /** This look's paired quality table (b, c, n): monitored paired, as the fixed analysis does. */
+  qualityPairs?: PairedCounts;
+  /** This look's gate data (latency histogram, cost sums, …) for the gates' always-valid intervals. */
+  gateInput?: AlwaysValidInput;
   /** Two-sided α valid over every look (default 0.05; a new file only — an existing one keeps its own). */
   alpha?: number;
-  /** Confidence-sequence tuning, total sample size where it is narrowest (default 5000; new file only). */
+  /**
+   * Calls per arm expected by the time a verdict is needed (dataset size × planned runs, or the expected
+   * traffic); the sequences are tightest there. Default: this first look's calls per arm. New file only.
+   */
+  nExpected?: number;
+  /** Legacy: total sample size (both arms) for the mixture SPRT; default 2 × nExpected. New file only. */
   tuning?: number;
   /** ISO time of the look (default now). */
   at?: string;
 }
 
 /**
- * Adds one scheduled run to a sequential-monitoring history file and replays the whole history through
- * an always-valid test (mixture SPRT / asymptotic confidence sequence, {@link createSequentialTest}), so
- * the job may look after every run and stop as soon as a confidence sequence excludes "no difference",
- * with the chance of a false alarm over all looks staying ≤ α. One entry per run id: re-running the same
- * run replaces its entry (idempotent), and the file is rewritten atomically.
+ * Adds one look (a scheduled run, or one time window of production logs) to a sequential-monitoring history
+ * file and replays the whole history through the always-valid tests: the mixture SPRT of the success rate
+ * and quality ({@link createSequentialTest}; quality paired when the looks carry `qualityPairs`) and, when
+ * the looks carry gate data, the gates' confidence sequences on the cumulative data
+ * ({@link alwaysValidIntervals}: `summary.gates`). The job may look after every run or window and stop as
+ * soon as a sequence clears its threshold, with the chance of a wrong call over all looks staying ≤ α. One
+ * entry per id: re-running the same look replaces its entry (idempotent); the file is rewritten atomically.
  *
- * @throws {SequentialHistoryError} when the file is not a history file, or alpha/tuning differ from the
- *   ones the history was started with
+ * @throws {SequentialHistoryError} when the file is not a history file, or alpha/tuning/nExpected differ
+ *   from the ones the history was started with
  * @throws {RangeError} when a count is not an integer or successes > n
  * @example
  * const s = await updateSequentialHistory({
  *   historyFile: 'runs/history/checkout-bot.json',
  *   runId: '2025-06-01',
  *   counts: { primary: { n: 500, successes: 450 }, canary: { n: 500, successes: 475 } },
+ *   nExpected: 5000,
  * });
  * s.looks; // => 1
  * s.reason; // => '1 look taken; success rate: canary − primary +5.00 points (always-valid p = …'
@@ -140,10 +189,16 @@ export async function updateSequentialHistory(
     throw new RangeError('updateSequentialHistory: runId must be a non-empty string');
   checkCounts('counts', opts.counts);
   if (opts.quality) checkCounts('quality', opts.quality);
+  if (opts.qualityPairs) checkPairs('qualityPairs', opts.qualityPairs);
+  for (const k of ['nExpected', 'tuning'] as const) {
+    const v = opts[k];
+    if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v)))
+      throw new RangeError(`updateSequentialHistory: ${k} must be a finite number > 0, got ${String(v)}`);
+  }
   const existing = await readHistory(historyFile);
   let history: SequentialHistory;
   if (existing) {
-    for (const k of ['alpha', 'tuning'] as const) {
+    for (const k of ['alpha', 'tuning', 'nExpected'] as const) {
       if (opts[k] !== undefined && opts[k] !== existing[k])
         throw new SequentialHistoryError(
           historyFile,
@@ -152,32 +207,41 @@ export async function updateSequentialHistory(
     }
     history = existing;
   } else {
-    history = { version: 1, alpha: opts.alpha ?? 0.05, tuning: opts.tuning ?? 5000, entries: [] };
+    const first = Math.max(opts.counts.primary.n, opts.counts.canary.n, 1);
+    const nExpected = opts.nExpected ?? (opts.tuning !== undefined ? opts.tuning / 2 : first);
+    history = {
+      version: 1,
+      alpha: opts.alpha ?? 0.05,
+      tuning: opts.tuning ?? 2 * nExpected,
+      nExpected,
+      entries: [],
+    };
   }
-  const entry = {
+  const entry: LookInput = {
     runId,
     at: opts.at ?? new Date().toISOString(),
     counts: copyCounts(opts.counts),
-    quality: opts.quality ? copyCounts(opts.quality) : undefined,
+    ...(opts.quality ? { quality: copyCounts(opts.quality) } : {}),
+    ...(opts.qualityPairs ? { qualityPairs: { ...opts.qualityPairs } } : {}),
+    ...(opts.gateInput ? { gateInput: opts.gateInput } : {}),
   };
   const i = history.entries.findIndex((e) => e.runId === runId);
-  const inputs = history.entries.map((e) => ({
-    runId: e.runId,
-    at: e.at,
-    counts: e.counts,
-    quality: e.quality,
-  }));
+  const inputs: LookInput[] = history.entries.map(lookInputOf);
   if (i >= 0) {
-    const same =
-      JSON.stringify(inputs[i].counts) === JSON.stringify(entry.counts) &&
-      JSON.stringify(inputs[i].quality) === JSON.stringify(entry.quality);
-    inputs[i] = same ? inputs[i] : entry;
+    const key = (e: LookInput) => JSON.stringify([e.counts, e.quality, e.qualityPairs, e.gateInput ?? null]);
+    inputs[i] = key(inputs[i]) === key(entry) ? inputs[i] : entry;
   } else inputs.push(entry);
-  const summary = replaySequential({ alpha: history.alpha, tuning: history.tuning, inputs });
+  const summary = replaySequential({
+    alpha: history.alpha,
+    tuning: history.tuning,
+    nExpected: history.nExpected,
+    inputs,
+  });
   const out: SequentialHistory = {
     version: 1,
     alpha: history.alpha,
     tuning: history.tuning,
+    nExpected: summary.nExpected,
     entries: summary.entries,
   };
   await mkdir(dirname(historyFile), { recursive: true });
@@ -188,31 +252,104 @@ export async function updateSequentialHistory(
 }
 
 /**
+ * The simple way to add a look from a mergeable summary — one run, or one hour window of production logs:
+ * success counts from the summary's calls/ok, the gates' data (canary latency histogram, cost sums) from it
+ * too, and the paired quality table when given.
+ * @throws {SequentialHistoryError} / {RangeError} as {@link updateSequentialHistory}
+ * @example
+ * await appendSequentialLook({ historyFile: 'runs/history/bot.json', id: '2025-06-01T10:00Z', summary: hourSummary });
+ */
+export async function appendSequentialLook(a: {
+  historyFile: string;
+  /** The look's id: run id or window start. Re-appending the same id replaces that look. */
+  id: string;
+  summary: Pick<RunSummary, 'primary' | 'canary'>;
+  qualityPairs?: PairedCounts;
+  alpha?: number;
+  nExpected?: number;
+  at?: string;
+}): Promise<SequentialSummary> {
+  const { primary, canary } = a.summary;
+  const gateInput = alwaysValidInputFromSummary(a.summary);
+  if (a.qualityPairs) gateInput.qualityPairs = { ...a.qualityPairs };
+  return updateSequentialHistory({
+    historyFile: a.historyFile,
+    runId: a.id,
+    counts: {
+      primary: { n: primary.calls, successes: primary.ok },
+      canary: { n: canary.calls, successes: canary.ok },
+    },
+    qualityPairs: a.qualityPairs,
+    gateInput,
+    alpha: a.alpha,
+    nExpected: a.nExpected,
+    at: a.at,
+  });
+}
+
+/**
  * The sequential summary of a history file without changing it (null when the file does not exist).
  * @throws {SequentialHistoryError} when the file is not a history file
  */
 export async function readSequentialHistory(historyFile: string): Promise<SequentialSummary | null> {
   const h = await readHistory(historyFile);
   if (!h) return null;
-  return replaySequential({ alpha: h.alpha, tuning: h.tuning, inputs: h.entries });
+  return replaySequential({
+    alpha: h.alpha,
+    tuning: h.tuning,
+    nExpected: h.nExpected,
+    inputs: h.entries.map(lookInputOf),
+  });
 }
 
+/** One look as given (before replay). */
+export interface LookInput {
+  runId: string;
+  at: string;
+  counts: SequentialCounts;
+  quality?: SequentialCounts;
+  qualityPairs?: PairedCounts;
+  gateInput?: AlwaysValidInput;
+}
+
+const lookInputOf = (e: SequentialEntry): LookInput => ({
+  runId: e.runId,
+  at: e.at,
+  counts: e.counts,
+  ...(e.quality ? { quality: e.quality } : {}),
+  ...(e.qualityPairs ? { qualityPairs: e.qualityPairs } : {}),
+  ...(e.gateInput ? { gateInput: e.gateInput } : {}),
+});
+
 /**
- * Replays looks through the always-valid test (pure: no I/O).
+ * Replays looks through the always-valid tests (pure: no I/O). Quality is monitored paired (per-item
+ * differences, {b, c, n}) when every look with quality data carries `qualityPairs`, else unpaired.
  * @example
- * replaySequential({ alpha: 0.05, tuning: 5000, inputs: [{ runId: 'r1', at: '…', counts }] }).looks; // => 1
+ * replaySequential({ alpha: 0.05, nExpected: 2500, inputs: [{ runId: 'r1', at: '…', counts }] }).looks; // => 1
  */
 export function replaySequential(a: {
   alpha: number;
-  tuning: number;
-  inputs: ReadonlyArray<{ runId: string; at: string; counts: SequentialCounts; quality?: SequentialCounts }>;
+  /** Total both arms for the mixture SPRT (default 2 × nExpected). */
+  tuning?: number;
+  /** Calls per arm the sequences are tuned for (default tuning / 2, else the first look's calls per arm). */
+  nExpected?: number;
+  inputs: ReadonlyArray<LookInput>;
 }): SequentialSummary {
-  const make = () => createSequentialTest({ kind: 'proportion', alpha: a.alpha, tuning: a.tuning });
-  const rate = make();
-  const qual = make();
-  const anyQuality = a.inputs.some((e) => e.quality);
+  const first = a.inputs[0];
+  const nExpected =
+    a.nExpected ??
+    (a.tuning !== undefined
+      ? a.tuning / 2
+      : Math.max(first?.counts.primary.n ?? 0, first?.counts.canary.n ?? 0, 1));
+  const tuning = a.tuning ?? 2 * nExpected;
+  const rate = createSequentialTest({ kind: 'proportion', alpha: a.alpha, tuning });
+  const anyQuality = a.inputs.some((e) => e.quality || e.qualityPairs);
+  const paired = anyQuality && a.inputs.every((e) => e.qualityPairs || !e.quality);
+  const unpairedQual = createSequentialTest({ kind: 'proportion', alpha: a.alpha, tuning });
+  const pairedQual = createSequentialTest({ kind: 'paired', alpha: a.alpha, tuning: nExpected });
   let cum = zeroCounts();
   let qcum = zeroCounts();
+  let gateCum: AlwaysValidInput | undefined;
   const entries: SequentialEntry[] = [];
   const rateSeq: Array<[number, number]> = [];
   const qualSeq: Array<[number, number]> = [];
@@ -236,19 +373,30 @@ export function replaySequential(a: {
       },
     };
     if (anyQuality) {
-      const q = input.quality ?? zeroCounts();
-      qcum = addCounts(qcum, q);
-      const qs = qual.update(q.primary, q.canary);
+      let qs: ReturnType<typeof rate.state>;
+      if (paired) {
+        qs = pairedQual.update(input.qualityPairs ?? { b: 0, c: 0, n: 0 });
+        if (input.qualityPairs) entry.qualityPairs = input.qualityPairs;
+      } else {
+        const q = input.quality ?? zeroCounts();
+        qcum = addCounts(qcum, q);
+        qs = unpairedQual.update(q.primary, q.canary);
+        if (input.quality) entry.quality = input.quality;
+        entry.qualityCumulative = qcum;
+      }
+      if (paired && input.quality) entry.quality = input.quality;
       qualSeq.push([qs.ci[0], qs.ci[1]]);
       if (qualDecidedAt === undefined && qs.decision !== 'continue') qualDecidedAt = k + 1;
-      if (input.quality) entry.quality = input.quality;
-      entry.qualityCumulative = qcum;
       entry.qualityLook = {
         alwaysValidP: qs.pValue,
         ci: [qs.ci[0], qs.ci[1]],
         estimate: qs.estimate,
         decision: qs.decision,
       };
+    }
+    if (input.gateInput) {
+      entry.gateInput = input.gateInput;
+      gateCum = gateCum ? mergeAlwaysValidInputs(gateCum, input.gateInput) : input.gateInput;
     }
     entries.push(entry);
   });
@@ -266,26 +414,42 @@ export function replaySequential(a: {
     },
   ];
   if (anyQuality) {
-    const qs = qual.state();
+    const qs = (paired ? pairedQual : unpairedQual).state();
     metrics.push({
       metric: 'quality',
       method: qs.method,
       alwaysValidP: qs.pValue,
       confidenceSequence: qualSeq,
       estimate: qs.estimate,
-      cumulative: qcum,
+      cumulative: paired ? pairedCumulative(a.inputs) : qcum,
       decision: qs.decision,
       decidedAtLook: qualDecidedAt,
     });
   }
   const looks = entries.length;
+  // The gates: success counts always exist; latency/cost/quality pairs when the looks carried them.
+  const gateInput: AlwaysValidInput = { ...(gateCum ?? {}) };
+  if (!gateInput.success && looks > 0) gateInput.success = { calls: cum.canary.n, ok: cum.canary.successes };
+  if (!gateInput.qualityPairs && paired) {
+    const pairs = a.inputs.reduce(
+      (acc, e) => ({
+        b: acc.b + (e.qualityPairs?.b ?? 0),
+        c: acc.c + (e.qualityPairs?.c ?? 0),
+        n: acc.n + (e.qualityPairs?.n ?? 0),
+      }),
+      { b: 0, c: 0, n: 0 },
+    );
+    if (pairs.n > 0) gateInput.qualityPairs = pairs;
+  }
+  const gates = looks > 0 ? alwaysValidIntervals(gateInput, { alpha: a.alpha, nExpected, looks }) : {};
   const stopEarly = metrics.some((m) => m.decision !== 'continue');
   const harm = metrics.some((m) => m.decision === 'canary_lower');
   const conf = `${Math.round((1 - a.alpha) * 100)}%`;
   const pts = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)}` : String(x));
   const parts = metrics.map((m) => {
     const [lo, hi] = m.confidenceSequence.at(-1) ?? [Number.NaN, Number.NaN];
-    const name = m.metric === 'success_rate' ? 'success rate' : 'quality pass rate';
+    const name =
+      m.metric === 'success_rate' ? 'success rate' : paired ? 'quality (paired)' : 'quality pass rate';
     const verdict =
       m.decision === 'canary_lower'
         ? `the canary is worse (decided at look ${m.decidedAtLook})`
@@ -305,7 +469,9 @@ export function replaySequential(a: {
   return {
     looks,
     alpha: a.alpha,
-    tuning: a.tuning,
+    tuning,
+    nExpected,
+    ...(Object.keys(gates).length > 0 ? { gates } : {}),
     entries,
     alwaysValidP: metrics[0].alwaysValidP,
     confidenceSequence: rateSeq,
@@ -316,16 +482,29 @@ export function replaySequential(a: {
   };
 }
 
+/** Per-arm quality pass counts summed over the looks that gave them (reported beside the paired test). */
+function pairedCumulative(inputs: ReadonlyArray<LookInput>): SequentialCounts {
+  let cum = zeroCounts();
+  for (const e of inputs) if (e.quality) cum = addCounts(cum, e.quality);
+  return cum;
+}
+
 /**
- * The counts a look needs, from a run's records (calls per arm; the quality scorer's pass/fail scores) or
- * from its analysis (success_rate and the first quality comparison).
+ * The counts a look needs, from a run's records (calls per arm; the quality scorer's pass/fail scores,
+ * per arm and paired by item and repeat) or from its analysis (success_rate, the pass/fail quality
+ * comparison's discordant pairs, and the summary's latency histogram and cost sums when it has one).
  * @example
- * sequentialCountsFrom(await loadRun('runs/2025-06-01')); // => { counts: { primary: {…}, canary: {…} }, quality? }
+ * sequentialCountsFrom(await loadRun('runs/2025-06-01')); // => { counts: { primary: {…}, canary: {…} }, quality?, qualityPairs? }
  */
 export function sequentialCountsFrom(
   source: RunData | RunAnalysis,
   opts: { qualityScorer?: string } = {},
-): { counts: SequentialCounts; quality?: SequentialCounts } {
+): {
+  counts: SequentialCounts;
+  quality?: SequentialCounts;
+  qualityPairs?: PairedCounts;
+  gateInput?: AlwaysValidInput;
+} {
   if ('calls' in source) {
     const counts = zeroCounts();
     for (const c of source.calls) {
@@ -336,12 +515,23 @@ export function sequentialCountsFrom(
     const scorer = opts.qualityScorer ?? passScores[0]?.scorer;
     if (!scorer) return { counts };
     const quality = zeroCounts();
+    const byKey = { primary: new Map<string, boolean>(), canary: new Map<string, boolean>() };
     for (const s of passScores) {
       if (s.scorer !== scorer) continue;
       quality[s.arm].n++;
       if (s.pass) quality[s.arm].successes++;
+      byKey[s.arm].set(`${s.itemId}\u0000${s.repeat ?? 0}`, s.pass === true);
     }
-    return { counts, quality: quality.primary.n + quality.canary.n > 0 ? quality : undefined };
+    const pairs = { b: 0, c: 0, n: 0 };
+    for (const [k, p] of byKey.primary) {
+      const q = byKey.canary.get(k);
+      if (q === undefined) continue;
+      pairs.n++;
+      if (p && !q) pairs.b++;
+      if (q && !p) pairs.c++;
+    }
+    if (quality.primary.n + quality.canary.n === 0) return { counts };
+    return { counts, quality, ...(pairs.n > 0 ? { qualityPairs: pairs } : {}) };
   }
   const sr = source.comparisons.find((c) => c.metric === 'success_rate' && !c.segment);
   if (!sr)
@@ -350,34 +540,48 @@ export function sequentialCountsFrom(
     n: e.n,
     successes: Math.round(e.estimate * e.n),
   });
-  const counts = { primary: fromEstimate(sr.primary), canary: fromEstimate(sr.canary) };
+  const summary = (source as { summary?: Pick<RunSummary, 'primary' | 'canary'> }).summary;
+  const counts = summary
+    ? {
+        primary: { n: summary.primary.calls, successes: summary.primary.ok },
+        canary: { n: summary.canary.calls, successes: summary.canary.ok },
+      }
+    : { primary: fromEstimate(sr.primary), canary: fromEstimate(sr.canary) };
   const q =
     source.quality.find(
       (x) => x.kind === 'pass' && (!opts.qualityScorer || x.scorer === opts.qualityScorer),
     ) ?? undefined;
-  return q
-    ? { counts, quality: { primary: fromEstimate(q.primary), canary: fromEstimate(q.canary) } }
-    : { counts };
+  const qualityPairs = q?.discordant ? { b: q.discordant.b, c: q.discordant.c, n: q.n } : undefined;
+  const gateInput = summary ? alwaysValidInputFromSummary(summary, q) : undefined;
+  return {
+    counts,
+    ...(q ? { quality: { primary: fromEstimate(q.primary), canary: fromEstimate(q.canary) } } : {}),
+    ...(qualityPairs ? { qualityPairs } : {}),
+    ...(gateInput ? { gateInput } : {}),
+  };
 }
 
 /**
  * The contract's short form: one look from a run (records or analysis) under its runId.
  * @example
- * await updateHistory('runs/history.json', analysis);
+ * await updateHistory('runs/history.json', analysis, { nExpected: 5000 });
  */
 export async function updateHistory(
   historyFile: string,
   source: RunData | RunAnalysis,
-  opts: { qualityScorer?: string; alpha?: number; tuning?: number; at?: string } = {},
+  opts: { qualityScorer?: string; alpha?: number; tuning?: number; nExpected?: number; at?: string } = {},
 ): Promise<SequentialSummary> {
-  const { counts, quality } = sequentialCountsFrom(source, opts);
+  const { counts, quality, qualityPairs, gateInput } = sequentialCountsFrom(source, opts);
   return updateSequentialHistory({
     historyFile,
     runId: source.runId,
     counts,
     quality,
+    qualityPairs,
+    gateInput,
     alpha: opts.alpha,
     tuning: opts.tuning,
+    nExpected: opts.nExpected,
     at: opts.at,
   });
 }
@@ -409,11 +613,17 @@ async function readHistory(file: string): Promise<SequentialHistory | null> {
     );
   if (!(typeof h.tuning === 'number' && h.tuning > 0))
     throw new SequentialHistoryError(file, `tuning: expected a number > 0, got ${JSON.stringify(h.tuning)}`);
+  if (h.nExpected !== undefined && !(typeof h.nExpected === 'number' && h.nExpected > 0))
+    throw new SequentialHistoryError(
+      file,
+      `nExpected: expected a number > 0, got ${JSON.stringify(h.nExpected)}`,
+    );
   h.entries.forEach((e, i) => {
     try {
       if (typeof e?.runId !== 'string') throw new RangeError('runId: expected a string');
       checkCounts('counts', e.counts);
       if (e.quality) checkCounts('quality', e.quality);
+      if (e.qualityPairs) checkPairs('qualityPairs', e.qualityPairs);
     } catch (err) {
       throw new SequentialHistoryError(file, `entries[${i}].${(err as Error).message}`);
     }
@@ -431,6 +641,14 @@ function checkCounts(name: string, c: SequentialCounts): void {
     if (x.successes > x.n)
       throw new RangeError(`${name}.${arm}.successes: expected <= n (${x.n}), got ${x.successes}`);
   }
+}
+
+function checkPairs(name: string, p: PairedCounts): void {
+  for (const k of ['b', 'c', 'n'] as const) {
+    if (!Number.isSafeInteger(p?.[k]) || p[k] < 0)
+      throw new RangeError(`${name}.${k}: expected an integer >= 0, got ${JSON.stringify(p?.[k])}`);
+  }
+  if (p.b + p.c > p.n) throw new RangeError(`${name}: expected b + c <= n (${p.n}), got ${p.b + p.c}`);
 }
 
 const zeroCounts = (): SequentialCounts => ({

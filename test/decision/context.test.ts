@@ -185,12 +185,26 @@ describe('sequential monitoring in decide', () => {
       ],
     });
     const d = decide(healthy(), DEFAULT_POLICY, { sequential: seq });
-    expect(d.verdict).toBe('promote');
+    // From look 2 on the success gate is judged on the history's always-valid sequence of the canary's
+    // cumulative success rate (2,988 of 3,000 = 99.6%): it cannot yet certify > 99.5%, so the verdict holds.
+    expect(seq.gates?.success_rate?.looks).toBe(3);
+    expect(d.verdict).toBe('hold');
     expect(d.reasons.at(-1)).toMatch(
       /^Sequential monitoring: 3 looks taken; success rate: canary − primary \+0\.00 points/,
     );
     expect(d.sequential?.looks).toBe(3);
     expect(d.sequential).not.toHaveProperty('entries');
+    // With no failure at all in 3,000 canary calls the sequence clears 99.5% and the canary is promoted.
+    const clean = replaySequential({
+      alpha: 0.05,
+      tuning: 5000,
+      inputs: [
+        look('d1', [995, 1000], [1000, 1000]),
+        look('d2', [996, 1000], [1000, 1000]),
+        look('d3', [997, 1000], [1000, 1000]),
+      ],
+    });
+    expect(decide(healthy(), DEFAULT_POLICY, { sequential: clean }).verdict).toBe('promote');
   });
 
   it('a confidence sequence showing the canary worse blocks promotion (blockOnHarm)', () => {
@@ -200,12 +214,16 @@ describe('sequential monitoring in decide', () => {
       inputs: [look('d1', [990, 1000], [950, 1000]), look('d2', [992, 1000], [948, 1000])],
     });
     expect(seq.harm).toBe(true);
-    const d = decide(healthy(), DEFAULT_POLICY, { sequential: seq });
+    // The canary's own success sequence (1,898 of 2,000) is wholly below 99.5%: a required gate fails.
+    expect(decide(healthy(), DEFAULT_POLICY, { sequential: seq }).verdict).toBe('rollback');
+    // Without the gates' sequences (a history of counts only), the harm alone blocks promotion.
+    const { gates: _gates, ...harmOnly } = seq;
+    const d = decide(healthy(), DEFAULT_POLICY, { sequential: harmOnly });
     expect(d.verdict).toBe('hold');
     expect(d.reasons).toContain(
       'Promotion blocked by sequential monitoring: the canary is worse than the primary.',
     );
     const off = parsePolicy({ ...DEFAULT_POLICY, sequential: { blockOnHarm: false } });
-    expect(decide(healthy(), off, { sequential: seq }).verdict).toBe('promote');
+    expect(decide(healthy(), off, { sequential: harmOnly }).verdict).toBe('promote');
   });
 });

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { alwaysValidIntervals } from '../../src/analysis/alwaysValid';
 import {
+  appendSequentialLook,
   readSequentialHistory,
   replaySequential,
   SequentialHistoryError,
@@ -38,6 +40,7 @@ describe('updateSequentialHistory: one look per run, always-valid p and confiden
         runId: `day-${k + 1}`,
         counts: { primary: p, canary: c },
         at: `2025-06-0${k + 1}T06:00:00.000Z`,
+        tuning: k === 0 ? 5000 : undefined,
       });
       expect(s.looks).toBe(k + 1);
       const r = ref.looks[k];
@@ -65,7 +68,7 @@ describe('updateSequentialHistory: one look per run, always-valid p and confiden
     }
     // The file holds the same looks, and reading it back replays them identically.
     const onDisk = JSON.parse(readFileSync(historyFile, 'utf8'));
-    expect(onDisk).toMatchObject({ version: 1, alpha: 0.05, tuning: 5000 });
+    expect(onDisk).toMatchObject({ version: 1, alpha: 0.05, tuning: 5000, nExpected: 2500 });
     expect(onDisk.entries.map((e: { runId: string }) => e.runId)).toEqual([
       'day-1',
       'day-2',
@@ -84,6 +87,7 @@ describe('updateSequentialHistory: one look per run, always-valid p and confiden
       runId: 'a',
       counts: { primary: b1[0], canary: b1[1] },
       at: 't1',
+      tuning: 5000,
     });
     await updateSequentialHistory({
       historyFile,
@@ -126,6 +130,7 @@ describe('updateSequentialHistory: one look per run, always-valid p and confiden
       runId: 'r1',
       counts: { primary: { n: 500, successes: 499 }, canary: { n: 500, successes: 498 } },
       quality: { primary: { n: 500, successes: 450 }, canary: { n: 500, successes: 475 } },
+      tuning: 5000,
     });
     expect(s.metrics.map((m) => m.metric)).toEqual(['success_rate', 'quality']);
     // The quality look is the fixture's first look (450/500 vs 475/500).
@@ -192,6 +197,8 @@ describe('updateSequentialHistory: one look per run, always-valid p and confiden
     expect(sequentialCountsFrom(run)).toEqual({
       counts: { primary: { n: 2, successes: 1 }, canary: { n: 2, successes: 2 } },
       quality: { primary: { n: 1, successes: 1 }, canary: { n: 2, successes: 1 } },
+      // item i1 is the only item scored for both arms: primary passed, canary failed
+      qualityPairs: { b: 1, c: 0, n: 1 },
     });
     const s = await updateHistory(join(tmp(), 'h.json'), run);
     expect(s.entries[0].runId).toBe('run-7');
@@ -248,5 +255,131 @@ describe('false alarms over 20 looks with identical arms', () => {
     // Peeking 20 times at a 5% test rejects a true null far more often (about 25% in theory).
     // Measured with this seed: always-valid 0.020, naive peeking 0.212.
     expect(naiveRate).toBeGreaterThan(0.15);
+  });
+});
+
+describe('issue 17: honest zero-variance looks, paired quality, tuning from the expected sample size, gates', () => {
+  it('no failure in either arm: a finite confidence sequence, not −100 to +100 points', () => {
+    const s = replaySequential({
+      alpha: 0.05,
+      inputs: [
+        {
+          runId: 'r1',
+          at: '',
+          counts: { primary: { n: 1319, successes: 1319 }, canary: { n: 1319, successes: 1319 } },
+        },
+      ],
+    });
+    const [lo, hi] = s.confidenceSequence[0];
+    expect(lo).toBeLessThan(0);
+    expect(hi).toBeGreaterThan(0);
+    expect(hi - lo).toBeLessThan(0.01); // ±0.33 points (hand value in test/stats/sequentialTest.test.ts)
+    expect(s.reason).toContain(
+      '+0.00 points (always-valid p = 1.00, 95% confidence sequence -0.33 to +0.33 points)',
+    );
+    // tuned for the first look's size (1,319 calls per arm), not a constant 5,000
+    expect(s.nExpected).toBe(1319);
+    expect(s.tuning).toBe(2638);
+    // the success gate's own sequence (beta-binomial, 1,319 of 1,319) clears 99.5%
+    expect(s.gates?.success_rate?.ci[0]).toBeGreaterThan(0.995);
+  });
+
+  it('quality is monitored paired when the looks carry the paired table', () => {
+    const s = replaySequential({
+      alpha: 0.05,
+      nExpected: 1319,
+      inputs: [
+        {
+          runId: 'r1',
+          at: '',
+          counts: { primary: { n: 1319, successes: 1319 }, canary: { n: 1319, successes: 1319 } },
+          qualityPairs: { b: 40, c: 97, n: 1319 },
+        },
+      ],
+    });
+    expect(s.metrics[1].method).toContain('mean of paired differences');
+    // θ̂ = 57/1319 = +4.32 points; the paired sequence excludes 0 (hand computation in sequentialTest.test.ts)
+    expect(s.metrics[1].decision).toBe('canary_higher');
+    expect(s.reason).toContain('quality (paired): canary − primary +4.32 points');
+    expect(s.gates?.quality?.target).toBe('delta');
+    expect(s.gates?.quality?.ci[0]).toBeGreaterThan(0);
+  });
+
+  it('appendSequentialLook: one look per hour window from a summary; gates on the merged data', async () => {
+    const historyFile = join(tmp(), 'hourly.json');
+    const hist = (buckets: Array<[number, number]>) => ({
+      count: buckets.reduce((a, b) => a + b[1], 0),
+      zeros: 0,
+      min: 1,
+      max: 2,
+      sum: 0,
+      buckets,
+    });
+    const cost = (n: number) => ({
+      n,
+      sumCost: n * 0.001,
+      sumTokens: n * 500,
+      sumCost2: n * 1.1e-6,
+      sumTokens2: n * 260000,
+      sumCostTokens: n * 0.52,
+    });
+    const arm = (calls: number, ok: number, latency: ReturnType<typeof hist>) =>
+      ({ calls, ok, latencyMs: latency, cost: cost(ok) }) as never;
+    const h1 = hist([
+      [1000, 300],
+      [1100, 10],
+    ]);
+    const h2 = hist([
+      [1000, 280],
+      [1150, 20],
+    ]);
+    const a = await appendSequentialLook({
+      historyFile,
+      id: '2025-06-01T10:00Z',
+      summary: { primary: arm(310, 310, h1), canary: arm(310, 310, h1) },
+      nExpected: 5000,
+    });
+    expect(a.looks).toBe(1);
+    const b = await appendSequentialLook({
+      historyFile,
+      id: '2025-06-01T11:00Z',
+      summary: { primary: arm(300, 299, h2), canary: arm(300, 300, h2) },
+    });
+    expect(b.looks).toBe(2);
+    expect(b.nExpected).toBe(5000);
+    // the gates are the sequences of the merged data: 610 of 610 canary calls, buckets 1000: 580, 1100: 10, 1150: 20
+    const direct = alwaysValidIntervals(
+      {
+        success: { calls: 610, ok: 610 },
+        latencyMs: hist([
+          [1000, 580],
+          [1100, 10],
+          [1150, 20],
+        ]),
+        cost: { primary: cost(609), canary: cost(610) },
+      },
+      { nExpected: 5000, looks: 2 },
+    );
+    expect(b.gates?.success_rate).toEqual(direct.success_rate);
+    expect(b.gates?.latency_p95_ms).toEqual(direct.latency_p95_ms);
+    // (float sums: equal to rounding, summation order differs)
+    expect(b.gates?.cost_per_1k_tokens_usd?.ci[0]).toBeCloseTo(direct.cost_per_1k_tokens_usd?.ci[0] ?? 0, 12);
+    expect(b.gates?.cost_per_1k_tokens_usd?.ci[1]).toBeCloseTo(direct.cost_per_1k_tokens_usd?.ci[1] ?? 0, 12);
+    expect(b.gates?.success_rate?.looks).toBe(2);
+    // re-appending the same window replaces it (idempotent), and a different nExpected is refused
+    const again = await appendSequentialLook({
+      historyFile,
+      id: '2025-06-01T11:00Z',
+      summary: { primary: arm(300, 299, h2), canary: arm(300, 300, h2) },
+    });
+    expect(again.looks).toBe(2);
+    await expect(
+      appendSequentialLook({
+        historyFile,
+        id: 'x',
+        summary: { primary: arm(1, 1, h2), canary: arm(1, 1, h2) },
+        nExpected: 10,
+      }),
+    ).rejects.toThrow('nExpected 10 differs from the 5000 this history was started with');
   });
 });
