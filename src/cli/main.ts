@@ -11,6 +11,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   analyzeStage,
+  BudgetReachedError,
   ConfigError,
   createProgressReporter,
   decideStage,
@@ -29,6 +30,7 @@ import {
   runPipeline,
   runSimCommand,
   toolVersion,
+  withRunLock,
 } from '../index';
 import { INIT_TEMPLATE } from './initTemplate';
 import { offlineReport } from './offlineReport';
@@ -49,6 +51,8 @@ Exit status:
   0   with --exit-code: verdict promote
   10  with --exit-code: verdict hold
   20  with --exit-code: verdict rollback
+  3   run: budget reached — the spend cap (maxCostUsd) stopped the run before every call was sent; every
+      finished record is kept, the report covers them (rerun with --resume --max-cost <larger USD> to continue)
   1   error: invalid config (the message names the file, line and field), missing environment
       variable, unreadable or malformed files
   2   usage error: unknown command or option, bad option value
@@ -88,6 +92,14 @@ function positiveInt(name: string) {
   };
 }
 
+function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError(`${name} must be a number > 0 (USD).`);
+    return n;
+  };
+}
+
 function share(v: string): number {
   const n = Number(v);
   if (!(n > 0 && n < 1))
@@ -105,6 +117,9 @@ function stageArg(v: string): RolloutPosition {
   if (m[3] !== undefined) p.shadowPercent = Number(m[3]);
   return p;
 }
+
+/** Exit status of a run stopped by its spend cap (maxCostUsd). */
+const EXIT_BUDGET = 3;
 
 /** A failure of a command that is the user's to fix (printed without a stack). */
 function describeError(e: unknown): string {
@@ -149,6 +164,12 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
       '--resume',
       'continue an interrupted run (the given --run-id, else the latest run of this config)',
     )
+    .option('--force', 'replace the run already in the --run-id folder (its files are deleted first)')
+    .option(
+      '--max-cost <usd>',
+      "spend cap in USD (overrides the config's maxCostUsd; raise it to resume a run stopped by its cap)",
+      positiveNumber('--max-cost'),
+    )
     .option('--no-cache', 'do not read or write the response cache')
     .option('--limit <n>', 'use at most n items', positiveInt('--limit'))
     .option('--exit-code', 'exit with the verdict: 0 promote, 10 hold, 20 rollback')
@@ -160,6 +181,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
         out?: string;
         runId?: string;
         resume?: boolean;
+        force?: boolean;
+        maxCost?: number;
         cache: boolean;
         limit?: number;
         exitCode?: boolean;
@@ -174,6 +197,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
             ...(o.out !== undefined ? { outDir: o.out } : {}),
             ...(o.runId !== undefined ? { runId: o.runId } : {}),
             resume: o.resume === true,
+            ...(o.force ? { force: true } : {}),
+            ...(o.maxCost !== undefined ? { maxCostUsd: o.maxCost } : {}),
             ...(o.cache === false ? { cache: false } : {}),
             ...(o.limit !== undefined ? { limit: o.limit } : {}),
             onProgress: progress.update,
@@ -199,8 +224,13 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
           } else stdout.write(`\n${summary}`);
           log(`done in ${(result.wallMs / 1000).toFixed(1)} s`);
           code = o.exitCode ? VERDICT_EXIT_CODES[result.decision.verdict] : 0;
+          if (result.budgetReached) {
+            log(`canarylab: ${result.budgetReached.message}`);
+            code = EXIT_BUDGET;
+          }
         } catch (e) {
           fail(e);
+          if (e instanceof BudgetReachedError) code = EXIT_BUDGET;
         }
       },
     );
@@ -340,11 +370,14 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
       ) => {
         try {
           const policy = o.policy ? await loadPolicy(o.policy) : undefined;
-          const { decision, file } = await decideStage(runDir, {
-            ...(policy ? { policy } : {}),
-            ...(o.stage ? { position: o.stage } : {}),
-            ...(o.canaryShare !== undefined ? { canaryShare: o.canaryShare } : {}),
-          });
+          if (!existsSync(runDir)) throw new Error(`${runDir}: no such run folder`);
+          const { decision, file } = await withRunLock(runDir, 'decide', () =>
+            decideStage(runDir, {
+              ...(policy ? { policy } : {}),
+              ...(o.stage ? { position: o.stage } : {}),
+              ...(o.canaryShare !== undefined ? { canaryShare: o.canaryShare } : {}),
+            }),
+          );
           const analysis = await readAnalysis(runDir);
           const summary = formatVerdict({ decision, comparisons: analysis.comparisons });
           if (o.json) {
@@ -365,7 +398,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .argument('<runDir>', 'a run folder that has been analysed and decided')
     .action(async (runDir: string) => {
       try {
-        const written = await reportStage(runDir, { log });
+        if (!existsSync(runDir)) throw new Error(`${runDir}: no such run folder`);
+        const written = await withRunLock(runDir, 'report', () => reportStage(runDir, { log }));
         stdout.write(`report: ${written.reportFile}\n`);
       } catch (e) {
         fail(e);
