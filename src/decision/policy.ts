@@ -89,8 +89,11 @@ export type SrmPolicy = z.output<typeof SrmPolicySchema>;
 export const SequentialPolicySchema = z.strictObject({
   /** Significance level valid over every look at once. */
   alpha: z.number().gt(0).lt(1).default(0.05),
-  /** Total sample size (both arms) at which the confidence sequence is narrowest (GrowthBook's tuning). */
-  tuning: z.number().positive().default(5000),
+  /**
+   * Total sample size (both arms) at which the history's confidence sequences are narrowest. Default: none —
+   * the history is tuned for its first look's calls per arm (the dataset size; or the traffic of a window).
+   */
+  tuning: z.number().positive().optional(),
   blockOnHarm: z.boolean().default(true),
   /**
    * A required or important gate may pass or fail as soon as its always-valid confidence sequence clears
@@ -324,7 +327,6 @@ export const PolicySchema = z
     srm: SrmPolicySchema.default({ alpha: 0.001, severity: 'required' }),
     sequential: SequentialPolicySchema.default({
       alpha: 0.05,
-      tuning: 5000,
       blockOnHarm: true,
       alwaysValidGates: true,
     }),
@@ -402,7 +404,7 @@ export const DEFAULT_POLICY: Policy = PolicySchema.parse({
     { stage: 'full', trafficPercent: 100 },
   ],
   srm: { alpha: 0.001, severity: 'required' },
-  sequential: { alpha: 0.05, tuning: 5000, blockOnHarm: true, alwaysValidGates: true },
+  sequential: { alpha: 0.05, blockOnHarm: true, alwaysValidGates: true },
 });
 
 /**
@@ -433,5 +435,8 @@ export async function loadPolicy(file: string): Promise<Policy> {
     throw new ConfigError(file, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
   const { value, locate } = parseSettingsText(text, file);
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(file, ['(root): expected a mapping of settings (gates, plan, …)']);
+  }
   return parsePolicy(value, file, locate);
 }

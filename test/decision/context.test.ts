@@ -160,7 +160,8 @@ describe('SRM in decide', () => {
   it('the policy fills in srm and sequential defaults and validates them', () => {
     const p = parsePolicy({ gates: DEFAULT_POLICY.gates, plan: DEFAULT_POLICY.plan });
     expect(p.srm).toEqual({ alpha: 0.001, severity: 'required' });
-    expect(p.sequential).toEqual({ alpha: 0.05, tuning: 5000, blockOnHarm: true, alwaysValidGates: true });
+    // no tuning default: a history is tuned for its expected sample size (issue 17), not a constant 5,000
+    expect(p.sequential).toEqual({ alpha: 0.05, blockOnHarm: true, alwaysValidGates: true });
     expect(() => parsePolicy({ ...DEFAULT_POLICY, srm: { alpha: 2 } })).toThrow(
       /srm\.alpha: expected a number < 1/,
     );
