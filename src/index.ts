@@ -1,5 +1,14 @@
 // canarylab public API: named re-exports only. Notebooks and the CLI import from here.
 
+export {
+  type AlwaysValidInput,
+  type AlwaysValidOptions,
+  addAlwaysValid,
+  alwaysValidInputFromSummary,
+  alwaysValidIntervals,
+  logHistogramCells,
+  mergeAlwaysValidInputs,
+} from './analysis/alwaysValid';
 // Analysis (records → comparison.json)
 export {
   ANALYZE_DEFAULTS,
@@ -130,7 +139,10 @@ export {
 } from './decision/policy';
 export {
   type ArmCounts,
+  appendSequentialLook,
+  type LookInput,
   nanToNull,
+  type PairedCounts,
   readSequentialHistory,
   replaySequential,
   type SequentialCounts,
@@ -364,6 +376,12 @@ export {
   bootstrapCI,
   quantileStatistic,
 } from './stats/bootstrapCI';
+// Always-valid confidence sequences (issue 17; docs/SEQUENTIAL.md)
+export {
+  type BoundedMeanCsOptions,
+  type BoundedMeanCsResult,
+  boundedMeanConfidenceSequence,
+} from './stats/boundedMeanConfidenceSequence';
 export { type BradleyTerryResult, bradleyTerry, type PairwiseComparison } from './stats/bradleyTerry';
 export { chiSquareGoodnessOfFit } from './stats/chiSquareGoodnessOfFit';
 export { chiSquareIndependence } from './stats/chiSquareIndependence';
@@ -393,22 +411,51 @@ export { mannWhitneyU } from './stats/mannWhitneyU';
 export { mcnemarTest } from './stats/mcnemarTest';
 export { mean } from './stats/mean';
 export { nonInferioritySampleSize } from './stats/nonInferioritySampleSize';
+export {
+  asymptoticCsHalfWidth,
+  normalMixtureBoundary,
+  normalMixtureOptimalRatio,
+} from './stats/normalMixtureBoundary';
 export { type NonInferiorityResult, pairedNonInferiority } from './stats/pairedNonInferiority';
 export { pairedProportionNonInferiority } from './stats/pairedProportionNonInferiority';
 export { pairedProportionSampleSize } from './stats/pairedProportionSampleSize';
+export {
+  type ProportionCsOptions,
+  type ProportionCsResult,
+  proportionConfidenceSequence,
+} from './stats/proportionConfidenceSequence';
 export { proportionNonInferiority } from './stats/proportionNonInferiority';
 export { percentiles, quantile } from './stats/quantile';
+export {
+  type QuantileCell,
+  type QuantileCsOptions,
+  type QuantileCsResult,
+  quantileConfidenceSequence,
+  valueCells,
+} from './stats/quantileConfidenceSequence';
 export { quantileDifferenceCI } from './stats/quantileDifferenceCI';
 export { createQuantileSketch, QuantileSketch, type QuantileSketchJSON } from './stats/quantileSketch';
 export { createRng, type Rng } from './stats/random';
 // Statistics core
 export { averageRanks } from './stats/rank';
+export {
+  type RatioCsOptions,
+  type RatioCsResult,
+  type RatioSums,
+  ratioConfidenceSequence,
+  ratioSums,
+} from './stats/ratioConfidenceSequence';
 export { ratioDifferenceCI } from './stats/ratioDifferenceCI';
 export { ratioMetricCI } from './stats/ratioMetricCI';
 export { RunningStats } from './stats/runningStats';
 export { samplesForProportionInterval } from './stats/samplesForProportionInterval';
 export { quantileInPlace, selectInPlace } from './stats/select';
-export { createSequentialTest, type SequentialTestState } from './stats/sequentialTest';
+export {
+  createSequentialTest,
+  type PairedSequentialTest,
+  type SequentialTestOptions,
+  type SequentialTestState,
+} from './stats/sequentialTest';
 export { sprtBernoulli } from './stats/sprtBernoulli';
 export { standardDeviation } from './stats/standardDeviation';
 export { twoProportionZTest } from './stats/twoProportionZTest';
@@ -420,6 +467,7 @@ export { wilcoxonSignedRank } from './stats/wilcoxonSignedRank';
 export { wilsonInterval } from './stats/wilsonInterval';
 // Records
 export type {
+  AlwaysValidInterval,
   Arm,
   ArmEstimate,
   CallRecord,
