@@ -69,7 +69,17 @@ export interface CallRecord {
     model?: string;
   }>;
   ttftMs?: number;
-  usage: { promptTokens: number; completionTokens: number };
+  /**
+   * Server-reported tokens: promptTokens all input (cached included), completionTokens all output
+   * (reasoning included); the optional breakdowns are parts of those, priced by the provider apart.
+   */
+  usage: {
+    promptTokens: number;
+    completionTokens: number;
+    cachedTokens?: number;
+    cacheWriteTokens?: number;
+    reasoningTokens?: number;
+  };
   /** True when usage was estimated with a tokenizer because the server sent none. */
   usageEstimated?: boolean;
   costUsd: number;

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { RolloutPosition } from '../decision/decide';
 import { DEFAULT_POLICY, loadPolicy, type Policy, PolicySchema } from '../decision/policy';
 import { parsePricing } from '../gateway/pricing';
+import { PROTOCOLS } from '../gateway/protocols/types';
 import { PACKAGE_ROOT } from '../packageRoot';
 import { type ResolvedSimConfig, resolveSimConfig, SimConfigError, SimConfigSchema } from '../sim/config';
 import { ConfigError, issueLine, type Locate, zodIssueLines } from './schemaErrors';
@@ -71,6 +72,12 @@ const NO_KEYS_IN_FILE =
 export const ArmSchema = z.strictObject({
   /** Display name (default: the model). */
   name: z.string().min(1).optional(),
+  /**
+   * Wire protocol: `openai` (chat completions, default), `anthropic` (Messages API, key in x-api-key) or
+   * `gemini` (generateContent, key in x-goog-api-key). The simulator speaks all three. Optional, so that
+   * configs without it keep their hash.
+   */
+  protocol: z.enum(PROTOCOLS).optional(),
   /** Base URL of an OpenAI-compatible API (…/v1). Optional with `simulator:` (then the simulator's). */
   baseURL: httpURL.optional(),
   /** Environment variable holding the base URL (read at run time; `baseURL` is the fallback). */
@@ -225,6 +232,8 @@ export const JudgeSchema = z.strictObject({
     .regex(/^[\w.:-]+$/, 'expected letters, digits, _ . : -')
     .default('judge'),
   model: z.string().min(1),
+  /** Wire protocol of the judge (as for an arm): openai (default), anthropic or gemini. */
+  protocol: z.enum(PROTOCOLS).optional(),
   /** OpenAI-compatible endpoint of the judge; default the simulator's when `simulator:` is set. */
   baseURL: httpURL.optional(),
   baseURLEnv: envName.optional(),

@@ -1,19 +1,36 @@
 /**
- * OpenAI-compatible chat-completions client on undici: one keep-alive Pool per base URL, typed errors,
+ * Chat client on undici for OpenAI chat completions, the Anthropic Messages API and Gemini generateContent
+ * (src/gateway/protocols/): one keep-alive Pool per base URL, typed errors,
  * monotonic latency from send to last byte, and time to first token for streamed calls.
  */
 import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import { GatewayConfigError, GatewayError, InvalidResponseError, NetworkError, TimeoutError } from './errors';
 import { msg } from './messages';
-import { ChatStreamParser, errorFromResponse, type Headers, parseCompletion } from './parse';
+import type { Headers } from './parse';
+import { createProtocol, type ProtocolName } from './protocols/index';
+import { registerSecret } from './redact';
 import type { ChatMessage, ChatParams, ChatResponse } from './types';
 
 export interface ChatClientOptions {
-  /** e.g. `https://api.openai.com/v1` or a simulator's `baseURL`; `/chat/completions` is appended. */
+  /**
+   * The wire protocol (default `openai`): OpenAI chat completions, the Anthropic Messages API or the Gemini
+   * API's generateContent. Messages and params are given in OpenAI's shape whatever the protocol.
+   */
+  protocol?: ProtocolName;
+  /**
+   * e.g. `https://api.openai.com/v1` (`/chat/completions` is appended), `https://api.anthropic.com/v1`
+   * (`/messages`), `https://generativelanguage.googleapis.com/v1beta` (`/models/{model}:generateContent`),
+   * or a simulator's `baseURL` (it serves all three).
+   */
   baseURL: string;
-  /** Read by the caller (config names an environment variable); sent as a Bearer token, never logged. */
+  /**
+   * Read by the caller (config names an environment variable); sent as a Bearer token (openai), `x-api-key`
+   * (anthropic) or `x-goog-api-key` (gemini); never logged.
+   */
   apiKey?: string;
+  /** `anthropic-version` header of the anthropic protocol. Default `2023-06-01`. */
+  anthropicVersion?: string;
   model: string;
   /** Whole-request timeout, send to last byte. Default 60 000. */
   timeoutMs?: number;
@@ -172,14 +189,24 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
   const streamUsage = options.streamUsage ?? true;
   const secrets: string[] = apiKey ? [apiKey] : [];
-  const path = `${url.pathname.replace(/\/+$/, '')}/chat/completions${url.search}`;
+  // Known to the writers of run folders: an answer that echoes the key is stored redacted.
+  registerSecret(apiKey);
+  const protocol = createProtocol(options.protocol ?? 'openai', {
+    ...(options.anthropicVersion !== undefined ? { anthropicVersion: options.anthropicVersion } : {}),
+  });
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const pathOf = (m: string, stream: boolean): string => {
+    const p = `${basePath}${protocol.path(m, stream)}`;
+    return url.search ? `${p}${p.includes('?') ? '&' : '?'}${url.search.slice(1)}` : p;
+  };
 
   const baseHeaders: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'canarylab/0.1',
+    ...protocol.fixedHeaders,
   };
   for (const [k, v] of Object.entries(options.headers ?? {})) baseHeaders[k.toLowerCase()] = v;
-  if (apiKey) baseHeaders.authorization = `Bearer ${apiKey}`;
+  if (apiKey) Object.assign(baseHeaders, protocol.authHeaders(apiKey));
 
   // Built once per client, not per call (undici only reads them).
   const jsonHeaders = Object.freeze({ ...baseHeaders, accept: 'application/json' });
@@ -193,8 +220,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     const callModel = request.model ?? model;
     const params = request.params ?? {};
     const stream = params.stream === true;
-    const body: Record<string, unknown> = { ...params, model: callModel, messages: request.messages };
-    if (stream && streamUsage && body.stream_options === undefined)
+    const body = protocol.buildBody({ model: callModel, messages: request.messages, params, stream });
+    if (protocol.name === 'openai' && stream && streamUsage && body.stream_options === undefined)
       body.stream_options = { include_usage: true };
     const headers = stream ? streamHeaders : jsonHeaders;
     const limitMs = Math.max(1, Math.min(request.timeoutMs ?? timeoutMs, timeoutMs));
@@ -217,7 +244,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     let responseBody: (AsyncIterable<Buffer> & { destroy(err?: Error): unknown }) | undefined;
     try {
       const res = await pool.request({
-        path,
+        path: pathOf(callModel, stream),
         method: 'POST',
         headers,
         body: JSON.stringify(body),
@@ -230,10 +257,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
       if (status >= 400) {
         const text = await readText(res.body, MAX_ERROR_BODY, true);
-        throw errorFromResponse({ status, headers: resHeaders, body: text, ctx });
+        throw protocol.errorFromResponse({ status, headers: resHeaders, body: text, ctx });
       }
       if (stream && contentType.includes('text/event-stream')) {
-        const parser = new ChatStreamParser({ ...ctx, status, headers: resHeaders }, () => performance.now());
+        const parser = protocol.createStreamParser({ ...ctx, status, headers: resHeaders }, () =>
+          performance.now(),
+        );
         const decoder = new TextDecoder();
         let size = 0;
         for await (const chunk of res.body) {
@@ -249,7 +278,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         parser.push(decoder.decode());
         parser.end();
         const latencyMs = performance.now() - started;
-        if (!parser.done && parser.finishReason === null) {
+        if (!parser.complete) {
           throw new InvalidResponseError(msg.streamEnded(callModel), {
             model: callModel,
             httpStatus: status,
@@ -283,7 +312,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       } catch {
         throw new InvalidResponseError(msg.invalidJson(callModel), { model: callModel, httpStatus: status });
       }
-      const c = parseCompletion({ body: parsed, status, headers: resHeaders, ctx });
+      const c = protocol.parseCompletion({ body: parsed, status, headers: resHeaders, ctx });
       const out: ChatResponse = {
         content: c.content,
         usage: c.usage,

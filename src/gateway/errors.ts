@@ -21,7 +21,7 @@ export interface GatewayErrorOptions {
 export class GatewayError extends Error {
   readonly code: string = 'CANARYLAB_ERR_GATEWAY';
   readonly kind: ErrorKind = 'client';
-  /** Whether the retry policy may try again (timeout, network, 429, 500/502/503/504). */
+  /** Whether the retry policy may try again (timeout, network, 429, 500/502/503/504/529). */
   readonly retryable: boolean = false;
   /** A model error: the only kind a configured fallback model may answer. */
   readonly isModelError: boolean = false;
@@ -103,7 +103,8 @@ export class QuotaExceededError extends RateLimitError {
   }
 }
 
-const RETRYABLE_5XX = new Set([500, 502, 503, 504]);
+/** 529 is Anthropic's `overloaded_error` (a transient capacity error, retried like 503). */
+const RETRYABLE_5XX = new Set([500, 502, 503, 504, 529]);
 
 export class ServerError extends GatewayError {
   override readonly code = 'CANARYLAB_ERR_SERVER';

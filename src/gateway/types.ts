@@ -30,9 +30,17 @@ export interface ChatParams {
 
 /** Token usage as reported by the server (camelCase, as in CallRecord). */
 export interface Usage {
+  /** Every input token, cached ones included. */
   promptTokens: number;
+  /** Every output token billed at the output price, reasoning included. */
   completionTokens: number;
   totalTokens: number;
+  /** Of promptTokens, read from the provider's prompt cache (billed at its cached-input price). */
+  cachedTokens?: number;
+  /** Of promptTokens, written to the prompt cache (Anthropic bills them above the input price). */
+  cacheWriteTokens?: number;
+  /** Of completionTokens, spent on reasoning / thinking. */
+  reasoningTokens?: number;
 }
 
 /** A completed call. `content` is model output: untrusted text. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { budgetedGateway, isBudgetExceeded, SpendBudget } from '../gateway/budget';
 import type { Gateway, GatewayOutcome } from '../gateway/gateway';
-import type { Pricing } from '../gateway/pricing';
+import { type Pricing, usageCostUsd } from '../gateway/pricing';
 import { hasKnownSecrets, redactKnownSecrets } from '../gateway/redact';
 import { estimateUsage } from '../gateway/tokens';
 import type { ChatParams } from '../gateway/types';
@@ -14,10 +14,12 @@ import type { Arm, CallRecord, ErrorKind, EvalItem } from '../types';
 import { type LiveArmSummary, RingBuffer, summarizeWindow, type WindowEntry } from './ringBuffer';
 import { acquireRunLock, validateRunId } from './runFolder';
 
-/** Price of a model per 1M tokens. */
+/** Price of a model per 1M tokens (cached and cache-write input at their own prices when given). */
 export interface ArmPrice {
   inputPer1M: number;
   outputPer1M: number;
+  cachedInputPer1M?: number;
+  cacheWritePer1M?: number;
 }
 
 /** One side of the comparison: a gateway to its model, its parameters and its price. */
@@ -117,8 +119,7 @@ export interface RunBatchSummary {
   wallMs: number;
 }
 
-const costOf = (u: { promptTokens: number; completionTokens: number }, p: ArmPrice) =>
-  (u.promptTokens * p.inputPer1M + u.completionTokens * p.outputPer1M) / 1e6;
+const costOf = (u: CallRecord['usage'], p: ArmPrice) => usageCostUsd(u, p);
 
 interface Unit {
   item: EvalItem;
@@ -172,7 +173,10 @@ export async function runBatch(opts: RunBatchOptions): Promise<RunBatchSummary> 
     if (arm.price) return arm.price;
     if (opts.pricing) {
       const p = opts.pricing.price(arm.gateway.model);
-      return { inputPer1M: p.inputPer1M, outputPer1M: p.outputPer1M };
+      const out: ArmPrice = { inputPer1M: p.inputPer1M, outputPer1M: p.outputPer1M };
+      if (p.cachedInputPer1M !== undefined) out.cachedInputPer1M = p.cachedInputPer1M;
+      if (p.cacheWritePer1M !== undefined) out.cacheWritePer1M = p.cacheWritePer1M;
+      return out;
     }
     throw new TypeError(
       `runBatch: arms[${i}] (${arm.name}, model ${arm.gateway.model}): no price — set arm.price or pass pricing`,
@@ -483,10 +487,14 @@ function toRecord(a: {
   const { outcome, item, arm } = a;
   const ok = outcome.ok && !outcome.fallbackUsed;
   const response = outcome.ok ? outcome.response : undefined;
-  let usage: { promptTokens: number; completionTokens: number };
+  let usage: CallRecord['usage'];
   let usageEstimated = false;
   if (response?.usage) {
-    usage = { promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens };
+    const r = response.usage;
+    usage = { promptTokens: r.promptTokens, completionTokens: r.completionTokens };
+    if (r.cachedTokens) usage.cachedTokens = r.cachedTokens;
+    if (r.cacheWriteTokens) usage.cacheWriteTokens = r.cacheWriteTokens;
+    if (r.reasoningTokens) usage.reasoningTokens = r.reasoningTokens;
   } else if (response) {
     // Only here is the tokenizer loaded (lazily): runs whose servers all send usage never load it.
     const e = estimateUsage({ messages: item.messages, content: response.content });

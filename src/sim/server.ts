@@ -1,6 +1,9 @@
 /**
- * The embedded OpenAI-compatible simulator: `POST /v1/chat/completions` (JSON and SSE), `GET /v1/models`,
- * `GET /health`, on 127.0.0.1 by default. Latency, faults and answers come from seeded model profiles.
+ * The embedded simulator: OpenAI chat completions `POST /v1/chat/completions`, the Anthropic Messages API
+ * `POST /v1/messages` and the Gemini API `POST /v1beta/models/{model}:generateContent` /
+ * `:streamGenerateContent?alt=sse` (JSON and SSE each, src/sim/protocols/), `GET /v1/models`, `GET /health`,
+ * on 127.0.0.1 by default. Latency, faults and answers come from seeded model profiles, the same for every
+ * protocol.
  *
  * Reproducibility: each request draws its randomness from a generator seeded by (seed, model, messages, how
  * many times this same request was seen), so the same requests get the same latencies, faults and answers
@@ -24,11 +27,23 @@ import {
 } from './config';
 import { judgeRequestKey, simJudgeReply } from './judge';
 import { simMsg } from './messages';
+import { anthropicDialect } from './protocols/anthropic';
+import { geminiDialect } from './protocols/gemini';
+import { openaiDialect } from './protocols/openai';
+import {
+  contentText,
+  isSimError,
+  type SimMsg as Msg,
+  type SimAnswer,
+  type SimDialect,
+  type SimRoute,
+  sendJson,
+} from './protocols/types';
 
 export type SimulatorOptions = SimConfigInput;
 
 export interface SimModelStats {
-  /** Chat-completion requests that named this model (every one that crossed the wire, faults included). */
+  /** Chat requests (any protocol) that named this model (every one that crossed the wire, faults included). */
   requests: number;
   /** Requests answered with a complete, valid completion. */
   ok: number;
@@ -77,7 +92,6 @@ export interface Simulator {
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
-const FINGERPRINT = 'fp_canarylab_sim';
 
 function zeroFaults(): Record<FaultName, number> {
   return Object.fromEntries(FAULT_NAMES.map((f) => [f, 0])) as Record<FaultName, number>;
@@ -160,20 +174,6 @@ function exactTokenCount(text: string): number {
 const countTokens = (text: string): number =>
   text.length === 0 ? 0 : text.length <= ONE_PIECE_CHARS ? exactTokenCount(text) : countTextTokens(text);
 
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content.map((p) => (p && typeof p.text === 'string' ? (p.text as string) : '')).join('');
-  }
-  return '';
-}
-
-interface Msg {
-  role?: unknown;
-  content?: unknown;
-  name?: unknown;
-}
-
 function promptTokenCount(messages: Msg[]): number {
   let n = 3;
   for (const m of messages) {
@@ -195,21 +195,6 @@ function templateAnswer(model: string, prompt: string, rng: Rng): string {
   for (let i = 0; i < n; i++) words.push(TEMPLATE_WORDS[rng.int(TEMPLATE_WORDS.length)]);
   const topic = prompt.replace(/\s+/g, ' ').trim().slice(0, 48);
   return `Simulated answer from ${model} to "${topic}": ${words.join(' ')}.\nA: ${rng.int(1000)}`;
-}
-
-function usageObject(prompt: number, completion: number) {
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
-  };
 }
 
 /** Lateness histogram: 0.1 ms buckets up to 1 s (later ones in the last bucket), exact mean and max. */
@@ -408,6 +393,8 @@ class SimServer {
   private readonly models = new Map<string, ModelState>();
   private readonly seen = new Map<number, number>();
   private readonly judgeSeen = new Map<number, number>();
+  /** Prompt prefixes already seen per protocol and model: the simulated provider prompt cache. */
+  private readonly prefixCache = new Set<number>();
   private readonly sockets = new Set<Socket>();
   private requests = 0;
   private inFlight = 0;
@@ -424,6 +411,8 @@ class SimServer {
     body: Buffer;
     t0: number;
     ctx: ReqCtx;
+    dialect: SimDialect;
+    route: SimRoute;
   }> = [];
   private pendingHead = 0;
   private drainScheduled = false;
@@ -529,7 +518,9 @@ class SimServer {
       });
       return;
     }
-    if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) {
+    const route = req.method === 'POST' ? chatRoute(req.url ?? '/') : undefined;
+    if (route) {
+      const dialect = DIALECTS[route.protocol];
       this.requests++;
       this.inFlight++;
       if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
@@ -542,13 +533,13 @@ class SimServer {
       readBody(req, (err, body) => {
         if (err) {
           this.rejected.badRequest++;
-          openaiError(res, { status: 413, message: simMsg.tooLarge });
+          dialect.sendError(res, { kind: 'too_large', message: simMsg.tooLarge });
           return;
         }
         // The latency clock started at t0 (above). The work of answering is queued behind the rest of this
         // I/O batch, so that when many requests arrive together each is timed from its own arrival, not from
         // the end of the work on the ones before it (a burst of 256 would otherwise start ~10 ms late).
-        this.pendingChats.push({ req, res, body: body as Buffer, t0, ctx });
+        this.pendingChats.push({ req, res, body: body as Buffer, t0, ctx, dialect, route });
         if (!this.drainScheduled) {
           this.drainScheduled = true;
           setImmediate(this.drainChats);
@@ -557,7 +548,10 @@ class SimServer {
       return;
     }
     req.resume();
-    openaiError(res, { status: 404, message: simMsg.notFound(req.method ?? 'GET', path) });
+    openaiDialect.sendError(res, {
+      kind: 'route_not_found',
+      message: simMsg.notFound(req.method ?? 'GET', path),
+    });
   }
 
   /**
@@ -570,10 +564,10 @@ class SimServer {
     while (this.pendingHead < end) {
       const args = q[this.pendingHead];
       q[this.pendingHead++] = undefined as unknown as (typeof q)[number];
-      const { res } = args;
+      const { res, dialect } = args;
       this.handleChat(args).catch(() => {
         if (!res.headersSent)
-          openaiError(res, { status: 500, message: simMsg.serverError, type: 'server_error' });
+          dialect.sendError(res, { kind: 'server_error', message: simMsg.serverError, type: 'server_error' });
         else res.destroy();
       });
     }
@@ -592,11 +586,15 @@ class SimServer {
     body: Buffer;
     t0: number;
     ctx: ReqCtx;
+    dialect: SimDialect;
+    route: SimRoute;
   }): Promise<void> {
-    const { req, res, t0, ctx } = args;
-    if (this.cfg.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.cfg.apiKey}`) {
-      this.rejected.unauthorized++;
-      openaiError(res, { status: 401, message: simMsg.unauthorized, code: 'invalid_api_key' });
+    const { req, res, t0, ctx, dialect } = args;
+    const refused = dialect.preflight(req.headers, args.route, this.cfg.apiKey);
+    if (refused) {
+      if (refused.kind === 'unauthorized') this.rejected.unauthorized++;
+      else this.rejected.badRequest++;
+      dialect.sendError(res, refused);
       return;
     }
     let payload: Record<string, unknown>;
@@ -606,39 +604,26 @@ class SimServer {
         throw new Error('not an object');
     } catch {
       this.rejected.badRequest++;
-      openaiError(res, { status: 400, message: simMsg.badJson });
+      dialect.sendError(res, { kind: 'bad_json', message: simMsg.badJson });
       return;
     }
-    const model = payload.model;
-    if (typeof model !== 'string' || model === '') {
-      this.rejected.badRequest++;
-      openaiError(res, { status: 400, message: simMsg.missingModel, param: 'model' });
+    const parsed = dialect.parse(payload, args.route);
+    if (isSimError(parsed)) {
+      if (parsed.kind === 'route_not_found') this.rejected.unknownModel++;
+      else this.rejected.badRequest++;
+      dialect.sendError(res, parsed);
       return;
     }
-    const messages = payload.messages;
-    if (messages === undefined) {
-      this.rejected.badRequest++;
-      openaiError(res, {
-        status: 400,
-        message: simMsg.missingMessages,
-        param: 'messages',
-        code: 'missing_required_parameter',
-      });
-      return;
-    }
-    if (
-      !Array.isArray(messages) ||
-      messages.length === 0 ||
-      messages.some((m) => typeof m !== 'object' || m === null)
-    ) {
-      this.rejected.badRequest++;
-      openaiError(res, { status: 400, message: simMsg.badMessages, param: 'messages', code: 'invalid_type' });
-      return;
-    }
+    const model = parsed.model;
     const state = this.models.get(model);
     if (!state) {
       this.rejected.unknownModel++;
-      openaiError(res, { status: 404, message: simMsg.modelNotFound(model), code: 'model_not_found' });
+      dialect.sendError(res, {
+        kind: 'model_not_found',
+        message: simMsg.modelNotFound(model),
+        code: 'model_not_found',
+        model,
+      });
       return;
     }
     const { profile, stats } = state;
@@ -658,22 +643,24 @@ class SimServer {
       });
     };
 
-    const msgs = messages as Msg[];
+    const msgs = parsed.messages;
     const promptTokens = promptTokenCount(msgs);
     if (promptTokens > profile.maxPromptTokens) {
       this.rejected.contextLength++;
-      openaiError(res, {
-        status: 400,
+      dialect.sendError(res, {
+        kind: 'context_length',
         message: simMsg.contextLength(profile.maxPromptTokens, promptTokens),
         param: 'messages',
         code: 'context_length_exceeded',
+        model,
+        maxTokens: profile.maxPromptTokens,
+        promptTokens,
       });
       return;
     }
 
     // Per-request randomness: (seed, model, messages, occurrence).
-    const msgJson = JSON.stringify(messages);
-    const reqHash = fnv1a(msgJson, fnv1a(model));
+    const reqHash = fnv1a(parsed.hashKey, fnv1a(model));
     const occurrence = this.seen.get(reqHash) ?? 0;
     if (this.seen.size > 500_000) this.seen.clear();
     this.seen.set(reqHash, occurrence + 1);
@@ -726,11 +713,12 @@ class SimServer {
     switch (fault) {
       case 'rate_limit':
         at(ttftMs, () =>
-          openaiError(res, {
-            status: 429,
+          dialect.sendError(res, {
+            kind: 'rate_limit',
             message: simMsg.rateLimited(model, profile.retryAfterS),
             type: 'requests',
             code: 'rate_limit_exceeded',
+            retryAfterS: profile.retryAfterS,
             headers: {
               'retry-after': retryAfter,
               'x-ratelimit-limit-requests': '60',
@@ -742,15 +730,16 @@ class SimServer {
         return;
       case 'server_error':
         at(ttftMs, () =>
-          openaiError(res, { status: 500, message: simMsg.serverError, type: 'server_error' }),
+          dialect.sendError(res, { kind: 'server_error', message: simMsg.serverError, type: 'server_error' }),
         );
         return;
       case 'unavailable':
         at(ttftMs, () =>
-          openaiError(res, {
-            status: 503,
+          dialect.sendError(res, {
+            kind: 'overloaded',
             message: simMsg.overloaded,
             type: 'server_error',
+            retryAfterS: profile.retryAfterS,
             headers: { 'retry-after': retryAfter },
           }),
         );
@@ -766,18 +755,20 @@ class SimServer {
     const promptText = contentText(lastUser?.content);
     let text: string | undefined;
     if (profile.judge) {
-      const parsed = parseJudgePrompt(msgs);
-      if (parsed) {
+      const judged = parseJudgePrompt(msgs as Parameters<typeof parseJudgePrompt>[0]);
+      if (judged) {
         // Seeded by the judge request's content without its per-call fence token (see src/sim/judge.ts).
-        const key = fnv1a(judgeRequestKey(parsed, msgs.length), fnv1a(model));
+        const key = fnv1a(judgeRequestKey(judged, msgs.length), fnv1a(model));
         const seen = this.judgeSeen.get(key) ?? 0;
         if (this.judgeSeen.size > 500_000) this.judgeSeen.clear();
         this.judgeSeen.set(key, seen + 1);
         const judgeRng = createRng(fnv1a(`${this.cfg.seed}|judge|${seen}`, key));
-        const planned = state.judgePlan.shift();
+        const plannedJudge = state.judgePlan.shift();
         const malformed =
-          planned !== undefined ? planned === 'malformed' : judgeRng.next() < profile.judge.malformed;
-        text = simJudgeReply({ parsed, profile: profile.judge, rng: judgeRng, malformed });
+          plannedJudge !== undefined
+            ? plannedJudge === 'malformed'
+            : judgeRng.next() < profile.judge.malformed;
+        text = simJudgeReply({ parsed: judged, profile: profile.judge, rng: judgeRng, malformed });
       }
     }
     if (text === undefined && profile.answers !== 'template') {
@@ -786,51 +777,74 @@ class SimServer {
       text = book.find(promptText)?.solutions[profile.answers];
     }
     text ??= templateAnswer(model, promptText, createRng(fnv1a(String(this.cfg.seed), reqHash)));
-    let finishReason = 'stop';
-    const stop = payload.stop;
-    const stops =
-      typeof stop === 'string'
-        ? [stop]
-        : Array.isArray(stop)
-          ? stop.filter((s) => typeof s === 'string')
-          : [];
-    for (const s of stops) {
+    let finish: SimAnswer['finish'] = 'stop';
+    let stopSequence: string | undefined;
+    for (const s of parsed.stops) {
       const i = s.length > 0 ? text.indexOf(s) : -1;
-      if (i !== -1) text = text.slice(0, i);
+      if (i !== -1) {
+        text = text.slice(0, i);
+        stopSequence = s;
+      }
     }
-    const maxTokens =
-      typeof payload.max_completion_tokens === 'number'
-        ? payload.max_completion_tokens
-        : typeof payload.max_tokens === 'number'
-          ? payload.max_tokens
-          : undefined;
+    const maxTokens = parsed.maxTokens;
     let completionTokens = exactTokenCount(text);
     if (maxTokens !== undefined && maxTokens >= 0 && completionTokens > maxTokens) {
       const tokens = loadTokenizer().encode(text, PLAIN).slice(0, maxTokens);
       text = loadTokenizer().decode(tokens);
       completionTokens = tokens.length;
-      finishReason = 'length';
+      finish = 'length';
+      stopSequence = undefined;
     }
     if (fault === 'content_filter') {
       text = '';
       completionTokens = 0;
-      finishReason = 'content_filter';
+      finish = 'content_filter';
+      stopSequence = undefined;
     }
+    // The provider's prompt cache: a prefix seen before (for this model) is read from it; the first time,
+    // explicit caching (Anthropic's cache_control) writes it.
+    let cachedTokens = 0;
+    let cacheWriteTokens = 0;
+    if (parsed.cachePrefix) {
+      const prefixTokens = promptTokenCount(parsed.cachePrefix.messages);
+      if (prefixTokens >= dialect.cacheMinTokens) {
+        const key = fnv1a(JSON.stringify(parsed.cachePrefix.messages), fnv1a(`${dialect.name}|${model}`));
+        if (this.prefixCache.has(key)) {
+          cachedTokens = prefixTokens - (prefixTokens % dialect.cacheGranularity);
+        } else {
+          if (this.prefixCache.size > 100_000) this.prefixCache.clear();
+          this.prefixCache.add(key);
+          if (parsed.cachePrefix.explicit) cacheWriteTokens = prefixTokens;
+        }
+      }
+    }
+    const reasoningTokens =
+      parsed.thinkingBudget !== undefined && finish !== 'content_filter'
+        ? Math.min(parsed.thinkingBudget, 2 * completionTokens)
+        : 0;
     const withUsage = fault !== 'missing_usage';
-    const id = `chatcmpl-${reqHash.toString(16)}${occurrence.toString(16)}`;
-    const created = Math.floor(Date.now() / 1000);
+    const answer: SimAnswer = {
+      id: answerId(dialect.name, reqHash, occurrence),
+      model,
+      created: Math.floor(Date.now() / 1000),
+      text,
+      finish,
+      includeUsage: parsed.includeUsage,
+    };
+    if (stopSequence !== undefined) answer.stopSequence = stopSequence;
+    if (withUsage) {
+      answer.usage = { promptTokens, completionTokens, cachedTokens, cacheWriteTokens, reasoningTokens };
+    }
     const onOk = () => {
       if (fault === undefined || fault === 'missing_usage' || fault === 'content_filter') {
         if (fault === undefined || fault === 'missing_usage') stats.ok++;
         stats.promptTokens += promptTokens;
-        stats.completionTokens += completionTokens;
+        stats.completionTokens += completionTokens + reasoningTokens;
       }
     };
 
-    if (payload.stream === true) {
+    if (parsed.stream) {
       stats.streamed++;
-      const opts = payload.stream_options as { include_usage?: unknown } | undefined;
-      const includeUsage = opts?.include_usage === true;
       this.stream({
         res,
         at,
@@ -838,34 +852,15 @@ class SimServer {
         totalMs,
         ttftMs,
         intervalMs: profile.streamIntervalMs,
-        head: { id, object: 'chat.completion.chunk', created, model, system_fingerprint: FINGERPRINT },
         text,
-        finishReason,
-        usage: includeUsage && withUsage ? usageObject(promptTokens, completionTokens) : undefined,
-        includeUsage,
+        contentType: dialect.streamContentType,
+        framer: dialect.framer(answer),
         onOk,
       });
       return;
     }
 
-    const completion: Record<string, unknown> = {
-      id,
-      object: 'chat.completion',
-      created,
-      model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: text, refusal: null, annotations: [] },
-          logprobs: null,
-          finish_reason: finishReason,
-        },
-      ],
-      service_tier: 'default',
-      system_fingerprint: FINGERPRINT,
-    };
-    if (withUsage) completion.usage = usageObject(promptTokens, completionTokens);
-    const body = JSON.stringify(completion);
+    const body = dialect.completion(answer);
     if (fault === 'reset') {
       at(totalMs / 2, () => {
         const buf = Buffer.from(body);
@@ -886,7 +881,7 @@ class SimServer {
       res.writeHead(200, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
-        'openai-processing-ms': String(Math.round(totalMs)),
+        ...dialect.completionHeaders(totalMs),
       });
       res.end(body);
       onOk();
@@ -900,14 +895,12 @@ class SimServer {
     totalMs: number;
     ttftMs: number;
     intervalMs: number;
-    head: Record<string, unknown>;
     text: string;
-    finishReason: string;
-    usage: ReturnType<typeof usageObject> | undefined;
-    includeUsage: boolean;
+    contentType: string;
+    framer: ReturnType<SimDialect['framer']>;
     onOk: () => void;
   }): void {
-    const { res, at, fault, totalMs, ttftMs, head } = args;
+    const { res, at, fault, totalMs, ttftMs, framer } = args;
     const pieces = args.text.match(/\s*\S+|\s+/g) ?? [];
     const span = Math.max(0, totalMs - ttftMs);
     const k = Math.max(1, Math.min(pieces.length, Math.floor(span / Math.max(args.intervalMs, 0.001)) + 1));
@@ -917,9 +910,6 @@ class SimServer {
         pieces.slice(Math.floor((g * pieces.length) / k), Math.floor(((g + 1) * pieces.length) / k)).join(''),
       );
     }
-    const usageNull = args.includeUsage ? { usage: null } : {};
-    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-      `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageNull })}\n\n`;
     const cutAt = Math.floor(k / 2);
 
     // Steps run strictly in order: each one schedules the next, so no timer can overtake another.
@@ -927,11 +917,10 @@ class SimServer {
     steps.push({
       when: ttftMs,
       run: () => {
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-        });
-        res.write(chunk({ role: 'assistant', content: '', refusal: null }, null));
+        res.writeHead(200, { 'content-type': args.contentType, 'cache-control': 'no-cache' });
+        const first = framer.open();
+        if (first.length > 0) res.write(first);
+        else res.flushHeaders();
         return true;
       },
     });
@@ -940,15 +929,14 @@ class SimServer {
         when: k === 1 ? ttftMs : ttftMs + (span * g) / (k - 1),
         run: () => {
           if (g === cutAt && fault === 'reset') {
-            res.write(chunk({ content: groups[g] }, null).slice(0, 20), () => resetSocket(res));
+            res.write(framer.delta(groups[g]).slice(0, 20), () => resetSocket(res));
             return false; // the connection dies here
           }
           if (g === cutAt && fault === 'malformed') {
-            const bad = JSON.stringify({ ...head, choices: [{ index: 0, delta: { content: groups[g] } }] });
-            res.write(`data: ${bad.slice(0, 40)}\n\n`);
+            res.write(framer.malformed(groups[g]));
             return true;
           }
-          if (groups[g].length > 0) res.write(chunk({ content: groups[g] }, null));
+          if (groups[g].length > 0) res.write(framer.delta(groups[g]));
           return true;
         },
       });
@@ -956,10 +944,7 @@ class SimServer {
     steps.push({
       when: totalMs,
       run: () => {
-        let out = chunk({}, args.finishReason);
-        if (args.usage) out += `data: ${JSON.stringify({ ...head, choices: [], usage: args.usage })}\n\n`;
-        out += 'data: [DONE]\n\n';
-        res.end(out);
+        res.end(framer.close());
         if (fault !== 'malformed') args.onOk();
         return true;
       },
@@ -972,6 +957,14 @@ class SimServer {
     };
     runFrom(0);
   }
+}
+
+/** Response ids in each provider's form: chatcmpl-…, msg_…, and Gemini's opaque responseId. */
+function answerId(protocol: SimDialect['name'], reqHash: number, occurrence: number): string {
+  const tail = `${reqHash.toString(16)}${occurrence.toString(16)}`;
+  if (protocol === 'anthropic') return `msg_sim${tail}`;
+  if (protocol === 'gemini') return `sim${tail}`;
+  return `chatcmpl-${tail}`;
 }
 
 function resetSocket(res: ServerResponse): void {
@@ -1003,44 +996,29 @@ function readBody(req: IncomingMessage, cb: (err: Error | null, body?: Buffer) =
   });
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  obj: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const s = JSON.stringify(obj);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(s),
-    ...headers,
-  });
-  res.end(s);
-}
+const DIALECTS: Record<SimRoute['protocol'], SimDialect> = {
+  openai: openaiDialect,
+  anthropic: anthropicDialect,
+  gemini: geminiDialect,
+};
 
-/** OpenAI's error shape: `{ error: { message, type, param, code } }`. */
-function openaiError(
-  res: ServerResponse,
-  e: {
-    status: number;
-    message: string;
-    type?: string;
-    param?: string | null;
-    code?: string | null;
-    headers?: Record<string, string>;
-  },
-): void {
-  sendJson(
-    res,
-    e.status,
-    {
-      error: {
-        message: e.message,
-        type: e.type ?? 'invalid_request_error',
-        param: e.param ?? null,
-        code: e.code ?? null,
-      },
-    },
-    e.headers,
-  );
+const GEMINI_PATH = /^\/(?:v1beta|v1)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+
+/** The protocol a POST path belongs to, or undefined when it is none of the chat routes. */
+function chatRoute(url: string): SimRoute | undefined {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  if (path === '/v1/chat/completions' || path === '/chat/completions') return { protocol: 'openai', query };
+  if (path === '/v1/messages' || path === '/messages') return { protocol: 'anthropic', query };
+  const m = GEMINI_PATH.exec(path);
+  if (m) {
+    return {
+      protocol: 'gemini',
+      model: decodeURIComponent(m[1]),
+      stream: m[2] === 'streamGenerateContent',
+      query,
+    };
+  }
+  return undefined;
 }
