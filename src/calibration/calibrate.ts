@@ -1,11 +1,12 @@
 /**
  * The calibration harness: synthetic canaries with known truth (src/calibration/generate.ts) through the
  * real `analyzeRun` and `decide` with a policy (the default one), at a fixed sample size or under
- * sequential monitoring (a look after every batch of new items, the analysis of all data so far each time,
- * up to `maxLooks` looks). Counts verdicts, wrong decisions and samples to a verdict. Seeded: the same
+ * sequential monitoring (a look after every batch of new items, the analysis of all data so far each time
+ * with the gate metrics' always-valid sequences, up to `maxLooks` looks). Counts verdicts, wrong decisions and samples to a verdict. Seeded: the same
  * options give the same table.
  */
 
+import { addAlwaysValid } from '../analysis/alwaysValid';
 import { analyzeRun } from '../analysis/analyzeRun';
 import type { AnalyzeOptions } from '../analysis/types';
 import { decide } from '../decision/decide';
@@ -148,14 +149,26 @@ function tally(
   };
 }
 
-/** The decision of one synthetic run's records. */
+/**
+ * The decision of one synthetic run's records. Under sequential monitoring (`looks` given) the gate
+ * metrics' always-valid sequences are (re)computed on all data so far, tuned to `expectedSamples` per arm.
+ */
 function decideRecords(
   calls: CallRecord[],
   scores: ScoreRecord[],
-  o: { policy: Policy; analyze: AnalyzeOptions; looks?: number },
+  o: { policy: Policy; analyze: AnalyzeOptions; looks?: number; expectedSamples?: number },
 ) {
   const analysis = analyzeRun({ runId: 'calibration', calls, scores, pairwise: [] }, o.analyze);
-  return decide(analysis.comparisons, o.policy, o.looks !== undefined ? { looks: o.looks } : undefined);
+  if (o.looks === undefined) return decide(analysis.comparisons, o.policy);
+  addAlwaysValid({
+    comparisons: analysis.comparisons,
+    summary: analysis.summary,
+    quality: analysis.quality.find((q) => q.scorer === 'quality'),
+    confidence: o.policy.confidence,
+    ...(o.expectedSamples !== undefined ? { expectedSamples: o.expectedSamples } : {}),
+    looks: o.looks,
+  });
+  return decide(analysis.comparisons, o.policy, { looks: o.looks });
 }
 
 /**
@@ -204,7 +217,9 @@ const quantileOf = (xs: number[], p: number): number | undefined => {
  * @example
  * sequentialCell({ scenario: SCENARIOS[0], lookSize: 500, maxLooks: 30, runs: 200, seed: 1 });
  */
-export function sequentialCell(o: CellOptions & { lookSize: number; maxLooks: number }): CellResult {
+export function sequentialCell(
+  o: CellOptions & { lookSize: number; maxLooks: number; expectedSamples?: number },
+): CellResult {
   const t0 = performance.now();
   const policy = o.policy ?? DEFAULT_POLICY;
   const analyze: AnalyzeOptions = { segments: false, ...o.analyze };
@@ -229,7 +244,12 @@ export function sequentialCell(o: CellOptions & { lookSize: number; maxLooks: nu
       });
       calls.push(...add.calls);
       scores.push(...add.scores);
-      last = decideRecords(calls, scores, { policy, analyze, looks: look });
+      last = decideRecords(calls, scores, {
+        policy,
+        analyze,
+        looks: look,
+        expectedSamples: o.expectedSamples ?? o.lookSize * o.maxLooks,
+      });
       if (decided(last)) {
         decidedCount++;
         if (correctOf(o.scenario, last)) {

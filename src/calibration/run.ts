@@ -24,6 +24,8 @@ export interface CalibrationOptions {
   /** Items per look and looks of the sequential cells; default 500 and 30; lookSize 0 skips them. */
   lookSize?: number;
   maxLooks?: number;
+  /** Items per arm the always-valid sequences are tuned for (default lookSize × maxLooks). */
+  expectedSamples?: number;
   /** Scenario ids to run (default all). */
   scenarios?: string[];
   productionSizes?: ProductionSize[];
@@ -93,8 +95,10 @@ export function runCalibration(o: CalibrationOptions): CalibrationResult {
     cells.push(c);
     o.onCell?.(c);
   };
-  scenarios.forEach((s, si) => {
-    const base = seed + 100_000 * si;
+  for (const s of scenarios) {
+    // Each scenario's seeds depend on its place in SCENARIOS only, so a subset (or a parallel job) draws
+    // exactly the runs the whole table draws.
+    const base = seed + 100_000 * SCENARIOS.indexOf(s);
     for (const n of sizes)
       push(fixedCell({ scenario: s, n, runs: o.runs, seed: base + n, policy, analyze: o.analyze }));
     if (lookSize > 0)
@@ -103,13 +107,14 @@ export function runCalibration(o: CalibrationOptions): CalibrationResult {
           scenario: s,
           lookSize,
           maxLooks,
+          ...(o.expectedSamples !== undefined ? { expectedSamples: o.expectedSamples } : {}),
           runs: o.runs,
           seed: base + 7,
           policy,
           analyze: o.analyze,
         }),
       );
-  });
+  }
   for (const id of CONSISTENCY_SCENARIOS) {
     const s = scenarios.find((x) => x.id === id);
     if (!s) continue;
@@ -125,20 +130,44 @@ export function runCalibration(o: CalibrationOptions): CalibrationResult {
       );
     });
   }
-  const efficiency = sequentialEfficiency(scenarios, cells);
+  return finishCalibration(
+    cells,
+    { runs: o.runs, seed, sizes, lookSize, maxLooks },
+    (performance.now() - t0) / 1000,
+  );
+}
+
+/**
+ * The table's derived parts (sequential vs fixed horizon, predicted powers, goals) from cells, which may come
+ * from several processes run in parallel (`npm run calibrate -- --jobs 2`).
+ */
+export function finishCalibration(
+  cells: CellResult[],
+  options: CalibrationResult['options'],
+  seconds: number,
+): CalibrationResult {
+  const present = new Set(cells.map((c) => c.scenario));
+  const scenarios = SCENARIOS.filter((s) => present.has(s.id));
+  const order = (c: CellResult) =>
+    SCENARIOS.findIndex((s) => s.id === c.scenario) + (c.design.startsWith('logs') ? 1000 : 0);
+  const sorted = cells
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => order(a.c) - order(b.c) || a.i - b.i)
+    .map((x) => x.c);
+  const efficiency = sequentialEfficiency(scenarios, sorted);
   const predicted = scenarios
     .filter((s) => s.truth === 'good')
     .flatMap((s) =>
-      sizes.map((n) => ({ scenario: s.id, n, power: promotePower({ truth: s.generator, n }) })),
+      options.sizes.map((n) => ({ scenario: s.id, n, power: promotePower({ truth: s.generator, n }) })),
     );
   return {
-    options: { runs: o.runs, seed, sizes, lookSize, maxLooks },
+    options,
     assumptions: ASSUMPTIONS,
-    cells,
+    cells: sorted,
     efficiency,
     predicted,
-    goals: checkGoals(cells, efficiency),
-    seconds: (performance.now() - t0) / 1000,
+    goals: checkGoals(sorted, efficiency),
+    seconds,
   };
 }
 
