@@ -108,8 +108,8 @@ function withProblem(norm: string): string {
       CASE WHEN isR THEN tier END AS tier,
       CASE WHEN isR THEN success ELSE valid END AS ok,
       lat,
-      CASE WHEN isR THEN 0 ELSE CAST(tok AS BIGINT) END AS tokens,
-      CAST(floor(ts - lat) AS BIGINT) AS start
+      CASE WHEN isR THEN 0 ELSE TRY_CAST(tok AS BIGINT) END AS tokens,
+      TRY_CAST(floor(ts - lat) AS BIGINT) AS start
     FROM (${norm})`;
 }
 
@@ -200,7 +200,7 @@ function aggregateSql(rows: string, windowMs: number): string {
       max(start) AS lastStart,
       count(*) FILTER (WHERE NOT ok) AS failures
     FROM (SELECT *,
-        CASE WHEN problem IS NULL AND ok AND lat > 0 THEN CAST(floor(100 * log2(lat) + 0.5) AS BIGINT) END AS bucket,
+        CASE WHEN problem IS NULL AND ok AND lat > 0 THEN TRY_CAST(floor(100 * log2(lat) + 0.5) AS BIGINT) END AS bucket,
         CASE WHEN problem IS NULL THEN (start // ${windowMs}) * ${windowMs} END AS win
       FROM (${rows}))
     GROUP BY GROUPING SETS ((problem), (problem, kind, routedTo, model, tier, ok),
