@@ -45,7 +45,7 @@ export interface ScriptedServerOptions {
   /** Retry-After header of a 429, in seconds (default 1); with retryAfterMs, `retry-after-ms` too. */
   retryAfterSeconds?: number;
   retryAfterMs?: number;
-  /** Answer with the request's Authorization header (a model that echoes its input). */
+  /** Arms' answers echo the request's Authorization header (a model that echoes its input). */
   echoAuth?: boolean;
 }
 
@@ -55,6 +55,8 @@ export interface ScriptedServer {
   requests(): number;
   /** Requests per `${model}\u0000${last user message}`. */
   perPrompt(): Map<string, number>;
+  /** Changes the latency of ok answers from now on. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startScriptedServer(opts: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   const draw = rng(opts.seed ?? 1);
+  let latency = opts.latencyMs ?? 5;
   const perModel = new Map<string, number>();
   const perPrompt = new Map<string, number>();
   let total = 0;
@@ -114,10 +117,10 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
         ? (opts.fault ?? 'ok')
         : 'ok';
     // A judge model (its name starts with "judge") answers with a verdict both judge kinds accept.
-    const content = opts.echoAuth
-      ? `You sent: ${String(req.headers.authorization)}`
-      : model.startsWith('judge')
-        ? '{"score": 8, "winner": "A", "reason": "fine"}'
+    const content = model.startsWith('judge')
+      ? '{"score": 8, "winner": "A", "reason": "fine"}'
+      : opts.echoAuth
+        ? `The answer is 4. You sent: ${String(req.headers.authorization)}`
         : 'The answer is 4.';
     const usage = {
       prompt_tokens: USAGE.prompt,
@@ -155,17 +158,17 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
         res.on('close', () => hanging.delete(res));
         return;
       case 'malformed':
-        await sleep(opts.latencyMs ?? 5);
+        await sleep(latency);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"id": "chatcmpl-x", "choices": [ {"message": ');
         return;
       case 'missing_usage':
-        await sleep(opts.latencyMs ?? 5);
+        await sleep(latency);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(completion(undefined));
         return;
       case 'negative_usage':
-        await sleep(opts.latencyMs ?? 5);
+        await sleep(latency);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(completion({ prompt_tokens: -100000000, completion_tokens: 8, total_tokens: -99999992 }));
         return;
@@ -189,7 +192,7 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
         return;
       }
       default: {
-        await sleep(opts.latencyMs ?? 5);
+        await sleep(latency);
         if (body.stream) {
           res.writeHead(200, { 'content-type': 'text/event-stream' });
           const ev = { id: 'c', model, choices: [{ index: 0, delta: { content }, finish_reason: 'stop' }] };
@@ -210,6 +213,9 @@ export async function startScriptedServer(opts: ScriptedServerOptions = {}): Pro
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests: () => total,
     perPrompt: () => perPrompt,
+    setLatency: (ms: number) => {
+      latency = ms;
+    },
     close: async () => {
       for (const r of hanging) r.destroy();
       server.closeAllConnections();
