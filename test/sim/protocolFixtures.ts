@@ -43,3 +43,6 @@ export const FEW_SHOT = (() => {
   }
   return text.replace(/[ \t]+/g, ' ').replace(/\n+/g, '\n');
 })();
+
+/** The question of row `i`. */
+export const question = (i: number): string => rows[i].question as string;
