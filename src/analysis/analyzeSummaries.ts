@@ -13,6 +13,7 @@ import type { TestResult } from '../stats/types';
 import { variance } from '../stats/variance';
 import { wilsonInterval } from '../stats/wilsonInterval';
 import type { Arm, ArmEstimate, MetricComparison } from '../types';
+import { addAlwaysValid } from './alwaysValid';
 import { errorRateConsistencyComparison } from './consistency';
 import { compareSegments } from './summary/build';
 import { SummaryError } from './summary/histogram';
@@ -171,6 +172,14 @@ export function analyzeSummaries(input: SummaryAnalysisInput, opts: AnalyzeOptio
   const perItem = input.perItem;
   comparisons.push(...coreFromStats(summary.primary, summary.canary, s, notes, undefined));
   if (perItem) comparisons.push(...perItem.comparisons);
+  // Always-valid confidence sequences of the gate metrics (issue 17; docs/SEQUENTIAL.md).
+  addAlwaysValid({
+    comparisons,
+    summary,
+    quality: perItem?.quality.find((q) => q.scorer === perItem.qualityScorer),
+    confidence: s.confidence,
+    expectedSamples: opts.expectedSamples,
+  });
 
   // Error-rate consistency across time windows.
   const widthMs = summary.windowing.widthMs;

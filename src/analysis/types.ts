@@ -59,6 +59,12 @@ export interface AnalyzeOptions {
    */
   windowMs?: number;
   /**
+   * Calls per arm (pairs for quality) the gates' always-valid confidence sequences (`alwaysValid`) are tuned
+   * to be tightest at: the dataset size × planned runs, or the expected traffic. Default: each metric's own
+   * n in this analysis.
+   */
+  expectedSamples?: number;
+  /**
    * Approximate calls per error-rate window (older configs): the width becomes span × windowSize / calls of
    * the larger arm, in whole ms. Ignored when windowMs is set.
    */

@@ -5,9 +5,10 @@ import {
   alwaysValidIntervals,
   logHistogramCells,
 } from '../../src/analysis/alwaysValid';
+import { analyzeRun } from '../../src/analysis/analyzeRun';
 import type { CostSums, LogHistogram, RunSummary } from '../../src/analysis/summary/types';
 import { createRng } from '../../src/stats/random';
-import type { MetricComparison } from '../../src/types';
+import type { CallRecord, MetricComparison, ScoreRecord } from '../../src/types';
 import { expectClose, loadFixture } from '../helpers/fixtures';
 
 // Reference values from test/fixtures/generate_confidence_sequences.py (scipy brentq on the martingales).
@@ -205,5 +206,63 @@ describe('addAlwaysValid', () => {
     // a numeric-score quality comparison gets none (its range is unknown here)
     const input = alwaysValidInputFromSummary(s, { kind: 'score', n: 100 });
     expect(input.qualityPairs).toBeUndefined();
+  });
+});
+
+describe('analyzeRun publishes alwaysValid on the gate comparisons', () => {
+  it('1,319 items, no failure, quality table b = 40, c = 97: the scipy reference sequences', () => {
+    const rng = createRng(5);
+    const calls: CallRecord[] = [];
+    const scores: ScoreRecord[] = [];
+    const t0 = Date.parse('2026-12-01T00:00:00Z');
+    for (let i = 0; i < 1319; i++) {
+      // items 0..39: only the primary passes; 40..136: only the canary; 137..599 both; the rest neither
+      const pass = { primary: i < 40 || (i >= 137 && i < 600), canary: i >= 40 && i < 600 };
+      for (const arm of ['primary', 'canary'] as const) {
+        const tokens = 200 + Math.floor(600 * rng.next());
+        calls.push({
+          runId: 'r',
+          itemId: `i${i}`,
+          arm,
+          model: arm,
+          repeat: 0,
+          ok: true,
+          attempts: 1,
+          latencyMs: Math.round(Math.exp(6.5 + 0.4 * rng.normal())),
+          usage: { promptTokens: 100, completionTokens: tokens - 100 },
+          costUsd: tokens * (arm === 'primary' ? 8e-6 : 2e-6) * (1 + 0.1 * rng.next()),
+          startedAt: new Date(t0 + i * 1000).toISOString(),
+          cached: false,
+        });
+        scores.push({
+          runId: 'r',
+          itemId: `i${i}`,
+          arm,
+          scorer: 'numeric',
+          score: pass[arm] ? 1 : 0,
+          pass: pass[arm],
+        });
+      }
+    }
+    const a = analyzeRun({ runId: 'r', calls, scores, pairwise: [] });
+    const get = (m: string) => a.comparisons.find((c) => c.metric === m && !c.segment)?.alwaysValid;
+    // success: 1,319 of 1,319, tuned for its own n (1,319), prior mean 0.995 → fixture proportion[0]
+    expectClose(get('success_rate')?.ci[0] ?? Number.NaN, fx.proportion[0].lower, 1e-8, 0, 'success lower');
+    // quality: the paired table b = 40, c = 97, n = 1,319 → fixture boundedMean[0]
+    expectClose(get('quality')?.ci[0] ?? Number.NaN, fx.boundedMean[0].lower, 1e-7, 1e-9, 'quality lower');
+    expectClose(get('quality')?.ci[1] ?? Number.NaN, fx.boundedMean[0].upper, 1e-7, 1e-9, 'quality upper');
+    // P95 and cost: the sequences of the run's own summary, beside the fixed intervals
+    const p95 = a.comparisons.find((c) => c.metric === 'latency_p95_ms' && !c.segment);
+    expect(get('latency_p95_ms')?.ci[0]).toBeLessThan(p95?.canary.estimate ?? 0);
+    expect(get('latency_p95_ms')?.ci[1]).toBeGreaterThan(p95?.canary.estimate ?? 0);
+    const cost = a.comparisons.find((c) => c.metric === 'cost_per_1k_tokens_usd' && !c.segment);
+    const rel = cost?.delta.relative?.estimate ?? Number.NaN;
+    expect(rel).toBeCloseTo(-0.75, 1);
+    expect(get('cost_per_1k_tokens_usd')?.ci[0]).toBeLessThan(rel);
+    expect(get('cost_per_1k_tokens_usd')?.ci[1]).toBeGreaterThan(rel);
+    expect(get('latency_p50_ms')).toBeUndefined();
+    // expectedSamples moves the tuning
+    const tuned = analyzeRun({ runId: 'r', calls, scores, pairwise: [] }, { expectedSamples: 13190 });
+    expect(tuned.comparisons.find((c) => c.metric === 'success_rate')?.alwaysValid?.nExpected).toBe(13190);
   });
 });
