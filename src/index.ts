@@ -31,6 +31,7 @@ export {
   type PerItemResults,
   type SummaryAnalysisInput,
 } from './analysis/analyzeSummaries';
+export { CONSISTENCY_METRIC, errorRateConsistencyComparison } from './analysis/consistency';
 export { loadRun, RUN_FILES, RunFolderError, writeAnalysis } from './analysis/loadRun';
 // Analysis
 export {
@@ -69,6 +70,10 @@ export type {
   SummaryOrigin,
   WindowCount,
 } from './analysis/summary/types';
+// Calibration: synthetic canaries with known truth through analyzeRun → decide (npm run calibrate)
+export { type CellResult, fixedCell, sequentialCell } from './calibration/calibrate';
+export { type CalibrationResult, runCalibration } from './calibration/run';
+export { SCENARIOS, type Scenario } from './calibration/scenarios';
 // Charts (vega-lite specs, rendered to SVG)
 export {
   ARM_COLORS,
@@ -403,6 +408,12 @@ export {
   tQuantile,
   tSf,
 } from './stats/distributions';
+export {
+  type ErrorRateConsistencyOptions,
+  type ErrorRateConsistencyResult,
+  errorRateConsistency,
+  type WindowCounts,
+} from './stats/errorRateConsistency';
 export { groupSequentialBounds } from './stats/groupSequentialBounds';
 export { harrellDavisQuantile } from './stats/harrellDavisQuantile';
 export { holm } from './stats/holm';
