@@ -91,14 +91,16 @@ ${opts.extra ?? ''}
 }
 
 /**
- * A policy whose gates a small run can decide: success rate above 90% and P95 latency below 3 s (both
+ * A policy whose gates a small run can decide: success rate above 90% and P50 latency below 3 s (both
  * required). With 40 of 40 calls ok the success rate's 95% interval starts above 0.91 (Wilson: 40/(40+1.96²)
  * = 0.912; Clopper–Pearson: 0.025^(1/40) = 0.912), so it passes; with about half failing it lies wholly below 0.9.
+ * Latency intervals are distribution-free order-statistic intervals: a 95% upper bound for the P95 needs
+ * 0.95^n ≤ 0.025, n ≥ 72 calls, so 40 calls cannot decide a P95 gate; the P50's needs 0.5^n ≤ 0.025, n ≥ 6.
  */
 export const SMALL_POLICY = `policy:
   gates:
     - { name: success rate, metric: success_rate, kind: absolute, direction: above, threshold: 0.9, severity: required }
-    - { name: P95 latency, metric: latency_p95_ms, kind: absolute, direction: below, threshold: 3000, severity: required }
+    - { name: P50 latency, metric: latency_p50_ms, kind: absolute, direction: below, threshold: 3000, severity: required }
   plan:
     - { stage: shadow, trafficPercent: 0, shadowPercent: 5 }
     - { stage: flag, trafficPercent: 5 }
