@@ -14,6 +14,7 @@
  */
 import { GatewayError } from './errors';
 import type { CallRequest, Gateway, GatewayFailure, GatewayOutcome } from './gateway';
+import { type TokenPrice, usageCostUsd } from './pricing';
 import { estimateUsage } from './tokens';
 import type { ChatMessage, ChatParams } from './types';
 
@@ -152,11 +153,7 @@ export class SpendBudget {
   }
 }
 
-/** USD per 1M tokens. */
-export interface TokenPrice {
-  inputPer1M: number;
-  outputPer1M: number;
-}
+export type { TokenPrice };
 
 const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -175,7 +172,8 @@ function textOf(m: ChatMessage): number {
  * Upper bounds of one call's tokens (see the module comment): no tokenizer needed, valid for any model.
  *
  * @example
- * worstCaseTokens({ messages: [{ role: 'user', content: 'Hi' }], params: { max_tokens: 10 } }); // { prompt: 3 + 4 + 16 + 64 = 87 … , output: 10 }
+ * worstCaseTokens({ messages: [{ role: 'user', content: 'Hi' }], params: { max_tokens: 10 } });
+ * // => { prompt: 64 + 16 + 2 ('Hi') + 4 ('user') = 86, output: 10 }
  */
 export function worstCaseTokens(options: {
   messages: readonly ChatMessage[];
@@ -201,8 +199,11 @@ export function worstCaseTokens(options: {
   return { prompt, output: Math.max(0, Math.ceil(limit)) * n };
 }
 
-const costOf = (u: { promptTokens: number; completionTokens: number }, p: TokenPrice) =>
-  (u.promptTokens * p.inputPer1M + u.completionTokens * p.outputPer1M) / 1e6;
+/** A call's worst case: every prompt token at the dearest input price (cache writes cost more). */
+const worstCostOf = (t: { prompt: number; output: number }, p: TokenPrice) =>
+  (t.prompt * Math.max(p.inputPer1M, p.cacheWritePer1M ?? 0, p.cachedInputPer1M ?? 0) +
+    t.output * p.outputPer1M) /
+  1e6;
 
 /**
  * What a finished call costs, the way the records compute it: the server's usage, else the tokenizer's
@@ -215,8 +216,8 @@ export function outcomeCostUsd(
 ): number {
   if (!outcome.ok) return 0;
   const r = outcome.response;
-  const usage = r.usage ?? estimateUsage({ messages, content: r.content });
-  return costOf(usage, price);
+  // The same price function as the records (src/runner/runBatch.ts), cached tokens at their own price.
+  return usageCostUsd(r.usage ?? estimateUsage({ messages, content: r.content }), price);
 }
 
 /**
@@ -249,7 +250,7 @@ export function budgetedGateway(
         ...(request.params ? { params: request.params } : {}),
         ...(options.maxOutputTokens !== undefined ? { maxOutputTokens: options.maxOutputTokens } : {}),
       });
-      const worst = costOf({ promptTokens: t.prompt, completionTokens: t.output }, price);
+      const worst = worstCostOf(t, price);
       const r = await budget.reserve(worst);
       if (!r) {
         const refused: GatewayFailure = {

@@ -321,12 +321,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
         const j = cfg.judge;
         let gateway = gatewayFor(j, endpoints.judge, 3);
         if (budget) {
-          const p: TokenPrice = j.price
-            ? toArmPrice(j.price)
-            : (() => {
-                const t = (pricing as Pricing).price(j.model);
-                return { inputPer1M: t.inputPer1M, outputPer1M: t.outputPer1M };
-              })();
+          const p: TokenPrice = j.price ? toArmPrice(j.price) : (pricing as Pricing).price(j.model); // cached-token prices included, as the judge's pricer
           gateway = budgetedGateway(gateway, { budget, price: p });
         }
         const criteria = Array.isArray(j.criteria)
