@@ -61,7 +61,8 @@ export interface AnalyzeOptions {
   /**
    * Calls per arm (pairs for quality) the gates' always-valid confidence sequences (`alwaysValid`) are tuned
    * to be tightest at: the dataset size × planned runs, or the expected traffic. Default: each metric's own
-   * n in this analysis.
+   * n in this analysis (right for one analysis; when re-analysing cumulative data at every look, pass the
+   * same value every time — re-tuning to the current n at each look would void the always-valid guarantee).
    */
   expectedSamples?: number;
   /**
