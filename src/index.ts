@@ -192,7 +192,8 @@ export {
   type GatewayOutcome,
   requestedModelResult,
 } from './gateway/gateway';
-export { loadPricing, type Pricing, parsePricing } from './gateway/pricing';
+export { loadPricing, type Pricing, parsePricing, type TokenPrice, usageCostUsd } from './gateway/pricing';
+export { PROTOCOLS, type ProtocolName } from './gateway/protocols/index';
 export { createRateLimiter } from './gateway/rateLimit';
 export { redactKnownSecrets, redactUrl, registerSecret } from './gateway/redact';
 export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './gateway/retry';
