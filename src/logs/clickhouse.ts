@@ -10,7 +10,7 @@
  * `routedTo` (String: primary/canary, '' when absent) and `tier` (String); or shadow shape `model`, `prompt`,
  * `latency`, `tokens` (integer), `timestamp`, `valid` (UInt8/Bool).
  */
-import { createClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { ProductionLogError } from '../routing/logs';
 import type { Arm } from '../types';
 import type { BucketRow, GroupRow, WindowRow } from './assemble';
@@ -53,6 +53,9 @@ export async function clickhouseAggregates(
     username: opts.env[CLICKHOUSE_USER_ENV] ?? 'default',
     password,
     request_timeout: 600_000,
+    // The client's own log would print request details on stderr; errors are turned into one message here.
+    log: { level: ClickHouseLogLevel.OFF },
+    clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' },
   });
   const redact = (s: string) => (password ? s.split(password).join('***') : s);
   const rows = async <T>(query: string): Promise<T[]> => {
@@ -137,21 +140,22 @@ export async function clickhouseAggregates(
     const tier = routing ? str('tier') : "''";
     const kind = routing ? 'routing' : 'shadow';
     // Row-level rules (the table's types already guarantee the JSON-level ones).
-    const norm = `SELECT ${model} AS model, ${lat} AS lat, ${ts} AS ts, ${userId} AS userId, ${routedTo} AS routedTo,
-        ${tier} AS tier, ${okExpr} AS okv, ${tokens} AS tok,
-        multiIf(model = '', 'model',
-          NOT (lat >= 0 AND lat <= ${MAX_LATENCY_MS}), 'latency',
-          NOT (ts >= ${MIN_TIMESTAMP_MS} AND ts < ${MAX_TIMESTAMP_MS}), 'timestamp',
-          ${routing ? `userId = '', 'userId',` : ''}
-          NOT (okv = 0 OR okv = 1), '${routing ? 'success' : 'valid'}',
-          ${routing ? `NOT (routedTo IN ('', 'primary', 'canary')), 'routedTo',` : ''}
-          ${shadow ? `NOT (tok >= 0 AND tok = floor(tok)), 'tokens',` : ''}
-          '') AS problem,
-        okv = 1 AS ok, toInt64(floor(ts - lat)) AS start, toUInt64(tok) AS tokens
+    const norm = `SELECT ${model} AS c_model, ${lat} AS c_lat, ${ts} AS c_ts, ${userId} AS c_userId, ${routedTo} AS c_routedTo,
+        ${tier} AS c_tier, ${okExpr} AS c_okv, ${tokens} AS c_tok,
+        multiIf(c_model = '', 'model',
+          NOT (c_lat >= 0 AND c_lat <= ${MAX_LATENCY_MS}), 'latency',
+          NOT (c_ts >= ${MIN_TIMESTAMP_MS} AND c_ts < ${MAX_TIMESTAMP_MS}), 'timestamp',
+          ${routing ? `c_userId = '', 'userId',` : ''}
+          NOT (c_okv = 0 OR c_okv = 1), '${routing ? 'success' : 'valid'}',
+          ${routing ? `NOT (c_routedTo IN ('', 'primary', 'canary')), 'routedTo',` : ''}
+          ${shadow ? `NOT (c_tok >= 0 AND c_tok = floor(c_tok)), 'tokens',` : ''}
+          '') AS c_problem,
+        c_okv = 1 AS c_ok, toInt64(floor(c_ts - c_lat)) AS c_start, toUInt64(c_tok) AS c_tokens
       FROM ${table}`;
-    const valid = `(${norm}) WHERE problem = ''`;
+    const valid = `(SELECT c_model AS model, c_lat AS lat, c_userId AS userId, c_routedTo AS routedTo, c_tier AS tier,
+        c_ok AS ok, c_start AS start, c_tokens AS tokens FROM (${norm}) WHERE c_problem = '')`;
     const problems = await rows<{ problem: string; c: string }>(
-      `SELECT problem, count() AS c FROM (${norm}) WHERE problem != '' GROUP BY problem ORDER BY problem`,
+      `SELECT c_problem AS problem, count() AS c FROM (${norm}) WHERE c_problem != '' GROUP BY c_problem ORDER BY c_problem`,
     );
     const invalidLines = problems.reduce((s, p) => s + Number(p.c), 0);
     const invalid = problems.map((p) => ({
@@ -212,7 +216,7 @@ export async function clickhouseAggregates(
       throw new LogSourceError('CANARYLAB_ERR_LOG_EMPTY', src.name, 'the table is empty (no row)');
     const b = await rows<{ routedTo: string; model: string; tier: string; bucket: string; c: string }>(
       `SELECT routedTo, model, tier, toInt64(floor(100 * log2(lat) + 0.5)) AS bucket, count() AS c
-        FROM ${valid} AND ok AND lat > 0 GROUP BY routedTo, model, tier, bucket`,
+        FROM ${valid} WHERE ok AND lat > 0 GROUP BY routedTo, model, tier, bucket`,
     );
     const buckets: BucketRow[] = b.map((r) => ({
       routedTo: nullable(r.routedTo),

@@ -245,7 +245,7 @@ export const ROUTING_COLUMNS =
  */
 export async function createRoutingTable(
   ch: ClickHouseCluster,
-  a: { db: string; table: string; jsonl?: string; columns?: string },
+  a: { db: string; table: string; jsonl?: string; columns?: string; shardKey?: string },
 ): Promise<void> {
   const cols = a.columns ?? ROUTING_COLUMNS;
   for (let i = 0; i < ch.shards.length; i++) {
@@ -254,7 +254,7 @@ export async function createRoutingTable(
       shard: i,
     });
     await ch.query(
-      `CREATE TABLE ${a.db}.${a.table} (${cols}) ENGINE = Distributed(${ch.cluster}, ${a.db}, ${a.table}_local, cityHash64(userId))`,
+      `CREATE TABLE ${a.db}.${a.table} (${cols}) ENGINE = Distributed(${ch.cluster}, ${a.db}, ${a.table}_local, ${a.shardKey ?? 'cityHash64(userId)'})`,
       { shard: i },
     );
   }
