@@ -75,4 +75,32 @@ else
     say "         as root: apt-get install -y --no-install-recommends chromium"
   fi
 fi
+# ClickHouse (Debian's clickhouse-server + clickhouse-client, 18.16) for the distributed engine's tests: they
+# start a 2-shard cluster on loopback from their own config files (no systemd, no service is enabled here).
+# Optional for `npm start` and for analysing files with DuckDB. Skip with CANARYLAB_SKIP_CLICKHOUSE=1 — except
+# under CI, which must run those tests.
+ch_ok() { [ -x /usr/bin/clickhouse-server ] || [ -x /usr/sbin/clickhouse-server ] || command -v clickhouse-server >/dev/null 2>&1; }
+if [ "${CANARYLAB_SKIP_CLICKHOUSE:-0}" = "1" ] && [ -z "${CI:-}" ]; then
+  say "skipping ClickHouse (CANARYLAB_SKIP_CLICKHOUSE=1)"
+elif ch_ok; then
+  say "ClickHouse present (clickhouse-server)"
+else
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo"
+  if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
+    say "installing ClickHouse from Debian packages (clickhouse-server clickhouse-client)"
+    $SUDO apt-get update -qq
+    # policy-rc.d 101: the package's post-install must not start a system service (the tests run their own).
+    made_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null && $SUDO chmod +x /usr/sbin/policy-rc.d
+      made_policy=1
+    fi
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends clickhouse-server clickhouse-client >/dev/null
+    [ "$made_policy" = "1" ] && $SUDO rm -f /usr/sbin/policy-rc.d
+  else
+    say "WARNING: clickhouse-server is missing and this user cannot apt-get install; the ClickHouse tests will be skipped (and fail under CI)."
+    say "         as root: apt-get install -y --no-install-recommends clickhouse-server clickhouse-client"
+  fi
+fi
 say "done (Node $node_version)"
