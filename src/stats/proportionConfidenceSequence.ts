@@ -92,6 +92,8 @@ export function proportionConfidenceSequence(
  * The Beta(a, b) prior centred on `mean` tuned so the mixture is tightest near n = nExpected (see
  * {@link proportionConfidenceSequence}); shared with the quantile confidence sequence.
  * @throws {RangeError} when nExpected is not > 0 or mean ∉ (0, 1)
+ * @example
+ * betaMixturePrior('f', 1319, 0.995, 0.05); // => { a: 158.82…, b: 0.798… } (ν = 1319/8.212 − 1 = 159.62)
  */
 export function betaMixturePrior(fn: string, nExpected: unknown, mean: unknown, alpha: number): BetaPrior {
   if (typeof nExpected !== 'number' || !(nExpected > 0) || !Number.isFinite(nExpected))
