@@ -23,9 +23,10 @@ import {
   ratioDifferenceFromSums,
 } from '../../src/analysis/summary/ratioFromSums';
 import type { RunSummary } from '../../src/analysis/summary/types';
+import type { RunData } from '../../src/analysis/types';
 import { createRng } from '../../src/stats/random';
 import { ratioDifferenceCI } from '../../src/stats/ratioDifferenceCI';
-import type { CallRecord, ErrorKind } from '../../src/types';
+import type { CallRecord, ErrorKind, MetricComparison } from '../../src/types';
 import { expectClose, loadFixture } from '../helpers/fixtures';
 
 // Golden values: test/fixtures/generate_summary.py (scipy.stats.binom, numpy quantiles).
@@ -391,5 +392,27 @@ describe('comparison.json does not grow with the number of calls', () => {
     expect(big).toBeLessThanOrEqual(2 * 1024 * 1024);
     // 10× the calls: the histograms fill a few more buckets, nothing else grows.
     expect(big / small).toBeLessThan(1.5);
+  });
+});
+
+describe('one analysis path: analyzeRun = analyzeSummaries of the merged summaries of its parts', () => {
+  it('success, latency, TTFT, cost and window comparisons of the golden run are the same either way', () => {
+    const run = loadFixture<{ run: RunData }>('analysis.json').run;
+    const opts = { windowMs: 20_000, seed: 7, resamples: 1000, segments: false };
+    const direct = analyzeRun({ ...run, scores: [], pairwise: [] }, opts);
+    // The calls in two disjoint halves (as two days of logs, or two shards), summarised apart and merged.
+    const half = (k: number) => run.calls.filter((c) => Number(c.itemId.slice(5)) % 2 === k);
+    const [a, b] = [0, 1].map((k) => summarizeCalls(half(k), { windowMs: 20_000 }));
+    const merged = analyzeSummaries({ runId: run.runId, summary: mergeSummaries(a, b) }, opts);
+    const pick = (x: typeof direct) => x.comparisons.filter((c) => !c.metric.startsWith('cost'));
+    expect(pick(merged)).toEqual(pick(direct));
+    expect(merged.comparisons.map((c) => c.metric)).toEqual(direct.comparisons.map((c) => c.metric));
+    for (const m of ['cost_per_1k_tokens_usd', 'cost_per_request_usd']) {
+      const x = merged.comparisons.find((c) => c.metric === m) as MetricComparison;
+      const y = direct.comparisons.find((c) => c.metric === m) as MetricComparison;
+      expectClose(x.canary.ci[1], y.canary.ci[1], 1e-12);
+      expectClose(x.delta.relative?.ci[0] as number, y.delta.relative?.ci[0] as number, 1e-12);
+    }
+    expect(merged.errorWindows).toEqual(direct.errorWindows);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeRun } from '../../src/analysis/analyzeRun';
+import { histogramOf } from '../../src/analysis/summary/histogram';
 import type { RunData } from '../../src/analysis/types';
 import { buildRunCharts } from '../../src/charts/buildRunCharts';
 import { gateAxis, gateDashboardSpec, metricLabel } from '../../src/charts/gates';
@@ -84,6 +85,24 @@ describe('latencyEcdfSpec', () => {
     expect(markers(spec)).toContainEqual(['primary', 'P95', 96]);
     expect(markers(spec)).toContainEqual(['canary', 'P95', 12]);
     expect(markers(spec)).toContainEqual(['primary', 'P50', 50.5]);
+  });
+
+  it('draws from histograms (a run summary): markers within 0.347% of the sample percentiles, one step per bucket', () => {
+    // 1..100 ms: the buckets are 2^(1/100) wide, so values 1..69 each get their own bucket and above ~70 ms
+    // neighbours share one; markers are the type-7 quantiles read from the histogram.
+    const h = histogramOf(primary);
+    const spec = latencyEcdfSpec({ primary: h, canary: histogramOf([]) });
+    const got = markers(spec);
+    [50.5, 95.05, 99.01].forEach((exact, i) => {
+      expect(Math.abs((got[i][2] as number) / exact - 1)).toBeLessThanOrEqual(0.00347);
+    });
+    const curve = ((spec as Layered).layer[0].data?.values ?? []) as Array<{
+      latencyMs: number;
+      share: number;
+    }>;
+    expect(curve).toHaveLength(h.buckets.length);
+    expect(curve[curve.length - 1]).toMatchObject({ latencyMs: 100, share: 1 });
+    expect(JSON.stringify(spec)).toContain('n = 100 primary, 0 canary calls');
   });
 
   it('rejects bad latencies with the arm and index, and two empty arms', () => {
