@@ -8,11 +8,16 @@
 
 import { addAlwaysValid } from '../analysis/alwaysValid';
 import { analyzeRun } from '../analysis/analyzeRun';
+import { analyzeSummaries } from '../analysis/analyzeSummaries';
+import { mergeSummaries } from '../analysis/summary/merge';
+import type { RunSummary } from '../analysis/summary/types';
 import type { AnalyzeOptions } from '../analysis/types';
 import { decide } from '../decision/decide';
 import { DEFAULT_POLICY, type Policy } from '../decision/policy';
+import { mcnemarTest } from '../stats/mcnemarTest';
+import { pairedProportionNonInferiority } from '../stats/pairedProportionNonInferiority';
 import { wilsonInterval } from '../stats/wilsonInterval';
-import type { CallRecord, GateResult, ScoreRecord } from '../types';
+import type { CallRecord, GateResult, MetricComparison, ScoreRecord } from '../types';
 import { consistencyGateOnly } from './consistencyCell';
 import { generateRecords } from './generate';
 import type { ProductionSize, Scenario } from './scenarios';
@@ -149,26 +154,14 @@ function tally(
   };
 }
 
-/**
- * The decision of one synthetic run's records. Under sequential monitoring (`looks` given) the gate
- * metrics' always-valid sequences are (re)computed on all data so far, tuned to `expectedSamples` per arm.
- */
+/** The decision of one synthetic run's records (one fixed-horizon analysis). */
 function decideRecords(
   calls: CallRecord[],
   scores: ScoreRecord[],
-  o: { policy: Policy; analyze: AnalyzeOptions; looks?: number; expectedSamples?: number },
+  o: { policy: Policy; analyze: AnalyzeOptions },
 ) {
   const analysis = analyzeRun({ runId: 'calibration', calls, scores, pairwise: [] }, o.analyze);
-  if (o.looks === undefined) return decide(analysis.comparisons, o.policy);
-  addAlwaysValid({
-    comparisons: analysis.comparisons,
-    summary: analysis.summary,
-    quality: analysis.quality.find((q) => q.scorer === 'quality'),
-    confidence: o.policy.confidence,
-    ...(o.expectedSamples !== undefined ? { expectedSamples: o.expectedSamples } : {}),
-    looks: o.looks,
-  });
-  return decide(analysis.comparisons, o.policy, { looks: o.looks });
+  return decide(analysis.comparisons, o.policy);
 }
 
 /**
@@ -209,10 +202,95 @@ const quantileOf = (xs: number[], p: number): number | undefined => {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 };
 
+/** The cumulative state of one monitored run: the merged summary and the paired quality counts. */
+export interface Monitored {
+  summary?: RunSummary;
+  quality: { n: number; b: number; c: number; xp: number; xc: number };
+}
+
 /**
- * A sequential cell: each run adds `lookSize` new items per look (both arms), analyses all its data so far
- * and decides with `looks` = the look's number, stopping at the first verdict that ends monitoring (promote,
- * rollback, or hold on a failed required/important gate), up to `maxLooks` looks.
+ * One look of sequential monitoring on mergeable summaries: the look's new records go through analyzeRun
+ * (hourly windows, so every look's summary merges), the summaries are merged (exact: the summary of the
+ * union), the merged summary goes through analyzeSummaries, the published quality scorer's paired counts
+ * are added up and its 'quality' comparison rebuilt from them (Tango's interval, as analyzeRun does), and
+ * the gate metrics get their always-valid sequences on all data so far. Equivalent to re-running analyzeRun
+ * on the cumulative records (tested), at the cost of one look.
+ *
+ * @example
+ * const state: Monitored = { quality: { n: 0, b: 0, c: 0, xp: 0, xc: 0 } };
+ * monitoredLook(state, generateRecords({ truth, n: 500, seed: 1 }), { policy, analyze: {}, look: 1, expectedSamples: 15000 });
+ */
+export function monitoredLook(
+  state: Monitored,
+  add: { calls: CallRecord[]; scores: ScoreRecord[] },
+  o: { policy: Policy; analyze: AnalyzeOptions; look: number; expectedSamples: number },
+) {
+  const analyze: AnalyzeOptions = { ...o.analyze, windowMs: 3_600_000 };
+  const one = analyzeRun(
+    { runId: 'calibration', calls: add.calls, scores: add.scores, pairwise: [] },
+    analyze,
+  );
+  const q = one.quality.find((x) => x.scorer === 'quality');
+  if (q?.discordant) {
+    state.quality.n += q.n;
+    state.quality.b += q.discordant.b;
+    state.quality.c += q.discordant.c;
+    state.quality.xp += Math.round(q.primary.estimate * q.n);
+    state.quality.xc += Math.round(q.canary.estimate * q.n);
+  }
+  state.summary = state.summary ? mergeSummaries(state.summary, one.summary) : one.summary;
+  const cumulative =
+    o.look === 1 ? one : analyzeSummaries({ runId: 'calibration', summary: state.summary }, analyze);
+  const comparisons = cumulative.comparisons.filter((c) => !c.metric.startsWith('quality'));
+  const { n, b, c, xp, xc } = state.quality;
+  if (n >= 2) {
+    if (o.look === 1) {
+      const published = one.comparisons.find((x) => x.metric === 'quality' && !x.segment);
+      if (published) comparisons.push(published);
+    } else comparisons.push(qualityFromCounts({ n, b, c, xp, xc }, o.policy.confidence, analyze));
+  }
+  addAlwaysValid({
+    comparisons,
+    summary: state.summary,
+    quality: { kind: 'pass', n, discordant: { b, c } },
+    confidence: o.policy.confidence,
+    expectedSamples: o.expectedSamples,
+    looks: o.look,
+  });
+  return { decision: decide(comparisons, o.policy, { looks: o.look }), comparisons };
+}
+
+/** The 'quality' comparison of paired pass/fail counts, as analyzeRun builds it (Wilson per arm, Tango). */
+function qualityFromCounts(
+  k: { n: number; b: number; c: number; xp: number; xc: number },
+  confidence: number,
+  analyze: AnalyzeOptions,
+): MetricComparison {
+  const alpha = (1 - confidence) / 2;
+  const margin = Math.min(analyze.nonInferiorityMargin ?? 0.02, 0.999);
+  const lower = pairedProportionNonInferiority({ b: k.b, c: k.c, n: k.n }, { margin, alpha }).lowerBound;
+  const upper = -pairedProportionNonInferiority({ b: k.c, c: k.b, n: k.n }, { margin, alpha }).lowerBound;
+  const arm = (x: number) => {
+    const w = wilsonInterval(x, k.n, { confidence });
+    return { n: k.n, estimate: x / k.n, ci: [w.lower, w.upper] as [number, number] };
+  };
+  const t = mcnemarTest({ b: k.b, c: k.c }, { exact: true });
+  return {
+    metric: 'quality',
+    unit: 'proportion',
+    better: 'higher',
+    primary: arm(k.xp),
+    canary: arm(k.xc),
+    delta: { estimate: (k.c - k.b) / k.n, ci: [lower, upper] },
+    test: { method: t.method, statistic: t.statistic, pValue: t.pValue },
+  };
+}
+
+/**
+ * A sequential cell: each run adds `lookSize` new items per look (both arms, the look's own hours of the
+ * day), analyses all its data so far (merged summaries, see {@link monitoredLook}) and decides with `looks`
+ * = the look's number, stopping at the first verdict that ends monitoring (promote, rollback, or hold on a
+ * failed required/important gate), up to `maxLooks` looks.
  *
  * @example
  * sequentialCell({ scenario: SCENARIOS[0], lookSize: 500, maxLooks: 30, runs: 200, seed: 1 });
@@ -229,27 +307,24 @@ export function sequentialCell(
   const toCorrect: number[] = [];
   const span = o.scenario.generator.spanHours ?? 24;
   for (let r = 0; r < o.runs; r++) {
-    const calls: CallRecord[] = [];
-    const scores: ScoreRecord[] = [];
+    const state: Monitored = { quality: { n: 0, b: 0, c: 0, xp: 0, xc: 0 } };
     let last: ReturnType<typeof decide> | undefined;
     for (let look = 1; look <= o.maxLooks; look++) {
-      // Look k covers hours [(k − 1)·h, k·h) of a span of maxLooks·h hours, so a burst lands in one look.
+      // Look k covers hours [(k − 1)·h, k·h) of the span, so a burst hour lands in one or two looks.
       const h = span / o.maxLooks;
       const add = generateRecords({
-        truth: { ...o.scenario.generator, spanHours: span },
+        truth: o.scenario.generator,
         n: o.lookSize,
         seed: o.seed + r,
         firstItem: (look - 1) * o.lookSize,
         hours: { start: (look - 1) * h, end: look * h },
       });
-      calls.push(...add.calls);
-      scores.push(...add.scores);
-      last = decideRecords(calls, scores, {
+      last = monitoredLook(state, add, {
         policy,
         analyze,
-        looks: look,
+        look,
         expectedSamples: o.expectedSamples ?? o.lookSize * o.maxLooks,
-      });
+      }).decision;
       if (decided(last)) {
         decidedCount++;
         if (correctOf(o.scenario, last)) {

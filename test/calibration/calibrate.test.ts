@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { fixedCell, productionConsistencyCell, sequentialCell } from '../../src/calibration/calibrate';
+import { addAlwaysValid } from '../../src/analysis/alwaysValid';
+import { analyzeRun } from '../../src/analysis/analyzeRun';
+import {
+  fixedCell,
+  type Monitored,
+  monitoredLook,
+  productionConsistencyCell,
+  sequentialCell,
+} from '../../src/calibration/calibrate';
 import { fixedHorizonN, promotePower } from '../../src/calibration/fixedHorizon';
 import { generateRecords } from '../../src/calibration/generate';
 import { checkGoals, runCalibration } from '../../src/calibration/run';
 import { SCENARIOS } from '../../src/calibration/scenarios';
 import { calibrationMarkdown } from '../../src/calibration/table';
 import { DEFAULT_POLICY } from '../../src/decision/policy';
+import type { CallRecord, ScoreRecord } from '../../src/types';
 
 const scenario = (id: string) => {
   const s = SCENARIOS.find((x) => x.id === id);
@@ -13,13 +22,7 @@ const scenario = (id: string) => {
   return s;
 };
 
-// The default policy's consistency gate, on the new metric (τ in points) whatever the policy file says today.
-const policy = {
-  ...DEFAULT_POLICY,
-  gates: DEFAULT_POLICY.gates.map((g) =>
-    g.name === 'error-rate consistency' ? { ...g, metric: 'error_rate_consistency', threshold: 0.1 } : g,
-  ),
-};
+const policy = DEFAULT_POLICY;
 
 describe('the generator draws what it states', () => {
   it('pairs quality with the stated discordance and marginal rates (20,000 items, 4-SE bands)', () => {
@@ -136,5 +139,65 @@ describe('calibration, fast subset (full table: npm run calibrate)', () => {
     const md = calibrationMarkdown(r, 'npm run calibrate');
     expect(md).toContain('| quality 8 points worse | n = 1,319 | 0.0% [0.0, 49.0] |');
     expect(md).toContain('### Generator assumptions');
+  });
+});
+
+describe('sequential looks on merged summaries equal the analysis of all records so far', () => {
+  it('after 4 looks: success, P95, cost, quality, consistency and their always-valid sequences match analyzeRun', () => {
+    const s = scenario('identical');
+    const state: Monitored = { quality: { n: 0, b: 0, c: 0, xp: 0, xc: 0 } };
+    const calls: CallRecord[] = [];
+    const scores: ScoreRecord[] = [];
+    let last: ReturnType<typeof monitoredLook> | undefined;
+    for (let look = 1; look <= 4; look++) {
+      const add = generateRecords({
+        truth: s.generator,
+        n: 500,
+        seed: 5,
+        firstItem: (look - 1) * 500,
+        hours: { start: (look - 1) * 0.8, end: look * 0.8 },
+      });
+      calls.push(...add.calls);
+      scores.push(...add.scores);
+      last = monitoredLook(state, add, {
+        policy: DEFAULT_POLICY,
+        analyze: { segments: false },
+        look,
+        expectedSamples: 15000,
+      });
+    }
+    const a = analyzeRun(
+      { runId: 'calibration', calls, scores, pairwise: [] },
+      { segments: false, windowMs: 3_600_000 },
+    );
+    const q = a.quality.find((x) => x.scorer === 'quality');
+    addAlwaysValid({
+      comparisons: a.comparisons,
+      summary: a.summary,
+      quality: q,
+      confidence: 0.95,
+      expectedSamples: 15000,
+      looks: 4,
+    });
+    for (const m of [
+      'success_rate',
+      'latency_p95_ms',
+      'cost_per_1k_tokens_usd',
+      'quality',
+      'error_rate_consistency',
+    ]) {
+      const want = a.comparisons.find((x) => x.metric === m && !x.segment);
+      const got = last?.comparisons.find((x) => x.metric === m);
+      expect(got, m).toBeDefined();
+      expect(got?.canary.estimate, m).toBeCloseTo(want?.canary.estimate as number, 9);
+      expect(got?.delta.ci[0], m).toBeCloseTo(want?.delta.ci[0] as number, 9);
+      expect(got?.delta.ci[1], m).toBeCloseTo(want?.delta.ci[1] as number, 9);
+      // Cost sums are floats added in another order: equal to rounding.
+      expect(got?.alwaysValid === undefined, m).toBe(want?.alwaysValid === undefined);
+      if (want?.alwaysValid) {
+        expect(got?.alwaysValid?.ci[0], m).toBeCloseTo(want.alwaysValid.ci[0], 9);
+        expect(got?.alwaysValid?.ci[1], m).toBeCloseTo(want.alwaysValid.ci[1], 9);
+      }
+    }
   });
 });
