@@ -291,7 +291,10 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
           if (!isClickHouse && existsSync(source) && statSync(source).isDirectory()) {
             const summary = await readRunSummary(source);
             if (summary || isRunFolder(source)) {
-              const { analysis, file } = await analyzeStage(source, summary ? { summary } : {});
+              // One writer per run folder: not while a run (or another stage) is writing it.
+              const { analysis, file } = await withRunLock(source, 'analyze', () =>
+                analyzeStage(source, summary ? { summary } : {}),
+              );
               stdout.write(
                 o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis),
               );
