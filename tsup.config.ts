@@ -8,6 +8,8 @@ const common: Options = {
   outDir: 'dist',
   target: 'node20',
   platform: 'node',
+  // src/ only (the project tsconfig also covers test/, bench/ and scripts/).
+  tsconfig: 'tsconfig.build.json',
   // __dirname / __filename in the ESM build (the code finds datasets/ and package.json from them).
   shims: true,
   // Nothing from node_modules is bundled: dependencies (and the heavy ones loaded on demand —

@@ -128,7 +128,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
         .join(', ')}`,
     );
     if (work) rmSync(work, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('installs without engine or install-script warnings, and without the source or tsx', () => {
     expect(installLog).not.toMatch(/EBADENGINE|allowScripts|npm warn/i);
