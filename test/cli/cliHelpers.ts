@@ -96,6 +96,9 @@ ${opts.extra ?? ''}
  * = 0.912; Clopper–Pearson: 0.025^(1/40) = 0.912), so it passes; with about half failing it lies wholly below 0.9.
  * Latency intervals are distribution-free order-statistic intervals: a 95% upper bound for the P95 needs
  * 0.95^n ≤ 0.025, n ≥ 72 calls, so 40 calls cannot decide a P95 gate; the P50's needs 0.5^n ≤ 0.025, n ≥ 6.
+ * The simulated canary really is worse on quality (39% vs 56% correct); since sequential monitoring tests
+ * quality paired (issue 17) it shows that harm even at 40 items (−27.5 points, always-valid p = 0.014), so
+ * this policy, which deliberately gates on success and latency only, turns `blockOnHarm` off.
  */
 export const SMALL_POLICY = `policy:
   gates:
@@ -104,4 +107,5 @@ export const SMALL_POLICY = `policy:
   plan:
     - { stage: shadow, trafficPercent: 0, shadowPercent: 5 }
     - { stage: flag, trafficPercent: 5 }
+  sequential: { blockOnHarm: false }
 `;
