@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decide, SRM_METRIC } from '../../src/decision/decide';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/decision/policy';
@@ -226,5 +228,32 @@ describe('sequential monitoring in decide', () => {
     );
     const off = parsePolicy({ ...DEFAULT_POLICY, sequential: { blockOnHarm: false } });
     expect(decide(healthy(), off, { sequential: harmOnly }).verdict).toBe('promote');
+  });
+});
+
+describe('README and behaviour agree on the sample-ratio gate (issue 17 point 5)', () => {
+  it('the gate is added only with the configured share, as the README row says', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| sample ratio |'));
+    expect(row).toContain('only with the configured share: `canarylab decide --canary-share <share>`');
+    expect(readme).toContain('`canarylab run` does not add it');
+    // Behaviour: no SRM result, no sample-ratio gate; with one, the gate is there.
+    expect(decide(healthy()).gates.map((g) => g.gate)).not.toContain('sample ratio');
+    const srm = srmCheck({ observed: { primary: 9500, canary: 500 }, expectedCanaryShare: 0.05 });
+    expect(decide(healthy(), DEFAULT_POLICY, { srm }).gates.map((g) => g.gate)).toContain('sample ratio');
+  });
+
+  it('`canarylab run` has no --canary-share option; `canarylab decide` has it', () => {
+    const main = readFileSync(join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'utf8');
+    const runCmd = main.slice(
+      main.indexOf(".command('run')"),
+      main.indexOf(".command('", main.indexOf(".command('run')") + 1),
+    );
+    const decideCmd = main.slice(
+      main.indexOf(".command('decide')"),
+      main.indexOf(".command('", main.indexOf(".command('decide')") + 1),
+    );
+    expect(runCmd).not.toContain('--canary-share');
+    expect(decideCmd).toContain('--canary-share');
   });
 });
