@@ -86,6 +86,11 @@ export interface DecisionDetails extends Decision {
  * `srm.severity` is required or important, but never causes a rollback by itself — a broken split says the
  * measurement is wrong, not the canary. With a sequential summary the reasons say how many looks were
  * taken, and a confidence sequence showing the canary worse blocks promotion when `sequential.blockOnHarm`.
+ * Under continuous monitoring (`looks` > 1, or a sequential summary with `gates`), required and important
+ * gates are judged on their always-valid confidence sequences instead of their fixed intervals (valid for
+ * one look only), and their reasons name the look (policy `sequential.alwaysValidGates`, default on).
+ * An inconclusive gate says how many more samples per arm (windows, for error-rate consistency) would
+ * decide it and which way: as a pass when the estimate is on the good side, as a fail otherwise.
  *
  * @throws {RangeError} when the position is not a step of the policy's plan
  * @example
