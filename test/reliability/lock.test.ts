@@ -42,12 +42,19 @@ describe('one writer per run folder (real concurrent processes)', () => {
 
     const first = startCli(['run', '--config', cfg, '--out', out, '--run-id', 'r'], env());
     await waitForLines(file, 30);
+    // From now on 300 ms per call: the 170 calls left take ≥ 12 s, so the run surely outlives the checks below.
+    server.setLatency(300);
     // While it runs, the lock holds its pid and host, and a second process is refused.
     const lock = JSON.parse(readFileSync(join(runDir, '.lock'), 'utf8')) as { pid: number; host: string };
     expect(lock).toMatchObject({ pid: first.child.pid, host: hostname() });
-    const decide = await runCli(['decide', runDir], env());
-    expect(decide.code).toBe(1);
-    expect(decide.stderr).toContain(`is being written by process ${first.child.pid} on ${hostname()} (run`);
+    const [decide, analyze] = await Promise.all([
+      runCli(['decide', runDir], env()),
+      runCli(['analyze', runDir], env()),
+    ]);
+    for (const r of [decide, analyze]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`is being written by process ${first.child.pid} on ${hostname()} (run`);
+    }
 
     first.child.kill('SIGKILL');
     await first.done;
