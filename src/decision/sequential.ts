@@ -7,6 +7,7 @@ import {
   alwaysValidIntervals,
   mergeAlwaysValidInputs,
 } from '../analysis/alwaysValid';
+import { summarizeCalls } from '../analysis/summary/build';
 import type { RunSummary } from '../analysis/summary/types';
 import type { RunAnalysis, RunData } from '../analysis/types';
 import { type ArmBatchCounts, createSequentialTest, type SequentialDecision } from '../stats/sequentialTest';
@@ -491,7 +492,7 @@ function pairedCumulative(inputs: ReadonlyArray<LookInput>): SequentialCounts {
 
 /**
  * The counts a look needs, from a run's records (calls per arm; the quality scorer's pass/fail scores,
- * per arm and paired by item and repeat) or from its analysis (success_rate, the pass/fail quality
+ * per arm and paired by item and repeat; the gates' data from the calls' mergeable summary) or from its analysis (success_rate, the pass/fail quality
  * comparison's discordant pairs, and the summary's latency histogram and cost sums when it has one).
  * @example
  * sequentialCountsFrom(await loadRun('runs/2025-06-01')); // => { counts: { primary: {…}, canary: {…} }, quality?, qualityPairs? }
@@ -511,9 +512,11 @@ export function sequentialCountsFrom(
       counts[c.arm].n++;
       if (c.ok) counts[c.arm].successes++;
     }
+    // The gates' data (canary latency histogram, cost sums) from the mergeable summary of the calls.
+    const gateInput = alwaysValidInputFromSummary(summarizeCalls(source.calls));
     const passScores = source.scores.filter((s) => typeof s.pass === 'boolean' && !s.error);
     const scorer = opts.qualityScorer ?? passScores[0]?.scorer;
-    if (!scorer) return { counts };
+    if (!scorer) return { counts, gateInput };
     const quality = zeroCounts();
     const byKey = { primary: new Map<string, boolean>(), canary: new Map<string, boolean>() };
     for (const s of passScores) {
@@ -530,8 +533,9 @@ export function sequentialCountsFrom(
       if (p && !q) pairs.b++;
       if (q && !p) pairs.c++;
     }
-    if (quality.primary.n + quality.canary.n === 0) return { counts };
-    return { counts, quality, ...(pairs.n > 0 ? { qualityPairs: pairs } : {}) };
+    if (quality.primary.n + quality.canary.n === 0) return { counts, gateInput };
+    if (pairs.n > 0) gateInput.qualityPairs = { ...pairs };
+    return { counts, quality, ...(pairs.n > 0 ? { qualityPairs: pairs } : {}), gateInput };
   }
   const sr = source.comparisons.find((c) => c.metric === 'success_rate' && !c.segment);
   if (!sr)

@@ -194,7 +194,12 @@ describe('updateSequentialHistory: one look per run, always-valid p and confiden
       scores: [score('primary', true, 1), score('canary', false, 1), score('canary', true, 2)],
       pairwise: [],
     };
-    expect(sequentialCountsFrom(run)).toEqual({
+    const { gateInput, ...counted } = sequentialCountsFrom(run);
+    // the gates' data: canary 2 of 2 ok, latency histogram of its ok calls (100 ms = bucket ⌊100·log2 100 + ½⌋ = 664)
+    expect(gateInput?.success).toEqual({ calls: 2, ok: 2 });
+    expect(gateInput?.latencyMs?.buckets).toEqual([[664, 2]]);
+    expect(gateInput?.qualityPairs).toEqual({ b: 1, c: 0, n: 1 });
+    expect(counted).toEqual({
       counts: { primary: { n: 2, successes: 1 }, canary: { n: 2, successes: 2 } },
       quality: { primary: { n: 1, successes: 1 }, canary: { n: 2, successes: 1 } },
       // item i1 is the only item scored for both arms: primary passed, canary failed
