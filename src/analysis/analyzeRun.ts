@@ -162,9 +162,17 @@ export function summarizeRunCalls(
 ): RunSummary {
   let windowMs = s.windowMs;
   if (windowMs === undefined && s.windowSize !== undefined && calls.length > 0) {
-    const times = calls.map((c) => Date.parse(c.startedAt)).filter(Number.isFinite);
-    const span = Math.max(...times) - Math.min(...times);
-    const nMax = Math.max(...ARMS.map((a) => calls.filter((c) => c.arm === a).length));
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    const perArm = { primary: 0, canary: 0 };
+    for (const c of calls) {
+      const t = Date.parse(c.startedAt);
+      if (t < first) first = t;
+      if (t > last) last = t;
+      perArm[c.arm]++;
+    }
+    const span = Number.isFinite(last - first) ? last - first : 0;
+    const nMax = Math.max(perArm.primary, perArm.canary);
     windowMs = Math.max(1, Math.round((span * s.windowSize) / nMax));
   }
   try {

@@ -319,6 +319,14 @@ describe('analyzeRun: behaviour', () => {
     expect(() => analyzeRun(fx.run, { resamples: 10 })).toThrow('resamples: expected an integer >= 100');
   });
 
+  it('windowSize (calls per window, older configs) becomes a time width: span × windowSize / calls', () => {
+    // Starts from 12:00:00.000 (primary item 0) to 12:01:19.400 (canary item 79): span 79,400 ms; 80 calls
+    // per arm; 79,400 × 20 / 80 = 19,850 ms. Without either option: 79.4 s / 5 s = 15.9 ≤ 20 windows → 5 s.
+    expect(analyzeRun(fx.run, { windowSize: 20, segments: false }).errorWindows.widthMs).toBe(19_850);
+    expect(analyzeRun(fx.run, { segments: false }).errorWindows.widthMs).toBe(5_000);
+    expect(() => analyzeRun(fx.run, { windowMs: 0.5 })).toThrow('windowMs: expected an integer >= 1');
+  });
+
   it('a later record of the same (item, arm, repeat) replaces the earlier one', () => {
     const first = fx.run.calls.find((c) => c.arm === 'canary' && !c.ok) as CallRecord;
     const retried: CallRecord = { ...first, ok: true, errorKind: undefined, latencyMs: 1000, ttftMs: 300 };
