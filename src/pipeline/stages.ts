@@ -115,12 +115,21 @@ export async function analyzeStage(
   const manifest = await readManifest(runDir);
   const options: AnalyzeOptions = { ...(manifest?.analysis as AnalyzeOptions | undefined), ...opts.analysis };
   // A summary made elsewhere (DuckDB / ClickHouse over logs) is analysed as it is; else the run's records.
+  const run = opts.summary ? undefined : (opts.run ?? (await loadRun(runDir)));
   const analysis = opts.summary
     ? analyzeSummaries({ runId: opts.runId ?? basename(runDir), summary: opts.summary }, options)
-    : analyzeRun(opts.run ?? (await loadRun(runDir)), options);
+    : analyzeRun(run as RunData, options);
   for (const n of manifest?.notes ?? []) if (!analysis.notes.includes(n)) analysis.notes.push(n);
+  if (run) for (const n of mixedModelNotes(run.calls)) analysis.notes.push(n);
   if (existsSync(join(runDir, IMPORT_FILE))) {
     const imported = await readJson<ImportInfo>(join(runDir, IMPORT_FILE), 'import facts', '');
+    for (const arm of ['primary', 'canary'] as const) {
+      const models = imported.models?.[arm] ?? [];
+      if (models.length > 1)
+        analysis.notes.push(
+          `Warning: the ${arm} arm mixes ${models.length} models (${models.join(', ')}): their calls are analysed as one arm. Pass --${arm}-model to choose one, or check the routing.`,
+        );
+    }
     if (imported.invalidLines > 0)
       analysis.notes.push(
         `${imported.invalidLines} malformed log line(s) of ${imported.source.join(', ')} were skipped (--skip-invalid) and are not in this analysis.`,
@@ -128,6 +137,28 @@ export async function analyzeStage(
   }
   const file = await writeAnalysis(runDir, analysis);
   return { analysis, file };
+}
+
+/**
+ * A warning per arm whose calls were answered by more than one requested model (e.g. records of two
+ * configs in one folder, or logs routing several models to one arm): they would be merged silently.
+ */
+export function mixedModelNotes(calls: ReadonlyArray<{ arm: string; model: string }>): string[] {
+  const byArm = new Map<string, Map<string, number>>();
+  for (const c of calls) {
+    const m = byArm.get(c.arm) ?? new Map<string, number>();
+    byArm.set(c.arm, m);
+    m.set(c.model, (m.get(c.model) ?? 0) + 1);
+  }
+  const notes: string[] = [];
+  for (const [arm, models] of byArm) {
+    if (models.size < 2) continue;
+    const list = [...models].map(([model, n]) => `${model}: ${n} calls`).join(', ');
+    notes.push(
+      `Warning: the ${arm} arm mixes ${models.size} models (${list}): their calls are analysed as one arm.`,
+    );
+  }
+  return notes;
 }
 
 /** Options of {@link decideStage}. */

@@ -3,7 +3,7 @@
  * and 9 (an answer echoing the Authorization header): each against a scripted server on 127.0.0.1, the
  * CLI in its own process where the defect is the CLI's.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatClient } from '../../src/gateway/client';
@@ -241,4 +241,37 @@ describe('defect 8: a retried call records what the user waited', () => {
       await server.close();
     }
   }, 30_000);
+});
+
+describe('defect 9: two models in one arm are not merged silently', () => {
+  it('analyze warns, naming both models and their call counts', async () => {
+    const dir = tempDir('mixed');
+    const runDir = join(dir, 'm');
+    mkdirSync(runDir);
+    const rec = (i: number, arm: 'primary' | 'canary', model: string) => ({
+      runId: 'm',
+      itemId: `i${i}`,
+      arm,
+      model,
+      repeat: 0,
+      ok: true,
+      attempts: 1,
+      latencyMs: 100 + i,
+      usage: { promptTokens: 40, completionTokens: 8 },
+      costUsd: 0.001,
+      startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      cached: false,
+    });
+    const lines: unknown[] = [];
+    for (let i = 0; i < 20; i++)
+      lines.push(rec(i, 'primary', 'gpt-4.1'), rec(i, 'canary', i < 12 ? 'model-a' : 'model-b'));
+    writeFileSync(join(runDir, 'calls.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = await runCli(['analyze', runDir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const notes = (JSON.parse(r.stdout) as { notes: string[] }).notes;
+    expect(notes).toContain(
+      'Warning: the canary arm mixes 2 models (model-a: 12 calls, model-b: 8 calls): their calls are analysed as one arm.',
+    );
+    expect(notes.some((n) => n.includes('primary arm mixes'))).toBe(false);
+  }, 60_000);
 });
