@@ -628,6 +628,7 @@ async function readHistory(file: string): Promise<SequentialHistory | null> {
       checkCounts('counts', e.counts);
       if (e.quality) checkCounts('quality', e.quality);
       if (e.qualityPairs) checkPairs('qualityPairs', e.qualityPairs);
+      if (e.gateInput !== undefined) checkGateInput(e.gateInput);
     } catch (err) {
       throw new SequentialHistoryError(file, `entries[${i}].${(err as Error).message}`);
     }
@@ -645,6 +646,42 @@ function checkCounts(name: string, c: SequentialCounts): void {
     if (x.successes > x.n)
       throw new RangeError(`${name}.${arm}.successes: expected <= n (${x.n}), got ${x.successes}`);
   }
+}
+
+/** Light shape check of a stored look's gate data, so a damaged file fails with the field's name. */
+function checkGateInput(g: AlwaysValidInput): void {
+  if (g === null || typeof g !== 'object' || Array.isArray(g))
+    throw new RangeError('gateInput: expected an object { success?, latencyMs?, cost?, qualityPairs? }');
+  const int = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (
+    g.success !== undefined &&
+    !(int(g.success?.calls) && int(g.success?.ok) && g.success.ok <= g.success.calls)
+  )
+    throw new RangeError(
+      `gateInput.success: expected { calls, ok } integers with ok <= calls, got ${JSON.stringify(g.success)}`,
+    );
+  if (g.latencyMs !== undefined) {
+    const h = g.latencyMs;
+    const ok =
+      h !== null &&
+      int(h.count) &&
+      int(h.zeros) &&
+      Array.isArray(h.buckets) &&
+      h.buckets.every((b) => Array.isArray(b) && Number.isSafeInteger(b[0]) && int(b[1]));
+    if (!ok)
+      throw new RangeError(
+        'gateInput.latencyMs: expected { count, zeros, buckets: [index, count][] } with integer counts',
+      );
+  }
+  if (g.cost !== undefined) {
+    for (const arm of ['primary', 'canary'] as const) {
+      const c = g.cost?.[arm];
+      const keys = ['n', 'sumCost', 'sumTokens', 'sumCost2', 'sumTokens2', 'sumCostTokens'] as const;
+      if (!c || !keys.every((k) => typeof c[k] === 'number' && Number.isFinite(c[k])))
+        throw new RangeError(`gateInput.cost.${arm}: expected finite ${keys.join(', ')}`);
+    }
+  }
+  if (g.qualityPairs !== undefined) checkPairs('gateInput.qualityPairs', g.qualityPairs);
 }
 
 function checkPairs(name: string, p: PairedCounts): void {

@@ -386,5 +386,12 @@ describe('issue 17: honest zero-variance looks, paired quality, tuning from the 
         nExpected: 10,
       }),
     ).rejects.toThrow('nExpected 10 differs from the 5000 this history was started with');
+    // a damaged look is refused naming the entry and the field
+    const damaged = JSON.parse(readFileSync(historyFile, 'utf8'));
+    damaged.entries[1].gateInput.latencyMs.buckets = [[1000, -3]];
+    writeFileSync(historyFile, JSON.stringify(damaged));
+    await expect(readSequentialHistory(historyFile)).rejects.toThrow(
+      `${historyFile}: entries[1].gateInput.latencyMs: expected { count, zeros, buckets: [index, count][] }`,
+    );
   });
 });
