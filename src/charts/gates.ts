@@ -38,6 +38,7 @@ const METRIC_LABELS: Readonly<Record<string, string>> = {
   cost_per_request_usd: 'cost per request',
   quality: 'quality',
   error_rate_variance: 'error-rate variance',
+  error_rate_consistency: 'error-rate consistency (τ)',
 };
 
 /** A readable name of a metric ('latency_p95_ms' → 'P95 latency'; 'quality:exact' → 'quality (exact)'). */
