@@ -168,7 +168,12 @@ export function unitStyle(unit: string): UnitStyle {
     case 'usd':
       return { label: 'USD', format: '$,.4~f', fmt: formatUsd, proportion: false };
     case 'points':
-      return { label: 'percentage points', format: '.2f', fmt: (x) => `${x.toFixed(2)} pts`, proportion: false };
+      return {
+        label: 'percentage points',
+        format: '.2f',
+        fmt: (x) => `${x.toFixed(2)} pts`,
+        proportion: false,
+      };
     case 'ratio²':
       return { label: 'ratio²', format: '.2~e', fmt: (x) => x.toExponential(2), proportion: false };
     default:
