@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alwaysValidIntervals } from '../../src/analysis/alwaysValid';
+import { decide } from '../../src/decision/decide';
+import { DEFAULT_POLICY } from '../../src/decision/policy';
 import {
   appendSequentialLook,
   readSequentialHistory,
@@ -14,8 +16,10 @@ import {
 } from '../../src/decision/sequential';
 import { normalQuantile } from '../../src/stats/distributions';
 import { createRng, type Rng } from '../../src/stats/random';
+import { wilsonInterval } from '../../src/stats/wilsonInterval';
 import type { CallRecord, ScoreRecord } from '../../src/types';
 import { expectClose, loadFixture, type Ref } from '../helpers/fixtures';
+import { healthy } from './comparisons';
 
 interface Case {
   name: string;
@@ -393,5 +397,54 @@ describe('issue 17: honest zero-variance looks, paired quality, tuning from the 
     await expect(readSequentialHistory(historyFile)).rejects.toThrow(
       `${historyFile}: entries[1].gateInput.latencyMs: expected { count, zeros, buckets: [index, count][] }`,
     );
+  });
+});
+
+describe('sequential monitoring through decide (seeded, 200 runs x up to 30 looks of 500 calls)', () => {
+  // The success gate (> 99.5%, required) judged per look: look 1 on the fixed Wilson interval of the run,
+  // from look 2 on the history's always-valid sequence of the canary's cumulative success rate. The other
+  // gates pass (healthy comparisons). A monitoring job stops at its first promote or rollback.
+  const monitor = (rate: number, seed: number) => {
+    const rng = createRng(seed);
+    const reps = 200;
+    const out = { promote: 0, rollback: 0, hold: 0, looksToPromote: [] as number[] };
+    for (let r = 0; r < reps; r++) {
+      const inputs: Parameters<typeof replaySequential>[0]['inputs'][number][] = [];
+      let verdict = 'hold';
+      for (let k = 0; k < 30 && verdict === 'hold'; k++) {
+        const ok = binomial(rng, 500, rate);
+        inputs.push({
+          runId: `d${k}`,
+          at: '',
+          counts: {
+            primary: { n: 500, successes: binomial(rng, 500, 0.999) },
+            canary: { n: 500, successes: ok },
+          },
+        });
+        const seq = replaySequential({ alpha: 0.05, nExpected: 5000, inputs });
+        const comparisons = healthy().map((c) => {
+          if (c.metric !== 'success_rate') return c;
+          const w = wilsonInterval(ok, 500);
+          return { ...c, canary: { n: 500, estimate: ok / 500, ci: [w.lower, w.upper] as [number, number] } };
+        });
+        verdict = decide(comparisons, DEFAULT_POLICY, { sequential: seq, looks: seq.looks }).verdict;
+        if (verdict === 'promote') out.looksToPromote.push(k + 1);
+      }
+      out[verdict as 'promote' | 'rollback' | 'hold']++;
+    }
+    return { ...out, reps };
+  };
+
+  it('a canary at 99.0% (bad) is promoted in ≤ 5% of runs; one at 99.9% (good) is promoted within 30 looks in ≥ 90% and rolled back in ≤ 1%', () => {
+    const bad = monitor(0.99, 808);
+    const good = monitor(0.999, 909);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(
+      `success gate under monitoring: bad (99.0%) promote ${bad.promote}/${bad.reps}, rollback ${bad.rollback}; ` +
+        `good (99.9%) promote ${good.promote}/${good.reps} (median look ${median(good.looksToPromote)}), rollback ${good.rollback}`,
+    );
+    expect(bad.promote / bad.reps).toBeLessThanOrEqual(0.05);
+    expect(good.promote / good.reps).toBeGreaterThanOrEqual(0.9);
+    expect(good.rollback / good.reps).toBeLessThanOrEqual(0.01);
   });
 });
