@@ -446,5 +446,9 @@ describe('sequential monitoring through decide (seeded, 200 runs x up to 30 look
     expect(bad.promote / bad.reps).toBeLessThanOrEqual(0.05);
     expect(good.promote / good.reps).toBeGreaterThanOrEqual(0.9);
     expect(good.rollback / good.reps).toBeLessThanOrEqual(0.01);
+    // exactly on the threshold (99.5%): promoting would be wrong as often as not; it must stay rare
+    const edge = monitor(0.995, 1010);
+    console.log(`on the threshold (99.5%): promote ${edge.promote}/${edge.reps}, rollback ${edge.rollback}`);
+    expect(edge.promote / edge.reps).toBeLessThanOrEqual(0.05);
   });
 });
