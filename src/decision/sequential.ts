@@ -199,6 +199,7 @@ export async function updateSequentialHistory(
   const existing = await readHistory(historyFile);
   let history: SequentialHistory;
   if (existing) {
+    existing.nExpected ??= existing.tuning / 2; // files written before nExpected existed
     for (const k of ['alpha', 'tuning', 'nExpected'] as const) {
       if (opts[k] !== undefined && opts[k] !== existing[k])
         throw new SequentialHistoryError(
