@@ -426,9 +426,20 @@ export async function parseEvalConfig(
   // Policy: inline (validated here, errors under `policy.`) or a file (errors name that file).
   let policy: Policy;
   let policyFile: string | undefined;
+  let policyRead = true;
   if (typeof config.policy === 'string') {
     policyFile = isAbsolute(config.policy) ? config.policy : resolve(baseDir, config.policy);
-    policy = await loadPolicy(policyFile);
+    try {
+      policy = await loadPolicy(policyFile);
+    } catch (e) {
+      // A policy file that cannot be read is a problem of this config's `policy` field (located here);
+      // an invalid one is reported in its own file, with its own lines.
+      const unreadable = e instanceof ConfigError && /^cannot read the file \(/.test(e.issues[0] ?? '');
+      if (!unreadable) throw e;
+      at(['policy'], `cannot read the policy file ${policyFile} ${(e as ConfigError).issues[0].slice(21)}`);
+      policy = DEFAULT_POLICY;
+      policyRead = false;
+    }
   } else if (config.policy) {
     const pr = PolicySchema.safeParse(config.policy, { reportInput: true });
     if (!pr.success) {
@@ -460,7 +471,7 @@ export async function parseEvalConfig(
       s.trafficPercent === position.trafficPercent &&
       (position.shadowPercent === undefined || s.shadowPercent === position.shadowPercent),
   );
-  if (!inPlan) {
+  if (!inPlan && policyRead) {
     const steps = policy.plan
       .map(
         (s) =>
@@ -477,7 +488,17 @@ export async function parseEvalConfig(
       simulator = resolveSimConfig(simulatorOptions(config.simulator, baseDir));
     } catch (e) {
       if (!(e instanceof SimConfigError)) throw e;
-      for (const i of e.issues) issues.push(`simulator.${i}`);
+      // The simulator's issues read `models.can.latency.p95Ms: …`: located under `simulator`.
+      for (const i of e.issues) {
+        const sep = i.indexOf(': ');
+        const path = sep > 0 ? i.slice(0, sep) : '';
+        const keys =
+          path && path !== '(root)' ? path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [];
+        const line = locate?.(['simulator', ...keys]);
+        issues.push(
+          `simulator.${sep > 0 ? path : i}${line !== undefined ? ` (line ${line})` : ''}${sep > 0 ? i.slice(sep) : ''}`,
+        );
+      }
     }
     if (simulator) {
       const models = [...simulator.models.keys()];

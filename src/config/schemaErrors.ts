@@ -18,7 +18,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) {
     if (typeof p === 'number') out += `[${p}]`;
-    else out += out === '' ? String(p) : `.${String(p)}`;
+    else {
+      const k = String(p);
+      const seg = k.length > MAX_ECHOED_STRING ? `<a key of ${k.length} characters>` : k;
+      out += out === '' ? seg : `.${seg}`;
+    }
   }
   return out === '' ? '(root)' : out;
 }
@@ -212,9 +216,12 @@ function article(type: string): string {
   return `a ${type}`;
 }
 
-/** A field name as written in a message: quoted, at most 40 characters (a key is content too). */
+/**
+ * A field name as written in a message: quoted when at most {@link MAX_ECHOED_STRING} characters, else
+ * described by its length (a key is content too: a pasted secret may have landed in a key's place).
+ */
 function quoteName(k: string): string {
-  return k.length > 40 ? `"${k.slice(0, 37)}…"` : JSON.stringify(k);
+  return k.length > MAX_ECHOED_STRING ? `[a ${k.length}-character name]` : JSON.stringify(k);
 }
 
 export { describeValue, MAX_ECHOED_STRING };

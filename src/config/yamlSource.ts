@@ -15,6 +15,9 @@ export interface ParsedSource {
   locate: Locate;
 }
 
+/** Syntax problems listed at most (one bad bracket can cascade into thousands). */
+export const MAX_SYNTAX_ISSUES = 10;
+
 /** Alias expansions allowed while building the value (a "billion laughs" file needs millions). */
 export const MAX_ALIAS_COUNT = 100;
 
@@ -92,7 +95,11 @@ export function parseSettingsText(text: string, file: string): ParsedSource {
       const problem = YAML_PROBLEMS[e.code] ?? 'syntax error';
       return `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid ${kind}: ${problem}`;
     });
-    throw new ConfigError(file, [...new Set(problems)]);
+    const distinct = [...new Set(problems)];
+    const shown = distinct.slice(0, MAX_SYNTAX_ISSUES);
+    if (distinct.length > shown.length)
+      shown.push(`not valid ${kind}: ${distinct.length - shown.length} more problems after these`);
+    throw new ConfigError(file, shown);
   }
   let value: unknown;
   try {

@@ -118,10 +118,26 @@ async function* csvRows(file: string): AsyncGenerator<{ line: number; value: unk
       yield { line: rec.info.lines, value };
     }
   } catch (e) {
-    const err = e as Error & { lines?: number };
-    throw new SyntaxError(`${file}:${err.lines ?? '?'}: not valid CSV (${err.message})`);
+    // csv-parse's messages quote the field's text (`value is "…"`): a fixed description per code instead.
+    const err = e as Error & { lines?: number; code?: string };
+    const problem = CSV_PROBLEMS[err.code ?? ''] ?? 'the row cannot be read';
+    throw new SyntaxError(`${file}:${err.lines ?? '?'}: not valid CSV (${problem})`);
   }
 }
+
+const CSV_PROBLEMS: Record<string, string> = {
+  INVALID_OPENING_QUOTE:
+    'a quote inside an unquoted field: quote the whole field and double the quotes in it',
+  CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by other characters',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a closing quote is followed by other characters',
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed before the end of the file',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'the row has a different number of fields than the header',
+  CSV_RECORD_INCONSISTENT_COLUMNS: 'the row has a different number of fields than the header',
+  CSV_OPTION_COLUMNS_MISSING_NAME: 'the header row has an empty column name',
+  CSV_INVALID_COLUMN_DEFINITION: 'the header row has an invalid column name',
+  CSV_INVALID_COLUMN_MAPPING: 'the header row has an invalid column name',
+  CSV_MAX_RECORD_SIZE: 'the row is too large',
+};
 
 async function collectItems(
   file: string,

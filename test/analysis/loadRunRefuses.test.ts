@@ -90,6 +90,16 @@ describe('JSONL and CSV datasets with a UTF-8 byte-order mark', () => {
     expect(items.map((i) => i.id)).toEqual(['a', 'b']);
   });
 
+  it("a CSV syntax error names the line and a fixed problem, not the field's text (csv-parse quotes it)", async () => {
+    const secret = 'sk-live-4f1c2a9b8e7d6c5b4a3928171605f4e3';
+    const dir = folder({ 'd.csv': `id,prompt\nq1,hi\nq2,${secret}"x"\n` });
+    const e = await loadCsvItems(join(dir, 'd.csv')).catch((err: unknown) => err);
+    expect((e as Error).message).toBe(
+      `${join(dir, 'd.csv')}:3: not valid CSV (a quote inside an unquoted field: quote the whole field and double the quotes in it)`,
+    );
+    expect((e as Error).message).not.toContain('sk-live');
+  });
+
   it('a BOM elsewhere than the start of the file is not silently dropped', async () => {
     const dir = folder({ 'd.jsonl': '{"id": "a", "prompt": "hi"}\n\uFEFF{"id": "b", "prompt": "ho"}\n' });
     await expect(loadJsonlItems(join(dir, 'd.jsonl'))).rejects.toThrow(

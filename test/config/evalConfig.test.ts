@@ -162,7 +162,7 @@ policy:
   it("reports the simulator's own validation under `simulator.`", async () => {
     const { issues } = await issuesOf(SIM_OK.replace('p95Ms: 10 }, answers: 6b', 'p95Ms: 1 }, answers: 6b'));
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatch(/^simulator\.models\.can\.latency\.p95Ms: /);
+    expect(issues[0]).toMatch(/^simulator\.models\.can\.latency\.p95Ms \(line 5\): /);
   });
 
   it('builds the scorers to check their options', async () => {
@@ -244,6 +244,18 @@ d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
     const json = await issuesOf(`{"arms": {"primary": ${secret}}`, 'json');
     expect(json.message).not.toContain('sk-proj');
     expect(json.issues[0]).toMatch(/^line 1, column \d+: not valid JSON: /);
+  });
+
+  it("a policy file that cannot be read is located at the config's `policy` line (found by the fuzzer)", async () => {
+    const { issues } = await issuesOf(`${SIM_OK}policy: no-such-policy.yaml\n`);
+    expect(issues).toEqual([
+      `policy (line 11): cannot read the policy file ${join(dir, 'no-such-policy.yaml')} (ENOENT)`,
+    ]);
+  });
+
+  it('a key longer than 32 characters is described, not repeated (it may be a pasted secret)', async () => {
+    const { issues } = await issuesOf(`${SIM_OK}sk-proj-Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0: 1\n`);
+    expect(issues).toEqual(['(root) (line 11): unknown field [a 38-character name]']);
   });
 
   it('1e400 reads as a number out of range, not "got null"; a UTF-8 byte-order mark is ignored', async () => {
