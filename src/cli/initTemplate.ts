@@ -71,7 +71,9 @@ judge:                            # an LLM judge (optional; remove this section 
 concurrency: 16                   # calls in flight at once, both arms together
 repeats: 1                        # independent samples per item
 cache: true                       # response cache in <out>/.cache (errors are never cached)
-maxCostUsd: 5                     # stop sending new calls once this much has been spent
+maxCostUsd: 5                     # hard cap, USD, judge included: each call's worst case (prompt bytes +
+                                  # max_tokens; 32768 output tokens without max_tokens) is reserved before it
+                                  # is sent; the run stops with exit status 3 when the next one does not fit
 
 stage:                            # where the rollout stands now (a step of the policy's plan)
   stage: shadow
