@@ -1,3 +1,6 @@
+// Slow by nature (a build, an install, tsc over the published declarations): about 75 s on an idle 2-core
+// machine, longer under load, hence the generous timeouts.
+//
 // The package as a user gets it: `npm pack` (its prepack script builds dist/), the tarball installed into a
 // fresh project outside the checkout, offline, and used from there the four ways a user would — ESM import,
 // CommonJS require, TypeScript against the published declarations, and the `canarylab` command through npx
@@ -96,7 +99,10 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     const packed = await timed('npm pack (with build)', () =>
       run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }),
     );
-    const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string }[];
+    // stdout holds the build's log (prepack) and then npm's JSON array.
+    const info = JSON.parse(packed.stdout.slice(packed.stdout.lastIndexOf('[\n  {'))) as {
+      filename: string;
+    }[];
     tgz = join(work, info[0].filename);
     app = join(work, 'app');
     mkdirSync(app);
@@ -173,7 +179,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     expect(cjs.resolved).toBe(join(app, 'node_modules', 'canarylab', 'dist', 'index.js'));
     // The installed package finds its own data (datasets/, package.json), not the checkout's.
     expect(cjs.root).toBe(join(app, 'node_modules', 'canarylab'));
-  });
+  }, 120_000);
 
   it('type-checks TypeScript against the published declarations (ESM and CommonJS resolution)', async () => {
     const body = [
@@ -220,7 +226,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     const files = result.stdout.split('\n');
     expect(files).toContain(join(app, 'node_modules', 'canarylab', 'dist', 'index.d.mts'));
     expect(files).toContain(join(app, 'node_modules', 'canarylab', 'dist', 'index.d.ts'));
-  });
+  }, 240_000);
 
   it('runs the command through npx: --version and demo-data', async () => {
     const env = cleanEnv;
@@ -230,7 +236,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     // From the bundled data shipped in the package: 458 of 1,319 for 175b_finetuning (README's table).
     expect(demo.stdout).toContain('1,319 problems');
     expect(demo.stdout).toMatch(/175b_finetuning[^\n]*458/);
-  });
+  }, 120_000);
 
   it('passes publint and @arethetypeswrong/cli on the tarball', async () => {
     const lint = await run(
