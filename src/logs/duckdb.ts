@@ -55,30 +55,36 @@ export async function duckdbGlob(db: DuckDB, pattern: string): Promise<string[]>
   return rows.map((r) => String(r.file));
 }
 
-const NUMERIC = `IN ('BIGINT', 'UBIGINT', 'DOUBLE')`;
-
-/** The per-row expressions over JSON values `J(field)` (NULL when the key is absent). */
+/**
+ * The per-row expressions over JSON values `J(field)` (NULL when the key is absent). Every test works on the
+ * value's JSON text (a JSON column is text: `"gpt-4.1"`, `943`, `true`) with cheap string operations and
+ * one numeric cast — never a second JSON parse (a parse per function per row costs more than the scan).
+ * String fields stay JSON text (`"gpt-4.1"`) through the grouping; the few group keys are unquoted in JS.
+ */
 function normalizeJson(from: string, J: (f: LogField | 'userTier') => string): string {
-  const jstr = (x: string) => `(CASE WHEN json_type(${x}) = 'VARCHAR' THEN (${x} ->> '$') END)`;
-  const jnum = (x: string) => `(CASE WHEN json_type(${x}) ${NUMERIC} THEN TRY_CAST(${x} AS DOUBLE) END)`;
-  const jbool = (x: string) => `(CASE WHEN json_type(${x}) = 'BOOLEAN' THEN CAST(${x} AS BOOLEAN) END)`;
-  const tsNum = jnum(J('timestamp'));
-  const tsStr = jstr(J('timestamp'));
+  const t = (x: string) => `CAST(${x} AS VARCHAR)`;
+  const isStr = (x: string) => `starts_with(${t(x)}, '"')`;
+  const jnum = (x: string) => `TRY_CAST(${t(x)} AS DOUBLE)`;
+  const jbool = (x: string) => `(CASE ${t(x)} WHEN 'true' THEN true WHEN 'false' THEN false END)`;
+  // A JSON null is "absent" for the optional fields (routedTo, tier), as parseLine reads them.
+  const opt = (x: string) => `nullif(${t(x)}, 'null')`;
+  const ts = t(J('timestamp'));
+  const tierJ = `coalesce(${opt(J('tier'))}, ${opt(J('userTier'))})`;
   return `SELECT f, n, l, obj,
       (${J('userId')} IS NOT NULL OR ${J('success')} IS NOT NULL OR ${J('routedTo')} IS NOT NULL) AS isR,
       (${J('valid')} IS NOT NULL OR ${J('prompt')} IS NOT NULL OR ${J('tokens')} IS NOT NULL) AS isS,
-      ${jstr(J('model'))} AS model,
+      CASE WHEN ${isStr(J('model'))} AND ${t(J('model'))} <> '""' THEN ${t(J('model'))} END AS model,
       ${jnum(J('latency'))} AS lat,
-      CASE WHEN json_type(${J('timestamp')}) ${NUMERIC} THEN ${tsNum}
-           WHEN regexp_matches(${tsStr}, '^\\d{4}-\\d{2}-\\d{2}T') THEN CAST(epoch_ms(TRY_CAST(${tsStr} AS TIMESTAMPTZ)) AS DOUBLE)
-      END AS ts,
-      ${jstr(J('userId'))} AS userId,
+      coalesce(${jnum(J('timestamp'))},
+        CASE WHEN regexp_matches(${ts}, '^"\\d{4}-\\d{2}-\\d{2}T')
+          THEN CAST(epoch_ms(TRY_CAST(json_extract_string(${J('timestamp')}, '$') AS TIMESTAMPTZ)) AS DOUBLE) END) AS ts,
+      CASE WHEN ${isStr(J('userId'))} AND ${t(J('userId'))} <> '""' THEN ${t(J('userId'))} END AS userId,
       ${jbool(J('success'))} AS success,
-      ${J('routedTo')} IS NOT NULL AS hasRoutedTo,
-      ${jstr(J('routedTo'))} AS routedTo,
-      coalesce(${J('tier')}, ${J('userTier')}) AS tierJ,
-      ${jstr(`coalesce(${J('tier')}, ${J('userTier')})`)} AS tier,
-      ${J('prompt')} IS NOT NULL AND json_type(${J('prompt')}) = 'VARCHAR' AS promptOk,
+      ${opt(J('routedTo'))} IS NOT NULL AS hasRoutedTo,
+      CASE WHEN ${t(J('routedTo'))} IN ('"primary"', '"canary"') THEN ${t(J('routedTo'))} END AS routedTo,
+      ${tierJ} AS tierJ,
+      CASE WHEN starts_with(${tierJ}, '"') THEN ${tierJ} END AS tier,
+      ${isStr(J('prompt'))} AS promptOk,
       ${jnum(J('tokens'))} AS tok,
       ${jbool(J('valid'))} AS valid
     FROM ${from}`;
@@ -95,7 +101,7 @@ function withProblem(norm: string): string {
         WHEN ts IS NULL OR NOT (ts >= ${MIN_TIMESTAMP_MS} AND ts < ${MAX_TIMESTAMP_MS}) THEN 'timestamp'
         WHEN isR AND (userId IS NULL OR userId = '') THEN 'userId'
         WHEN isR AND success IS NULL THEN 'success'
-        WHEN isR AND hasRoutedTo AND (routedTo IS NULL OR routedTo NOT IN ('primary', 'canary')) THEN 'routedTo'
+        WHEN isR AND hasRoutedTo AND routedTo IS NULL THEN 'routedTo'
         WHEN isR AND tierJ IS NOT NULL AND tier IS NULL THEN 'tier'
         WHEN NOT isR AND NOT promptOk THEN 'prompt'
         WHEN NOT isR AND (tok IS NULL OR tok < 0 OR tok <> floor(tok) OR tok > 9007199254740991) THEN 'tokens'
@@ -165,20 +171,22 @@ function textSource(
   const ts = T('timestamp');
   // CSV line = data row + 1 (the header); Parquet: the row number.
   const n = format === 'csv' ? 'ordinality + 1' : 'ordinality';
+  // String fields as JSON text ("gpt-4.1"), like the JSON path, so both share the grouping and unquoting.
+  const q = (x: string) => `CAST(to_json(${x}) AS VARCHAR)`;
   return `SELECT filename AS f, ${n} AS n, NULL AS l, true AS obj,
       (${T('userId')} IS NOT NULL OR ${T('success')} IS NOT NULL OR ${T('routedTo')} IS NOT NULL) AS isR,
       (${T('valid')} IS NOT NULL OR ${T('prompt')} IS NOT NULL OR ${T('tokens')} IS NOT NULL) AS isS,
-      ${T('model')} AS model,
+      ${q(T('model'))} AS model,
       ${num(T('latency'))} AS lat,
       CASE WHEN ${num(ts)} IS NOT NULL THEN ${num(ts)}
            WHEN regexp_matches(${ts}, '^\\d{4}-\\d{2}-\\d{2}[T ]') THEN CAST(epoch_ms(TRY_CAST(${ts} AS TIMESTAMPTZ)) AS DOUBLE)
       END AS ts,
-      ${T('userId')} AS userId,
+      ${q(T('userId'))} AS userId,
       ${bool(T('success'))} AS success,
       ${T('routedTo')} IS NOT NULL AS hasRoutedTo,
-      ${T('routedTo')} AS routedTo,
+      CASE WHEN ${T('routedTo')} IN ('primary', 'canary') THEN ${q(T('routedTo'))} END AS routedTo,
       coalesce(${T('tier')}, ${T('userTier')}) AS tierJ,
-      coalesce(${T('tier')}, ${T('userTier')}) AS tier,
+      ${q(`coalesce(${T('tier')}, ${T('userTier')})`)} AS tier,
       ${T('prompt')} IS NOT NULL AS promptOk,
       ${num(T('tokens'))} AS tok,
       ${bool(T('valid'))} AS valid
@@ -203,13 +211,19 @@ function aggregateSql(rows: string, windowMs: number): string {
         CASE WHEN problem IS NULL AND ok AND lat > 0 THEN TRY_CAST(floor(100 * log2(lat) + 0.5) AS BIGINT) END AS bucket,
         CASE WHEN problem IS NULL THEN (start // ${windowMs}) * ${windowMs} END AS win
       FROM (${rows}))
-    GROUP BY GROUPING SETS ((problem), (problem, kind, routedTo, model, tier, ok),
+    GROUP BY GROUPING SETS ((problem, kind, routedTo, model, tier, ok),
       (problem, routedTo, model, tier, bucket), (problem, routedTo, model, win))`;
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+/** A group key: JSON text of a string ("gpt-4.1") → the string; NULL → null. */
+const strOrNull = (v: unknown): string | null =>
+  v === null || v === undefined
+    ? null
+    : String(v).startsWith('"')
+      ? (JSON.parse(String(v)) as string)
+      : String(v);
 
 function splitAggregates(rows: Record<string, unknown>[]): {
   aggs: EngineAggregates;
@@ -221,16 +235,16 @@ function splitAggregates(rows: Record<string, unknown>[]): {
   const problems = new Map<string, number>();
   for (const r of rows) {
     const g = { kind: Number(r.g_kind), bucket: Number(r.g_bucket), win: Number(r.g_win) };
-    if (g.kind === 1 && g.bucket === 1 && g.win === 1) {
-      if (r.problem !== null) problems.set(String(r.problem), num(r.c));
+    if (r.problem !== null) {
+      // Rows that broke a rule: counted once, from the first grouping set.
+      if (g.kind === 0) problems.set(String(r.problem), (problems.get(String(r.problem)) ?? 0) + num(r.c));
       continue;
     }
-    if (r.problem !== null) continue;
     if (g.kind === 0) {
       groups.push({
         kind: r.kind === 'shadow' ? 'shadow' : 'routing',
         routedTo: strOrNull(r.routedTo),
-        model: String(r.model),
+        model: strOrNull(r.model) as string,
         tier: strOrNull(r.tier),
         ok: r.ok === true,
         calls: num(r.c),
@@ -247,7 +261,7 @@ function splitAggregates(rows: Record<string, unknown>[]): {
       if (r.bucket !== null)
         buckets.push({
           routedTo: strOrNull(r.routedTo),
-          model: String(r.model),
+          model: strOrNull(r.model) as string,
           tier: strOrNull(r.tier),
           bucket: Number(r.bucket),
           count: num(r.c),
@@ -255,7 +269,7 @@ function splitAggregates(rows: Record<string, unknown>[]): {
     } else if (g.win === 0 && r.win !== null) {
       windows.push({
         routedTo: strOrNull(r.routedTo),
-        model: String(r.model),
+        model: strOrNull(r.model) as string,
         start: Number(r.win),
         calls: num(r.c),
         failures: num(r.failures),
@@ -301,8 +315,9 @@ function usersSql(
     const a = armOf(null, m);
     if (a) byModel[a].push(m);
   }
-  const inList = (xs: string[]) => (xs.length ? xs.map((x) => sqlString(x)).join(', ') : 'NULL');
-  const arm = `CASE WHEN routedTo = 'primary' THEN 'primary' WHEN routedTo = 'canary' THEN 'canary'
+  const inList = (xs: string[]) =>
+    xs.length ? xs.map((x) => sqlString(JSON.stringify(x))).join(', ') : 'NULL';
+  const arm = `CASE WHEN routedTo = '"primary"' THEN 'primary' WHEN routedTo = '"canary"' THEN 'canary'
       WHEN model IN (${inList(byModel.primary)}) THEN 'primary' WHEN model IN (${inList(byModel.canary)}) THEN 'canary' END`;
   return `SELECT count(*) FILTER (WHERE mn = 'primary' OR mx = 'primary') AS primary_users,
       count(*) FILTER (WHERE mn = 'canary') AS canary_users,
@@ -332,9 +347,12 @@ export async function duckdbAggregates(
     rows = withProblem(jsonFromReadJson(files, cols));
     try {
       raw = await db.all(aggregateSql(rows, opts.windowMs));
-      lightUsers = `SELECT ${sqlIdent(cols.userId)} AS userId, ${sqlIdent(cols.routedTo)} AS routedTo, ${sqlIdent(cols.model)} AS model
+      // Users per arm need only three fields: a second, light scan (JSON text, no per-row validation: the
+      // first scan found every row valid).
+      lightUsers = `SELECT CAST(${sqlIdent(cols.userId)} AS VARCHAR) AS userId, CAST(${sqlIdent(cols.routedTo)} AS VARCHAR) AS routedTo,
+          CAST(${sqlIdent(cols.model)} AS VARCHAR) AS model
         FROM read_json([${files.map((f) => sqlString(f)).join(', ')}], format = 'newline_delimited',
-          columns = {${sqlString(cols.userId)}: 'VARCHAR', ${sqlString(cols.routedTo)}: 'VARCHAR', ${sqlString(cols.model)}: 'VARCHAR'})`;
+          columns = {${sqlString(cols.userId)}: 'JSON', ${sqlString(cols.routedTo)}: 'JSON', ${sqlString(cols.model)}: 'JSON'})`;
     } catch {
       // DuckDB refused a line (malformed JSON, a BOM, not an object): the same rules over the raw lines.
       rows = withProblem(jsonFromLines(files, cols));

@@ -345,7 +345,7 @@ export function parseLine(
     if (typeof o.success !== 'boolean')
       return { field: 'success', expected: `expected true or false, got ${show(o.success)}` };
     let routedTo: Arm | undefined;
-    if (o.routedTo !== undefined) {
+    if (o.routedTo !== undefined && o.routedTo !== null) {
       if (o.routedTo !== 'primary' && o.routedTo !== 'canary')
         return { field: 'routedTo', expected: `expected 'primary' or 'canary', got ${show(o.routedTo)}` };
       routedTo = o.routedTo;
