@@ -1,5 +1,6 @@
 /**
  * npm run calibrate [-- --runs 200 --jobs 2 --seed N --look-size 500 --max-looks 30 --scenarios a,b --no-write]
+ *   [--sizes 1319,5000 | none] [--also-tuned-to 4000] [--save result.json] [--merge a.json,b.json]
  *
  * Runs the calibration (synthetic canaries with known truth through analyzeRun → decide with the default
  * policy), prints progress to stderr and the table to stdout, and writes docs/CALIBRATION.md (between its
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     'look-size': { type: 'string', default: '500' },
     'max-looks': { type: 'string', default: '30' },
     'expected-samples': { type: 'string' },
+    'also-tuned-to': { type: 'string' },
+    merge: { type: 'string' },
     scenarios: { type: 'string' },
     sizes: { type: 'string' },
     save: { type: 'string' },
@@ -75,11 +78,38 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   let result: CalibrationResult;
-  if (jobs > 1) {
+  const sizes =
+    values.sizes === 'none'
+      ? []
+      : values.sizes
+        ? values.sizes.split(',').map((x) => int('sizes', x) as number)
+        : undefined;
+  const alsoTunedTo = values['also-tuned-to']?.split(',').map((x) => int('also-tuned-to', x) as number);
+  if (values.merge) {
+    // Saved results of separate invocations (e.g. a sensitivity run beside the main one): one table.
+    const loaded = values.merge
+      .split(',')
+      .map((f) => JSON.parse(readFileSync(f, 'utf8')) as CalibrationResult);
+    result = finishCalibration(
+      loaded.flatMap((r) => r.cells),
+      loaded[0].options,
+      loaded.reduce((a, r) => a + r.seconds, 0),
+    );
+  } else if (jobs > 1) {
     const dir = mkdtempSync(join(tmpdir(), 'canarylab-calibrate-'));
     const parts = Array.from({ length: jobs }, () => [] as string[]);
-    wanted.forEach((id, i) => parts[i % jobs].push(id));
-    const pass = ['runs', 'seed', 'look-size', 'max-looks', 'expected-samples', 'sizes'] as const;
+    wanted.forEach((id, i) => {
+      parts[i % jobs].push(id);
+    });
+    const pass = [
+      'runs',
+      'seed',
+      'look-size',
+      'max-looks',
+      'expected-samples',
+      'sizes',
+      'also-tuned-to',
+    ] as const;
     const common = pass.flatMap((k) => (values[k] !== undefined ? [`--${k}`, String(values[k])] : []));
     const files = parts.map((_, i) => join(dir, `part${i}.json`));
     await Promise.all(
@@ -116,7 +146,8 @@ async function main(): Promise<void> {
       maxLooks: int('max-looks', values['max-looks']),
       expectedSamples: int('expected-samples', values['expected-samples']),
       scenarios: wanted,
-      ...(values.sizes ? { sizes: values.sizes.split(',').map((s) => int('sizes', s) as number) } : {}),
+      ...(sizes ? { sizes } : {}),
+      ...(alsoTunedTo ? { alsoTunedTo } : {}),
       onCell: progress,
     });
   }

@@ -339,7 +339,7 @@ export function sequentialCell(
   }
   const cell = tally(
     o.scenario,
-    `sequential (${o.lookSize.toLocaleString('en-US')} items a look, ≤ ${o.maxLooks} looks)`,
+    `sequential (${o.lookSize.toLocaleString('en-US')} items a look, ≤ ${o.maxLooks} looks${o.expectedSamples !== undefined ? `, tuned to ${o.expectedSamples.toLocaleString('en-US')}` : ''})`,
     outcomes,
     (performance.now() - t0) / 1000,
   );

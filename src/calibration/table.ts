@@ -41,11 +41,11 @@ export function calibrationMarkdown(r: CalibrationResult, command: string): stri
       '',
       'Items per arm at the look that reached the correct verdict (among runs that reached it); "decided" counts any verdict that ends monitoring (promote, rollback, or hold on a failed required/important gate).',
       '',
-      '| scenario | decided within the looks | correct verdict | median items to it | 90th percentile |',
-      '|---|---|---|---|---|',
+      '| scenario | design | decided within the looks | correct verdict | median items to it | 90th percentile |',
+      '|---|---|---|---|---|---|',
       ...seq.map(
         (c) =>
-          `| ${c.title} | ${fmtRate((c.sequential as NonNullable<CellResult['sequential']>).decided)} | ${fmtRate((c.sequential as NonNullable<CellResult['sequential']>).correct)} | ${int(c.sequential?.medianToCorrect)} | ${int(c.sequential?.p90ToCorrect)} |`,
+          `| ${c.title} | ${c.design} | ${fmtRate((c.sequential as NonNullable<CellResult['sequential']>).decided)} | ${fmtRate((c.sequential as NonNullable<CellResult['sequential']>).correct)} | ${int(c.sequential?.medianToCorrect)} | ${int(c.sequential?.p90ToCorrect)} |`,
       ),
     );
   }
@@ -56,11 +56,11 @@ export function calibrationMarkdown(r: CalibrationResult, command: string): stri
       '',
       'Fixed horizon: the smallest n per arm at which a single fixed-n analysis promotes with the same probability as the sequential design does within its looks (normal approximation of the success-rate and quality gates, the binding ones; its predictions at the fixed sizes are checked against the measured promote rates below).',
       '',
-      '| scenario | sequential power | median items | 90th percentile | fixed-horizon n, same power | saving of the median |',
-      '|---|---|---|---|---|---|',
+      '| scenario | design | sequential power | median items | 90th percentile | fixed-horizon n, same power | saving of the median |',
+      '|---|---|---|---|---|---|---|',
       ...r.efficiency.map(
         (e) =>
-          `| ${e.scenario} | ${p1(e.power)} | ${int(e.medianToCorrect)} | ${int(e.p90ToCorrect)} | ${int(e.fixedN)} | ${e.saving !== undefined ? p1(e.saving) : '—'} |`,
+          `| ${e.scenario} | ${e.design} | ${p1(e.power)} | ${int(e.medianToCorrect)} | ${int(e.p90ToCorrect)} | ${int(e.fixedN)} | ${e.saving !== undefined ? p1(e.saving) : '—'} |`,
       ),
       '',
       '| scenario | n | predicted power to promote | measured promote rate |',
