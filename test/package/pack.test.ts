@@ -149,13 +149,14 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     writeFileSync(
       join(app, 'esm.mjs'),
       [
-        "import { analyzeRun, decide, DEFAULT_POLICY, wilsonInterval } from 'canarylab';",
+        "import { analyzeRun, decide, DEFAULT_POLICY, PACKAGE_ROOT, wilsonInterval } from 'canarylab';",
         "import * as all from 'canarylab';",
         // Wilson 95% for 995/1000, from statsmodels 0.13:
         // proportion_confint(995, 1000, alpha=0.05, method='wilson') = (0.9883490446, 0.9978624645).
         'const w = wilsonInterval(995, 1000, { confidence: 0.95 });',
         'console.log(JSON.stringify({ analyzeRun: typeof analyzeRun, decide: typeof decide,',
-        '  gates: DEFAULT_POLICY.gates.length, lower: w.lower, upper: w.upper, names: Object.keys(all).length }));',
+        '  gates: DEFAULT_POLICY.gates.length, lower: w.lower, upper: w.upper, names: Object.keys(all).length,',
+        '  root: PACKAGE_ROOT }));',
       ].join('\n'),
     );
     const esm = JSON.parse((await run(process.execPath, ['esm.mjs'], { cwd: app })).stdout);
@@ -164,6 +165,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     expect(esm.gates).toBeGreaterThanOrEqual(5);
     expect(esm.lower).toBeCloseTo(0.9883490446, 8);
     expect(esm.upper).toBeCloseTo(0.9978624645, 8);
+    expect(esm.root).toBe(join(app, 'node_modules', 'canarylab')); // __dirname shimmed in the ESM build
 
     writeFileSync(
       join(app, 'cjs.cjs'),
