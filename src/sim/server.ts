@@ -830,6 +830,7 @@ class SimServer {
       text,
       finish,
       includeUsage: parsed.includeUsage,
+      reasoningTokens,
     };
     if (stopSequence !== undefined) answer.stopSequence = stopSequence;
     if (withUsage) {

@@ -249,3 +249,30 @@ describe.each(cases)(
     });
   },
 );
+
+describe('reasoning tokens', () => {
+  it('are read from Anthropic thinking_tokens and Gemini thoughtsTokenCount, billed as output', async () => {
+    const answerTokens = tokens(solution('175b_finetuning'));
+    // The simulator spends min(budget, 2 × answer tokens) thinking tokens (src/sim/protocols/*.ts).
+    const spent = Math.min(512, 2 * answerTokens);
+    for (const stream of [false, true]) {
+      const a = await client('anthropic', 'claude-sonnet-4-5').complete({
+        messages: MESSAGES,
+        params: { max_tokens: 2048, stream, thinking: { type: 'enabled', budget_tokens: 512 } },
+      });
+      expect(a.content).toBe(solution('175b_finetuning'));
+      expect(a.usage?.reasoningTokens).toBe(spent);
+      expect(a.usage?.completionTokens).toBe(answerTokens + spent);
+    }
+    const gAnswer = tokens(solution('6b_verification'));
+    for (const stream of [false, true]) {
+      const g = await client('gemini', 'gemini-2.5-flash').complete({
+        messages: MESSAGES,
+        params: { stream, generationConfig: { thinkingConfig: { thinkingBudget: 100 } } },
+      });
+      expect(g.content).toBe(solution('6b_verification'));
+      expect(g.usage?.reasoningTokens).toBe(Math.min(100, 2 * gAnswer));
+      expect(g.usage?.completionTokens).toBe(gAnswer + Math.min(100, 2 * gAnswer));
+    }
+  });
+});

@@ -120,6 +120,26 @@ describe('the official Anthropic client against the simulator', () => {
     expect(second.usage.input_tokens).toBe(total - prefix);
   });
 
+  it('extended thinking: a thinking block first, its tokens inside output_tokens', async () => {
+    const thinking = {
+      ...request,
+      max_tokens: 2048,
+      thinking: { type: 'enabled' as const, budget_tokens: 1024 },
+    };
+    // The simulator's rule: min(budget, 2 × answer tokens) thinking tokens.
+    const spent = Math.min(1024, 2 * tokens(ANSWER));
+    const r = await anthropic.messages.create(thinking);
+    expect(r.content.map((b) => b.type)).toEqual(['thinking', 'text']);
+    expect(r.content[1]).toEqual({ type: 'text', text: ANSWER });
+    expect(r.usage.output_tokens).toBe(tokens(ANSWER) + spent);
+    expect(r.usage.output_tokens_details?.thinking_tokens).toBe(spent);
+    const final = await anthropic.messages.stream(thinking).finalMessage();
+    expect(final.content.map((b) => b.type)).toEqual(['thinking', 'text']);
+    expect(final.content[0]).toMatchObject({ type: 'thinking', signature: expect.any(String) });
+    expect(final.content[1]).toMatchObject({ type: 'text', text: ANSWER });
+    expect(final.usage.output_tokens).toBe(tokens(ANSWER) + spent);
+  });
+
   it('answers errors the SDK maps to its classes: 429, 529, 404, 400, 401', async () => {
     const err = (p: Promise<unknown>) =>
       p.then(

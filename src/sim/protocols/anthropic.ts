@@ -10,6 +10,8 @@
  * Prompt caching as documented: explicit `cache_control` breakpoints; the prefix up to the last breakpoint
  * (at least 1,024 tokens for Sonnet models) is written on first use (`cache_creation_input_tokens`) and
  * read after (`cache_read_input_tokens`); `input_tokens` counts only the tokens after the breakpoint.
+ * Extended thinking (`thinking: { type: 'enabled', budget_tokens }`): a thinking block before the text, and
+ * min(budget, 2 × answer tokens) thinking tokens inside `output_tokens` (`output_tokens_details.thinking_tokens`).
  */
 import type { ServerResponse } from 'node:http';
 import {
@@ -98,15 +100,22 @@ const hasCacheControl = (content: unknown): boolean =>
   Array.isArray(content) && content.some((b) => isObject(b) && b.cache_control !== undefined);
 
 function usageObject(u: SimUsage) {
-  return {
+  const out: Record<string, unknown> = {
     input_tokens: u.promptTokens - u.cachedTokens - u.cacheWriteTokens,
     cache_creation_input_tokens: u.cacheWriteTokens,
     cache_read_input_tokens: u.cachedTokens,
     cache_creation: { ephemeral_5m_input_tokens: u.cacheWriteTokens, ephemeral_1h_input_tokens: 0 },
+    // output_tokens is the inclusive total billed; thinking_tokens the part spent thinking.
     output_tokens: u.completionTokens + u.reasoningTokens,
     service_tier: 'standard',
   };
+  if (u.reasoningTokens > 0) out.output_tokens_details = { thinking_tokens: u.reasoningTokens };
+  return out;
 }
+
+/** The visible summary of a simulated thinking block (the tokens spent are in the usage). */
+const THINKING_SUMMARY = 'Working through the problem step by step before answering.';
+const SIGNATURE = 'c2ltdWxhdGVkLXNpZ25hdHVyZQ==';
 
 function stopReason(a: SimAnswer): string {
   if (a.finish === 'length') return 'max_tokens';
@@ -198,34 +207,64 @@ export const anthropicDialect: SimDialect = {
       stream: payload.stream === true,
       includeUsage: true,
     };
+    const thinking = payload.thinking;
+    if (isObject(thinking) && thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number') {
+      if (thinking.budget_tokens >= max) return bad('max_tokens must be greater than thinking.budget_tokens');
+      if (thinking.budget_tokens > 0) req.thinkingBudget = thinking.budget_tokens;
+    }
     // Explicit caching: the prefix through the last block marked cache_control.
     if (breakpoint > 0) req.cachePrefix = { messages: out.slice(0, breakpoint), explicit: true };
     return req;
   },
   sendError: anthropicError,
   completion(a) {
-    const content = a.finish === 'content_filter' ? [] : [{ type: 'text', text: a.text }];
+    const content: unknown[] = [];
+    if (a.reasoningTokens > 0)
+      content.push({ type: 'thinking', thinking: THINKING_SUMMARY, signature: SIGNATURE });
+    if (a.finish !== 'content_filter') content.push({ type: 'text', text: a.text });
     return JSON.stringify(message(a, content, true));
   },
   completionHeaders: () => ({ 'request-id': `req_sim${(++requestCounter).toString(36).padStart(8, '0')}` }),
   framer(a) {
+    // With thinking, block 0 is the thinking block (its text, then its signature) and the answer is block 1.
+    const index = a.reasoningTokens > 0 ? 1 : 0;
+    const thinking =
+      index === 0
+        ? ''
+        : event('content_block_start', {
+            type: 'content_block_start',
+            index: 0,
+            content_block: { type: 'thinking', thinking: '', signature: '' },
+          }) +
+          event('content_block_delta', {
+            type: 'content_block_delta',
+            index: 0,
+            delta: { type: 'thinking_delta', thinking: THINKING_SUMMARY },
+          }) +
+          event('content_block_delta', {
+            type: 'content_block_delta',
+            index: 0,
+            delta: { type: 'signature_delta', signature: SIGNATURE },
+          }) +
+          event('content_block_stop', { type: 'content_block_stop', index: 0 });
     return {
       open: () =>
         event('message_start', { type: 'message_start', message: message(a, [], false) }) +
+        thinking +
         event('content_block_start', {
           type: 'content_block_start',
-          index: 0,
+          index,
           content_block: { type: 'text', text: '' },
         }) +
         event('ping', { type: 'ping' }),
       delta: (text) =>
         event('content_block_delta', {
           type: 'content_block_delta',
-          index: 0,
+          index,
           delta: { type: 'text_delta', text },
         }),
       malformed: (text) =>
-        `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }).slice(0, 40)}\n\n`,
+        `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } }).slice(0, 40)}\n\n`,
       close: () => {
         const delta: Record<string, unknown> = {
           type: 'message_delta',
@@ -233,7 +272,7 @@ export const anthropicDialect: SimDialect = {
         };
         if (a.usage) delta.usage = usageObject(a.usage);
         return (
-          event('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+          event('content_block_stop', { type: 'content_block_stop', index }) +
           event('message_delta', delta) +
           event('message_stop', { type: 'message_stop' })
         );

@@ -37,7 +37,10 @@ export interface SimRequest {
   includeUsage: boolean;
   /** The prompt prefix a provider cache would hold, and whether the request asked for caching explicitly. */
   cachePrefix?: { messages: SimMsg[]; explicit: boolean };
-  /** Thinking budget asked for (Gemini thinkingConfig.thinkingBudget): reported as reasoning tokens. */
+  /**
+   * Thinking budget asked for (Gemini thinkingConfig.thinkingBudget, Anthropic thinking.budget_tokens):
+   * min(budget, 2 × answer tokens) are reported as reasoning tokens.
+   */
   thinkingBudget?: number;
 }
 
@@ -93,6 +96,8 @@ export interface SimAnswer {
   usage?: SimUsage;
   /** Whether a stream carries usage (the request's includeUsage). */
   includeUsage: boolean;
+  /** Thinking tokens spent (0 without a thinking budget), also when the usage is dropped. */
+  reasoningTokens: number;
 }
 
 /** The pieces of one streamed answer, written by the server at their drawn times. */
