@@ -243,9 +243,12 @@ export function segmentsFromItems(
   const byId = new Map<string, Array<{ key: 'tier' | 'tag'; value: string }>>();
   for (const it of items) {
     const segs: Array<{ key: 'tier' | 'tag'; value: string }> = [];
-    if (typeof it.meta?.tier === 'string') segs.push({ key: 'tier', value: it.meta.tier });
-    if (Array.isArray(it.meta?.tags))
-      for (const t of it.meta.tags) if (typeof t === 'string') segs.push({ key: 'tag', value: t });
+    // Local variables, not narrowing through `?.` (tslab's older TypeScript compiles this file too).
+    const tier = it.meta?.tier;
+    const tags = it.meta?.tags;
+    if (typeof tier === 'string') segs.push({ key: 'tier', value: tier });
+    if (Array.isArray(tags))
+      for (const t of tags) if (typeof t === 'string') segs.push({ key: 'tag', value: t });
     if (segs.length > 0) byId.set(it.id, segs);
   }
   return (c) => byId.get(c.itemId) ?? [];
