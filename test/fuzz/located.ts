@@ -14,8 +14,12 @@
  * - datasets (src/runner/dataset.ts throws TypeError / SyntaxError): a message `<file>:<line>: <field>:
  *   expected …`, `<file>:<line>: not valid JSON (column C: …)`, `<file>:<line>: not valid CSV (…)` or a
  *   duplicate id naming both lines;
- * - production logs: a `ProductionLogError` with `file`, `line` ≥ 1, `field` and the message
- *   `<file>:<line>: <field>: <expected>` (line 0 only for whole-file codes).
+ * - production logs (src/routing/logs.ts, and the DuckDB engine of src/logs/): a `ProductionLogError` with
+ *   `file`, `line` ≥ 1, `field` and the message `<file>:<line>: <field>: <expected>` (line 0 only for
+ *   whole-file codes); from the engine also a `LogSourceError` naming the file for a whole-file problem
+ *   (an empty log, a CSV without the needed columns);
+ * - OTLP exports (src/logs/otlp.ts): an `OtlpError` `<file>:<line>: <field>: <expected>` (line 0 only for
+ *   a file that cannot be read or is empty).
  *
  * Anything else — a RangeError from `new Date`, "Cannot read properties of undefined", a stack overflow,
  * a message without the file or the line — is a crash the fuzzer reports. Where the parser is ours (config,
@@ -26,6 +30,8 @@ import { expect } from 'vitest';
 import { RunFolderError } from '../../src/analysis/loadRun';
 import { ConfigError } from '../../src/config/schemaErrors';
 import { MAX_ECHOED_STRING } from '../../src/datasets/jsonValue';
+import { OtlpError } from '../../src/logs/otlp';
+import { LogSourceError } from '../../src/logs/source';
 import { ProductionLogError } from '../../src/routing/logs';
 
 /** A secret-looking value planted in fuzzed inputs (56 characters). */
@@ -67,11 +73,9 @@ const FILE_LEVEL = [
  * Why `err` is not a located error of `kind` for `file` (undefined when it is). `files` lists every file
  * the error may name (a run folder's three files).
  */
-export function whyNotLocated(
-  err: unknown,
-  kind: 'settings' | 'runFolder' | 'dataset' | 'logs',
-  files: readonly string[],
-): string | undefined {
+export type ParserKind = 'settings' | 'runFolder' | 'dataset' | 'logs' | 'otlp';
+
+export function whyNotLocated(err: unknown, kind: ParserKind, files: readonly string[]): string | undefined {
   if (!(err instanceof Error)) return `threw a non-Error: ${String(err)}`;
   const m = err.message;
   const anyFile = `(?:${files.map(esc).join('|')})`;
@@ -102,6 +106,18 @@ export function whyNotLocated(
     );
     return ok.test(m) ? undefined : `not located: ${m}`;
   }
+  if (kind === 'otlp') {
+    if (!(err instanceof OtlpError)) return `${err.name} instead of OtlpError: ${m}`;
+    if (!files.includes(err.file)) return `names another file: ${m}`;
+    if (err.line < 1 && err.code === 'CANARYLAB_ERR_OTLP_SPAN') return `a span error without a line: ${m}`;
+    if (err.line >= 1 && !m.startsWith(`${err.file}:${err.line}: ${err.field}: `)) return `not located: ${m}`;
+    return undefined;
+  }
+  if (err instanceof LogSourceError) {
+    const wholeFile = ['CANARYLAB_ERR_LOG_EMPTY', 'CANARYLAB_ERR_LOG_COLUMNS', 'CANARYLAB_ERR_LOG_FILE'];
+    if (!wholeFile.includes(err.code)) return `${err.code} for a file's content: ${m}`;
+    return new RegExp(`^${anyFile}: \\S`).test(m) ? undefined : `does not name the file: ${m}`;
+  }
   if (!(err instanceof ProductionLogError)) return `${err.name} instead of ProductionLogError: ${m}`;
   if (err.line < 1 && err.code === 'CANARYLAB_ERR_LOG_LINE') return `a line error without a line: ${m}`;
   if (err.line >= 1 && m !== `${err.file}:${err.line}: ${err.field}: ${err.expected}`)
@@ -113,7 +129,7 @@ export function whyNotLocated(
 /** Runs a parser on one input: it loads (then `check` the result), or throws a located error. */
 export async function loadsOrLocated<T>(a: {
   run: () => Promise<T>;
-  kind: 'settings' | 'runFolder' | 'dataset' | 'logs';
+  kind: ParserKind;
   files: readonly string[];
   /** Also require that no error repeats the planted secret. */
   noEcho?: boolean;

@@ -3,8 +3,9 @@
  * config, policies and run folders get arbitrary bytes, valid files mutated as text and valid documents
  * mutated as values. Each input must load or be refused with a located error (see ./located.ts for what
  * "located" means per parser); loaded values must be sane (no negative latency or cost, no policy whose
- * gate cannot pass). Fixed seed and bounded count here (FUZZ_RUNS, default 60 per property);
- * `npm run fuzz` runs the same properties longer (FUZZ_RUNS=2000; FUZZ_SEED to explore other inputs).
+ * gate cannot pass). Fixed seed and bounded count here (FUZZ_RUNS, default 60 per property; the DuckDB
+ * log engine, ~0.2 s per input, a tenth of that); `npm run fuzz` runs the same properties longer
+ * (FUZZ_RUNS=2000; FUZZ_SEED to explore other inputs).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadRun } from '../../src/analysis/loadRun';
 import { loadEvalConfig } from '../../src/config/evalConfig';
 import { DEFAULT_POLICY, loadPolicy, policyProblems } from '../../src/decision/policy';
+import { summarizeOtlp } from '../../src/logs/otlp';
+import { summarizeLogs } from '../../src/logs/summarizeLogs';
 import { importProductionLogs } from '../../src/routing/logs';
 import { loadCsvItems, loadJsonlItems } from '../../src/runner/dataset';
 import {
@@ -100,6 +103,43 @@ const LOG_LINES = [
   },
 ];
 const LOGS_JSONL = `${LOG_LINES.map((r) => JSON.stringify(r)).join('\n')}\n`;
+
+const LOGS_CSV = `userId,model,latency,success,timestamp,routedTo,tier\nu-1,gpt-4.1,2651,true,1748822444477,primary,free\nu-2,claude-sonnet-4-5,1832,false,1748822451003,canary,pro\nu-3,gpt-4.1,900,true,1748822452003,primary,\n`;
+
+/** An OTLP JSON trace export (the SDK's serializer's shape) with two GenAI client spans. */
+const otlpSpan = (spanId: string, model: string, variant: string, user: string) => ({
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId,
+  name: `chat ${model}`,
+  kind: 3,
+  startTimeUnixNano: '1748822444000000000',
+  endTimeUnixNano: '1748822445250000000',
+  attributes: [
+    { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+    { key: 'gen_ai.request.model', value: { stringValue: model } },
+    { key: 'gen_ai.usage.input_tokens', value: { intValue: '10' } },
+    { key: 'gen_ai.usage.output_tokens', value: { intValue: 5 } },
+    { key: 'feature_flag.result.variant', value: { stringValue: variant } },
+    { key: 'user.id', value: { stringValue: user } },
+  ],
+  status: variant === 'canary' ? { code: 2, message: SECRET } : {},
+});
+const OTLP = {
+  resourceSpans: [
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'router' } }] },
+      scopeSpans: [
+        {
+          scope: { name: 'genai' },
+          spans: [
+            otlpSpan('b7ad6b7169203331', 'gpt-4.1', 'primary', 'u1'),
+            otlpSpan('b7ad6b7169203332', 'gemini-2.5-flash', 'canary', 'u2'),
+          ],
+        },
+      ],
+    },
+  ],
+};
 
 const CALL = {
   runId: 'r1',
@@ -257,6 +297,28 @@ async function logs(input: string | Buffer) {
   count('production logs', r);
 }
 
+async function logEngine(input: string | Buffer, ext: 'jsonl' | 'csv') {
+  const f = put(`logs.${ext}`, input);
+  count(
+    `log engine (DuckDB, ${ext})`,
+    await loadsOrLocated({ run: () => summarizeLogs(f), kind: 'logs', files: [f] }),
+  );
+}
+
+async function otlp(input: string | Buffer) {
+  const f = put('traces.json', input);
+  const r = await loadsOrLocated({
+    run: () => summarizeOtlp([f], { runId: 'fuzz', armAttribute: 'feature_flag.result.variant' }),
+    kind: 'otlp',
+    files: [f],
+    check: (o) => {
+      for (const arm of ['primary', 'canary'] as const)
+        expect(o.summary[arm].calls).toBeGreaterThanOrEqual(0);
+    },
+  });
+  count('OTLP export', r);
+}
+
 async function evalConfig(input: string | Buffer, ext = 'yaml') {
   const f = put(`eval.${ext}`, input);
   count(
@@ -317,6 +379,13 @@ describe('fuzz: every parser loads or gives a located error', () => {
     await expect(importProductionLogs(put('l.jsonl', LOGS_JSONL))).resolves.toMatchObject({
       invalidLines: 0,
     });
+    await expect(summarizeLogs(put('l.jsonl', LOGS_JSONL))).resolves.toMatchObject({ invalidLines: 0 });
+    await expect(summarizeLogs(put('l.csv', LOGS_CSV))).resolves.toMatchObject({ invalidLines: 0 });
+    const o = await summarizeOtlp([put('t.json', JSON.stringify(OTLP))], {
+      runId: 'x',
+      armAttribute: 'feature_flag.result.variant',
+    });
+    expect([o.summary.primary.calls, o.summary.canary.calls]).toEqual([1, 1]);
     await expect(loadEvalConfig(put('eval.yaml', toYamlText(EVAL_CONFIG)))).resolves.toBeTruthy();
     await expect(loadEvalConfig(put('eval.yaml', toYamlText(SIM_CONFIG)))).resolves.toBeTruthy();
     await expect(loadPolicy(put('policy.yaml', toYamlText(POLICY)))).resolves.toEqual(DEFAULT_POLICY);
@@ -345,6 +414,31 @@ describe('fuzz: every parser loads or gives a located error', () => {
     await fc.assert(fc.asyncProperty(mutatedText(LOGS_JSONL), logs), fuzzParams());
     await fc.assert(
       fc.asyncProperty(mutatedDocument(LOG_LINES), (rows) => logs(jsonLines(rows as unknown[]))),
+      fuzzParams(),
+    );
+  });
+
+  it('log engine: DuckDB over JSONL and CSV files (src/logs/summarizeLogs.ts)', async () => {
+    const runs = Math.max(4, Math.round(FUZZ_RUNS / 10));
+    await fc.assert(
+      fc.asyncProperty(mutatedText(LOGS_JSONL), (t) => logEngine(t, 'jsonl')),
+      fuzzParams(runs),
+    );
+    await fc.assert(
+      fc.asyncProperty(mutatedText(LOGS_CSV), (t) => logEngine(t, 'csv')),
+      fuzzParams(runs),
+    );
+    await fc.assert(
+      fc.asyncProperty(arbitraryBytes(`${JSON.stringify(LOG_LINES[0])}\n`), (b) => logEngine(b, 'jsonl')),
+      fuzzParams(runs),
+    );
+  });
+
+  it('OTLP JSON trace exports (src/logs/otlp.ts)', async () => {
+    await fc.assert(fc.asyncProperty(arbitraryBytes('{"resourceSpans":'), otlp), fuzzParams());
+    await fc.assert(fc.asyncProperty(mutatedText(JSON.stringify(OTLP, null, 1)), otlp), fuzzParams());
+    await fc.assert(
+      fc.asyncProperty(mutatedDocument(OTLP), (doc) => otlp(toJsonText(doc))),
       fuzzParams(),
     );
   });
