@@ -90,8 +90,18 @@ async function main(): Promise<void> {
     const loaded = values.merge
       .split(',')
       .map((f) => JSON.parse(readFileSync(f, 'utf8')) as CalibrationResult);
+    // A cell (scenario × design) present in several files is taken from the first.
+    const seen = new Set<string>();
+    const cells = loaded
+      .flatMap((r) => r.cells)
+      .filter((c) => {
+        const key = `${c.scenario}\u0000${c.design}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
     result = finishCalibration(
-      loaded.flatMap((r) => r.cells),
+      cells,
       loaded[0].options,
       loaded.reduce((a, r) => a + r.seconds, 0),
     );
@@ -133,11 +143,17 @@ async function main(): Promise<void> {
         ids.length > 0 ? (JSON.parse(readFileSync(files[i], 'utf8')) as CalibrationResult) : null,
       )
       .filter((r): r is CalibrationResult => r !== null);
-    result = finishCalibration(
-      loaded.flatMap((r) => r.cells),
-      loaded[0].options,
-      (performance.now() - t0) / 1000,
-    );
+    // A cell (scenario × design) present in several files is taken from the first.
+    const seen = new Set<string>();
+    const cells = loaded
+      .flatMap((r) => r.cells)
+      .filter((c) => {
+        const key = `${c.scenario}\u0000${c.design}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    result = finishCalibration(cells, loaded[0].options, (performance.now() - t0) / 1000);
   } else {
     result = runCalibration({
       runs,
