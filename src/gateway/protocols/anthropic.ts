@@ -258,7 +258,8 @@ class AnthropicStreamParser implements StreamParser {
   model?: string;
   id?: string;
   firstTokenAt?: number;
-  complete = false;
+  /** message_stop was seen. */
+  private stopped = false;
   private readonly tools: unknown[] = [];
   private readonly blocks = new Map<number, { block: Block; json: string }>();
   private rawUsage: Record<string, unknown> | undefined;
@@ -271,6 +272,11 @@ class AnthropicStreamParser implements StreamParser {
 
   get toolCallDeltas(): unknown[] | undefined {
     return this.tools.length > 0 ? this.tools : undefined;
+  }
+
+  /** Complete at message_stop, or once message_delta gave the stop reason (as OpenAI's finish_reason). */
+  get complete(): boolean {
+    return this.stopped || this.finishReason !== null;
   }
 
   push(text: string): void {
@@ -292,7 +298,7 @@ class AnthropicStreamParser implements StreamParser {
   }
 
   private onEvent(event: string, data: string): void {
-    if (this.complete || event === 'ping') return;
+    if (this.stopped || event === 'ping') return;
     let obj: unknown;
     try {
       obj = JSON.parse(data);
@@ -364,7 +370,7 @@ class AnthropicStreamParser implements StreamParser {
         return;
       }
       case 'message_stop':
-        this.complete = true;
+        this.stopped = true;
         return;
       default:
         return; // new event types may be added (versioning policy): ignored
