@@ -60,7 +60,7 @@ describe('defect 2: negative or absurd usage is an invalid_response, not a cost'
     } finally {
       await server.close();
     }
-  }, 60_000);
+  }, 240_000);
 
   it('parseUsage accepts integer counts 0…10,000,000 and refuses the rest, naming the field', () => {
     expect(parseUsage({ prompt_tokens: 12, completion_tokens: 0 }, 'm')).toEqual({
@@ -119,7 +119,7 @@ describe('defect 4 and 9: no credential from a URL, and no key echoed by a model
     } finally {
       await server.close();
     }
-  }, 60_000);
+  }, 240_000);
 
   it('redactUrl: hand-checked cases', () => {
     expect(redactUrl('http://user:pw@h:1/v1?api-key=abc&x=1')).toBe(
@@ -156,7 +156,7 @@ describe('defect 5: one run-id validation for every command; an existing run is 
     expect(existsSync(join(dir, 'escaped'))).toBe(false);
     expect(() => validateRunId('ok-1.2_x')).not.toThrow();
     expect(() => validateRunId('a\u0000b')).toThrow('control characters');
-  }, 60_000);
+  }, 240_000);
 
   it('refuses a second run into an existing run folder; --force replaces it (one record per unit)', async () => {
     const server = await startScriptedServer({});
@@ -178,7 +178,7 @@ describe('defect 5: one run-id validation for every command; an existing run is 
     } finally {
       await server.close();
     }
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('defect 8: a retried call records what the user waited', () => {
@@ -273,5 +273,5 @@ describe('defect 9: two models in one arm are not merged silently', () => {
       'Warning: the canary arm mixes 2 models (model-a: 12 calls, model-b: 8 calls): their calls are analysed as one arm.',
     );
     expect(notes.some((n) => n.includes('primary arm mixes'))).toBe(false);
-  }, 60_000);
+  }, 240_000);
 });

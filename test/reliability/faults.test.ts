@@ -83,12 +83,16 @@ describe.concurrent('fault injection × kill -9 × --resume (real CLI processes,
         const env = { BASE_URL: server.baseURL, REL_KEY: KEY };
         const first = startCli(['run', '--config', cfg, '--out', out, '--run-id', 'f'], env);
         const kill = killPoint(i + 1);
-        await waitForLines(join(runDir, 'calls.jsonl'), kill);
+        // Under a loaded CI machine the CLI may take long to start: wait up to 2 minutes for the kill point.
+        await waitForLines(join(runDir, 'calls.jsonl'), kill, 120_000);
         first.child.kill('SIGKILL');
         const killed = await first.done;
         counts.runs++;
         counts.killed++;
-        const resumed = await runCli(['run', '--config', cfg, '--out', out, '--resume'], env);
+        const resumed = await runCli(
+          ['run', '--config', cfg, '--out', out, '--run-id', 'f', '--resume'],
+          env,
+        );
         counts.runs++;
         expect(resumed.code, resumed.stderr).toBe(0);
         expect(resumed.stderr).toMatch(new RegExp(`calls: ${UNITS} planned, \\d+ resumed`));

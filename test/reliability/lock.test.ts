@@ -41,7 +41,7 @@ describe('one writer per run folder (real concurrent processes)', () => {
     const file = join(runDir, 'calls.jsonl');
 
     const first = startCli(['run', '--config', cfg, '--out', out, '--run-id', 'r'], env());
-    await waitForLines(file, 30);
+    await waitForLines(file, 30, 120_000);
     // From now on 300 ms per call: the 170 calls left take ≥ 12 s, so the run surely outlives the checks below.
     server.setLatency(300);
     // While it runs, the lock holds its pid and host, and a second process is refused.
@@ -85,5 +85,5 @@ describe('one writer per run folder (real concurrent processes)', () => {
     server.setLatency(40);
     // The winner released its lock.
     expect(existsSync(join(runDir, '.lock'))).toBe(false);
-  }, 90_000);
+  }, 240_000);
 });
