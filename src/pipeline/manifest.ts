@@ -22,6 +22,8 @@ export interface ManifestArm {
   apiKeyEnv?: string;
   /** True when the arm was served by the in-process simulator. */
   simulated?: boolean;
+  /** Wire protocol, when not the default openai (config `protocol`). */
+  protocol?: 'anthropic' | 'gemini';
 }
 
 /** runs/<runId>/run.json (canary-contracts "RunManifest", plus the fields below `stage`). */
@@ -35,7 +37,14 @@ export interface RunManifest {
   configFile?: string;
   dataset: { source: string; items: number };
   arms: { primary: ManifestArm; canary: ManifestArm };
-  judge?: { model: string; baseURL?: string; apiKeyEnv?: string; pairwise?: boolean; single?: boolean };
+  judge?: {
+    model: string;
+    baseURL?: string;
+    apiKeyEnv?: string;
+    pairwise?: boolean;
+    single?: boolean;
+    protocol?: 'anthropic' | 'gemini';
+  };
   repeats: number;
   /** USD spent by this evaluation: both arms' calls (cached ones cost nothing) and the judge's calls. */
   evaluationCostUsd: number;

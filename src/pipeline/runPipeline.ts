@@ -346,6 +346,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
         if (a.name) m.name = a.name;
         if (a.apiKeyEnv) m.apiKeyEnv = a.apiKeyEnv;
         if (simulated(endpoints[name])) m.simulated = true;
+        if (a.protocol !== undefined && a.protocol !== 'openai') m.protocol = a.protocol;
         return m;
       };
       const notes: string[] = [];
@@ -384,6 +385,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
         manifest.judge = { model: cfg.judge.model, single: cfg.judge.single, pairwise: cfg.judge.pairwise };
         if (endpoints.judge) manifest.judge.baseURL = redactUrl(baseOf(endpoints.judge));
         if (cfg.judge.apiKeyEnv) manifest.judge.apiKeyEnv = cfg.judge.apiKeyEnv;
+        if (cfg.judge.protocol !== undefined && cfg.judge.protocol !== 'openai')
+          manifest.judge.protocol = cfg.judge.protocol;
       }
       await writeItems(runDir, items);
       await writeRunPolicy(runDir, loaded.policy);

@@ -71,6 +71,11 @@ describe('protocol in the eval config', () => {
     expect(scores).toHaveLength(24);
     expect(scores.every((s) => typeof s.score === 'number')).toBe(true);
     expect(r.manifest.configHash).toBe(loaded.hash);
+    // run.json says which protocol each side spoke (openai, the default, is not written).
+    const manifest = JSON.parse(readFileSync(join(r.runDir, 'run.json'), 'utf8'));
+    expect(manifest.arms.canary.protocol).toBe('anthropic');
+    expect(manifest.arms.primary.protocol).toBeUndefined();
+    expect(manifest.judge.protocol).toBe('gemini');
   });
 
   it('rejects an unknown protocol, naming the field, the line and the choices', async () => {
