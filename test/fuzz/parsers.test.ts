@@ -372,7 +372,10 @@ const whichFile = fc.constantFrom<RunFile>('calls.jsonl', 'scores.jsonl', 'pairw
 
 // --- properties -------------------------------------------------------------------------------------------
 
-describe('fuzz: every parser loads or gives a located error', () => {
+/** Long runs (`npm run fuzz`) need more than the default 60 s per property group. */
+const TIMEOUT = Math.max(60_000, FUZZ_RUNS * 400);
+
+describe('fuzz: every parser loads or gives a located error', { timeout: TIMEOUT }, () => {
   it('the seeds themselves load', async () => {
     await expect(loadJsonlItems(put('d.jsonl', DATASET_JSONL))).resolves.toHaveLength(3);
     await expect(loadCsvItems(put('d.csv', DATASET_CSV))).resolves.toHaveLength(3);
