@@ -154,10 +154,43 @@ export async function clickhouseAggregates(
       FROM ${table}`;
     const valid = `(SELECT c_model AS model, c_lat AS lat, c_userId AS userId, c_routedTo AS routedTo, c_tier AS tier,
         c_ok AS ok, c_start AS start, c_tokens AS tokens FROM (${norm}) WHERE c_problem = '')`;
-    const problems = await rows<{ problem: string; c: string }>(
-      `SELECT c_problem AS problem, count() AS c FROM (${norm}) WHERE c_problem != '' GROUP BY c_problem ORDER BY c_problem`,
+    const w = opts.windowMs;
+    // One scan: every group (problem, arm keys, ok) with its latency buckets and windows as sumMap arrays.
+    type G = {
+      problem: string;
+      routedTo: string;
+      model: string;
+      tier: string;
+      ok: number;
+      c: string;
+      zeros: string;
+      latSum: number;
+      latMin: number;
+      latMax: number;
+      tokSum: string;
+      tokSum2: string;
+      firstStart: string;
+      lastStart: string;
+      bm: [Array<string | number>, Array<string | number>];
+      wm: [Array<string | number>, Array<string | number>];
+    };
+    const all = await rows<G>(
+      `SELECT c_problem AS problem, c_routedTo AS routedTo, c_model AS model, c_tier AS tier, c_ok AS ok, count() AS c,
+          countIf(c_ok AND c_lat = 0) AS zeros, sumIf(c_lat, c_ok) AS latSum, minIf(c_lat, c_ok) AS latMin,
+          maxIf(c_lat, c_ok) AS latMax, sum(c_tokens) AS tokSum, sum(c_tokens * c_tokens) AS tokSum2,
+          min(c_start) AS firstStart, max(c_start) AS lastStart,
+          sumMap(if(c_ok AND c_lat > 0, [toInt64(floor(100 * log2(c_lat) + 0.5))], emptyArrayInt64()),
+                 if(c_ok AND c_lat > 0, [toUInt64(1)], emptyArrayUInt64())) AS bm,
+          sumMap([intDiv(c_start, ${w}) * ${w}], [toUInt64(1)]) AS wm
+        FROM (${norm}) GROUP BY problem, routedTo, model, tier, ok`,
     );
-    const invalidLines = problems.reduce((s, p) => s + Number(p.c), 0);
+    const problemCounts = new Map<string, number>();
+    for (const r of all)
+      if (r.problem !== '') problemCounts.set(r.problem, (problemCounts.get(r.problem) ?? 0) + Number(r.c));
+    const problems = [...problemCounts.entries()]
+      .sort(([x], [y]) => (x < y ? -1 : 1))
+      .map(([problem, c]) => ({ problem, c }));
+    const invalidLines = problems.reduce((s, p) => s + p.c, 0);
     const invalid = problems.map((p) => ({
       file: src.name,
       line: 0,
@@ -174,28 +207,8 @@ export async function clickhouseAggregates(
         expected: `${p.c} row(s) break a rule: ${cols[p.problem as LogField] ?? p.problem}: ${EXPECTED[p.problem] ?? 'invalid'} (skip them with --skip-invalid)`,
       });
     }
-    const nullable = (s: string) => (s === '' ? null : s);
-    type G = {
-      routedTo: string;
-      model: string;
-      tier: string;
-      ok: number;
-      c: string;
-      zeros: string;
-      latSum: number;
-      latMin: number;
-      latMax: number;
-      tokSum: string;
-      tokSum2: string;
-      firstStart: string;
-      lastStart: string;
-    };
-    const g = await rows<G>(
-      `SELECT routedTo, model, tier, ok, count() AS c, countIf(ok AND lat = 0) AS zeros, sumIf(lat, ok) AS latSum,
-          minIf(lat, ok) AS latMin, maxIf(lat, ok) AS latMax, sum(tokens) AS tokSum, sum(tokens * tokens) AS tokSum2,
-          min(start) AS firstStart, max(start) AS lastStart
-        FROM ${valid} GROUP BY routedTo, model, tier, ok`,
-    );
+    const nullable = (x: string) => (x === '' ? null : x);
+    const g = all.filter((r) => r.problem === '');
     const groups: GroupRow[] = g.map((r) => ({
       kind,
       routedTo: nullable(r.routedTo),
@@ -214,29 +227,30 @@ export async function clickhouseAggregates(
     }));
     if (groups.length === 0 && invalidLines === 0)
       throw new LogSourceError('CANARYLAB_ERR_LOG_EMPTY', src.name, 'the table is empty (no row)');
-    const b = await rows<{ routedTo: string; model: string; tier: string; bucket: string; c: string }>(
-      `SELECT routedTo, model, tier, toInt64(floor(100 * log2(lat) + 0.5)) AS bucket, count() AS c
-        FROM ${valid} WHERE ok AND lat > 0 GROUP BY routedTo, model, tier, bucket`,
-    );
-    const buckets: BucketRow[] = b.map((r) => ({
-      routedTo: nullable(r.routedTo),
-      model: r.model,
-      tier: nullable(r.tier),
-      bucket: Number(r.bucket),
-      count: Number(r.c),
-    }));
-    const w = opts.windowMs;
-    const wr = await rows<{ routedTo: string; model: string; win: string; c: string; f: string }>(
-      `SELECT routedTo, model, intDiv(start, ${w}) * ${w} AS win, count() AS c, countIf(NOT ok) AS f
-        FROM ${valid} GROUP BY routedTo, model, win`,
-    );
-    const windows: WindowRow[] = wr.map((r) => ({
-      routedTo: nullable(r.routedTo),
-      model: r.model,
-      start: Number(r.win),
-      calls: Number(r.c),
-      failures: Number(r.f),
-    }));
+    const buckets: BucketRow[] = [];
+    const windows: WindowRow[] = [];
+    for (const r of g) {
+      const [bk, bv] = r.bm;
+      bk.forEach((k, i) =>
+        buckets.push({
+          routedTo: nullable(r.routedTo),
+          model: r.model,
+          tier: nullable(r.tier),
+          bucket: Number(k),
+          count: Number(bv[i]),
+        }),
+      );
+      const [wk, wv] = r.wm;
+      wk.forEach((k, i) =>
+        windows.push({
+          routedTo: nullable(r.routedTo),
+          model: r.model,
+          start: Number(k),
+          calls: Number(wv[i]),
+          failures: Number(r.ok) === 1 ? 0 : Number(wv[i]),
+        }),
+      );
+    }
     const models = [...new Set(groups.filter((x) => x.routedTo === null).map((x) => x.model))];
     return {
       aggs: { groups, buckets, windows },

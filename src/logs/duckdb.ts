@@ -31,7 +31,7 @@ export interface DuckDB {
 /** Opens an in-memory DuckDB with a memory limit (spilling to the temp folder beyond it). */
 export async function openDuckDB(opts: { memoryLimit?: string; threads?: number } = {}): Promise<DuckDB> {
   const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: opts.memoryLimit ?? '320MB',
+    memory_limit: opts.memoryLimit ?? '256MB',
     temp_directory: join(tmpdir(), `canarylab-duckdb-${process.pid}`),
     ...(opts.threads ? { threads: String(opts.threads) } : {}),
   });

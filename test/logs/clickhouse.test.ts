@@ -58,6 +58,21 @@ describe.skipIf(skip !== undefined)('ClickHouse engine: a 2-shard cluster on loo
         })
         .join('\n'),
     });
+    const good = (u: string, latency: number) =>
+      JSON.stringify({
+        userId: u,
+        model: 'gpt-4.1',
+        latency,
+        success: 1,
+        timestamp: 1748826000000,
+        routedTo: 'primary',
+        tier: '',
+      });
+    await createRoutingTable(ch, {
+      db: 'logs',
+      table: 'withbad',
+      jsonl: [good('a', 100), good('b', -5), good('c', 200)].join('\n'),
+    });
     await createRoutingTable(ch, {
       db: 'logs',
       table: 'narrow',
@@ -110,6 +125,16 @@ describe.skipIf(skip !== undefined)('ClickHouse engine: a 2-shard cluster on loo
       ]);
       expect(x.cost).toEqual(y.cost);
     }
+  });
+
+  it('rows that break a rule: counted per field, an error unless skipped', async () => {
+    const err = await summarizeLogs(url('withbad'), { env }).catch((e) => e);
+    expect(err.code).toBe('CANARYLAB_ERR_LOG_LINE');
+    expect(err.message).toBe(
+      `${url('withbad')}: 1 row(s) break a rule: latency: expected a number of milliseconds between 0 and 86400000 (one day) (skip them with --skip-invalid)`,
+    );
+    const s = await summarizeLogs(url('withbad'), { env, skipInvalid: true });
+    expect([s.invalidLines, s.summary.primary.calls, s.summary.primary.latencyMs.sum]).toEqual([1, 2, 300]);
   });
 
   it('the CLI: same comparisons as the file, credentials never written or printed', async () => {
