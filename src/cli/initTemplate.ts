@@ -24,6 +24,9 @@ arms:
       max_tokens: 512
     price: { inputPer1M: 2.0, outputPer1M: 8.0 }   # USD per 1M tokens; or { blendedPer1M: 8.0 };
                                                    # omitted: looked up in datasets/pricing.json
+    # protocol: openai            # or anthropic (Messages API, e.g. baseURL https://api.anthropic.com/v1,
+                                  # key ANTHROPIC_API_KEY) or gemini (generateContent, baseURL
+                                  # https://generativelanguage.googleapis.com/v1beta, key GEMINI_API_KEY)
     # concurrency: 8              # calls of this arm in flight at once (default: the global concurrency)
     # rateLimit: { rpm: 500, tpm: 200000 }   # client-side pacing, per model
     # timeoutMs: 60000
