@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createChatClient } from '../../src/gateway/client';
 import { createGateway } from '../../src/gateway/gateway';
 import { parseUsage } from '../../src/gateway/parse';
