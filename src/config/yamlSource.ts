@@ -84,7 +84,14 @@ export function parseSettingsText(text: string, file: string): ParsedSource {
   const lines = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
   try {
-    doc = parseDocument(src, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    // logLevel 'error': the parser's warnings (process.emitWarning) quote the text, e.g. a mapping used
+    // as a key ("Keys with collection values will be stringified …: {…}"), so none are emitted.
+    doc = parseDocument(src, {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+      logLevel: 'error',
+    });
   } catch (e) {
     // The parser recurses per nesting level: thousands of nested [ or { exhaust the stack.
     throw new ConfigError(file, [`not valid ${kind}: ${unreadable(e)}`]);

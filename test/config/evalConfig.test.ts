@@ -265,3 +265,20 @@ d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
     ]);
   });
 });
+
+describe('loadEvalConfig: no process warning repeats the text', () => {
+  it('a mapping used as a key is read without a warning quoting it (the YAML library emitted one)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const { issues } = await issuesOf(`${SIM_OK}? { sk-proj-Zx9Qw8Er7Ty6Ui5: 1 }\n: 2\n`);
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatch(/^\(root\) \(line \d+\): unknown field /);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.includes('sk-proj'))).toEqual([]);
+  });
+});

@@ -29,9 +29,12 @@ import {
   toJsonText,
   toYamlText,
 } from './arbitraries';
-import { loadsOrLocated, SECRET } from './located';
+import { echoesSecret, loadsOrLocated, SECRET } from './located';
 
 const dir = mkdtempSync(join(tmpdir(), 'canarylab-fuzz-'));
+/** Process warnings emitted while parsing (the YAML library used to emit ones quoting the file). */
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(w.message));
 const tally: Record<string, { loaded: number; refused: number }> = {};
 const count = (name: string, r: 'loaded' | 'refused') => {
   tally[name] ??= { loaded: 0, refused: 0 };
@@ -509,6 +512,10 @@ describe('fuzz: every parser loads or gives a located error', { timeout: TIMEOUT
       ),
       fuzzParams(),
     );
+  });
+
+  it('no process warning repeated a planted secret', () => {
+    expect(warnings.filter((w) => echoesSecret(w))).toEqual([]);
   });
 
   it('every parser both loaded and refused some inputs (the mutations reach past the syntax check)', () => {
