@@ -317,13 +317,16 @@ function usersSql(
   }
   const inList = (xs: string[]) =>
     xs.length ? xs.map((x) => sqlString(JSON.stringify(x))).join(', ') : 'NULL';
-  const arm = `CASE WHEN routedTo = '"primary"' THEN 'primary' WHEN routedTo = '"canary"' THEN 'canary'
-      WHEN model IN (${inList(byModel.primary)}) THEN 'primary' WHEN model IN (${inList(byModel.canary)}) THEN 'canary' END`;
-  return `SELECT count(*) FILTER (WHERE mn = 'primary' OR mx = 'primary') AS primary_users,
-      count(*) FILTER (WHERE mn = 'canary') AS canary_users,
+  // Arm codes: canary 0, primary 1. Users are grouped by a 64-bit hash of their id (8 bytes a key instead
+  // of the string): 10 million users fit the memory limit without spilling; two ids collide with
+  // probability about n²/2^65 (3e-6 at 10 million users).
+  const arm = `CASE WHEN routedTo = '"primary"' THEN 1 WHEN routedTo = '"canary"' THEN 0
+      WHEN model IN (${inList(byModel.primary)}) THEN 1 WHEN model IN (${inList(byModel.canary)}) THEN 0 END`;
+  return `SELECT count(*) FILTER (WHERE mx = 1) AS primary_users,
+      count(*) FILTER (WHERE mn = 0) AS canary_users,
       count(*) FILTER (WHERE mn <> mx) AS both_users
-    FROM (SELECT userId, min(arm) AS mn, max(arm) AS mx
-      FROM (SELECT userId, ${arm} AS arm FROM (${rows})) WHERE userId IS NOT NULL AND arm IS NOT NULL GROUP BY userId)`;
+    FROM (SELECT hash(userId) AS u, min(arm) AS mn, max(arm) AS mx
+      FROM (SELECT userId, ${arm} AS arm FROM (${rows})) WHERE userId IS NOT NULL AND arm IS NOT NULL GROUP BY u)`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { type ArmRules, armResolver, assembleSummary, type LogImportFacts } from
 import { clickhouseAggregates } from './clickhouse';
 import { duckdbAggregates, duckdbGlob, type EngineResult, openDuckDB } from './duckdb';
 import type { ColumnMapping } from './mapping';
+import { isOtlpFile, summarizeOtlp } from './otlp';
 import { isClickHouseSource, parseClickHouseSource, resolveFileSource } from './source';
 
 /** Options of {@link summarizeLogs}. */
@@ -31,7 +32,8 @@ export interface LogSummary {
   summary: RunSummary;
   /** The source's name (a path or glob as given, or clickhouse://host:port/db/table — never credentials). */
   source: string;
-  engine: 'duckdb' | 'clickhouse';
+  /** 'js' for OpenTelemetry OTLP JSON exports (read by src/logs/otlp.ts, not SQL). */
+  engine: 'duckdb' | 'clickhouse' | 'js';
   facts: LogImportFacts & {
     split: LogImportFacts['split'] & { users: { primary: number; canary: number }; usersInBothArms: number };
   };
@@ -75,6 +77,36 @@ export async function summarizeLogs(spec: string, opts: SummarizeLogsOptions = {
     try {
       const src = await resolveFileSource(spec, (p) => duckdbGlob(db, p));
       name = src.name;
+      // OpenTelemetry GenAI spans (OTLP JSON exports) are read by their own reader, not SQL.
+      if (src.format === 'jsonl' && (await isOtlpFile(src.files[0]))) {
+        db.close();
+        const o = await summarizeOtlp(src.files, {
+          runId: name,
+          source: name,
+          windowMs,
+          skipInvalid: opts.skipInvalid === true,
+          ...(opts.pricing ? { pricing: opts.pricing } : {}),
+          ...(opts.primaryModel ? { primaryModel: opts.primaryModel } : {}),
+          ...(opts.canaryModel ? { canaryModel: opts.canaryModel } : {}),
+        });
+        return {
+          summary: o.summary,
+          source: name,
+          engine: 'js',
+          facts: {
+            lines: { shadow: 0, routing: o.facts.genAiSpans },
+            models: o.facts.models,
+            split: o.facts.split,
+          },
+          invalidLines: o.invalidLines,
+          invalid: o.facts.invalidMessages.map((message) => ({
+            file: name,
+            line: 0,
+            field: '(span)',
+            message,
+          })),
+        };
+      }
       result = await duckdbAggregates(db, src, {
         mapping: opts.mapping,
         windowMs,

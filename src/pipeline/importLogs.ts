@@ -45,7 +45,7 @@ export interface ImportLogsRunOptions {
 
 /** What import.json holds for a log import. */
 export interface LogImportInfo extends ImportInfo {
-  engine: 'duckdb' | 'clickhouse';
+  engine: 'duckdb' | 'clickhouse' | 'js';
   windowMs: number;
   usersInBothArms: number;
   /** The first skipped lines, located (never their content). */

@@ -238,6 +238,45 @@ describe('line-level validation', () => {
   });
 });
 
+describe('OpenTelemetry exports go to their own reader', () => {
+  it('a .json file with resourceSpans is read by src/logs/otlp.ts (engine js), not SQL', async () => {
+    const span = (model: string, ms: number, i: number) => ({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: `b7ad6b71692033${String(i).padStart(2, '0')}`,
+      name: `chat ${model}`,
+      kind: 3,
+      startTimeUnixNano: String(1748826000000000000n + BigInt(i) * 1_000_000_000n),
+      endTimeUnixNano: String(1748826000000000000n + BigInt(i) * 1_000_000_000n + BigInt(ms) * 1_000_000n),
+      attributes: [
+        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        { key: 'gen_ai.request.model', value: { stringValue: model } },
+        { key: 'user.id', value: { stringValue: `u${i}` } },
+      ],
+      status: { code: 1 },
+    });
+    const f = join(dir, 'otlp.json');
+    const spans = [
+      span('gpt-4.1', 100, 1),
+      span('gemini-2.5-flash', 200, 2),
+      span('gemini-2.5-flash', 300, 3),
+    ];
+    writeFileSync(
+      f,
+      JSON.stringify({
+        resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans }] }],
+      }),
+    );
+    const s = await summarizeLogs(f, { primaryModel: 'gpt-4.1' });
+    expect(s.engine).toBe('js');
+    expect([s.summary.primary.calls, s.summary.canary.calls]).toEqual([1, 2]);
+    // 200 ms → floor(100·log2 200 + 0.5) = floor(764.39 + 0.5) = 764; 300 ms → floor(822.88 + 0.5) = 823.
+    expect(s.summary.canary.latencyMs.buckets).toEqual([
+      [764, 1],
+      [823, 1],
+    ]);
+  });
+});
+
 describe('bad input: one clear error naming what and where', () => {
   it('missing file, glob matching nothing, empty file, CSV without the columns', async () => {
     await expect(summarizeLogs(join(dir, 'nope.jsonl'))).rejects.toMatchObject({
