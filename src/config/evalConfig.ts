@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { describeJsonSyntax } from '../datasets/jsonValue';
 import type { RolloutPosition } from '../decision/decide';
 import { DEFAULT_POLICY, loadPolicy, type Policy, PolicySchema } from '../decision/policy';
 import { parsePricing } from '../gateway/pricing';
@@ -538,10 +539,17 @@ export async function parseEvalConfig(
     priced.push({ path: ['judge', 'price'], model: config.judge.model });
   if (priced.length > 0) {
     let models: Record<string, unknown> | undefined;
+    let tableText = '';
     try {
-      models = parsePricing(JSON.parse(readFileSync(tableFile, 'utf8')), tableFile).models;
+      tableText = readFileSync(tableFile, 'utf8');
+      models = parsePricing(JSON.parse(tableText), tableFile).models;
     } catch (e) {
-      at(['pricing'], `cannot read the price table ${tableFile} (${(e as Error).message.split('\n')[0]})`);
+      // JSON.parse's message quotes the text: say where it stops being JSON instead.
+      const why =
+        e instanceof SyntaxError
+          ? `not valid JSON: ${describeJsonSyntax(tableText)}`
+          : ((e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]);
+      at(['pricing'], `cannot read the price table ${tableFile} (${why})`);
     }
     if (models) {
       for (const { path, model } of priced) {

@@ -253,6 +253,16 @@ d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
     ]);
   });
 
+  it('a price table that is not JSON is located by column without repeating its text', async () => {
+    const table = join(dir, 'prices.json');
+    writeFileSync(table, '{"models": {"gpt-4.1": sk-proj-Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0}}');
+    const noPrice = SIM_OK.replace('price: { blendedPer1M: 8 } }', '}');
+    const { issues } = await issuesOf(`${noPrice}pricing: ${table}\n`);
+    expect(issues).toEqual([
+      `pricing (line 11): cannot read the price table ${table} (not valid JSON: column 24: expected a value (a string in double quotes, a number, {…}, […], true, false or null))`,
+    ]);
+  });
+
   it('a key longer than 32 characters is described, not repeated (it may be a pasted secret)', async () => {
     const { issues } = await issuesOf(`${SIM_OK}sk-proj-Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0: 1\n`);
     expect(issues).toEqual(['(root) (line 11): unknown field [a 38-character name]']);
