@@ -260,7 +260,10 @@ export interface ReportStageOptions {
 export async function reportStage(runDir: string, opts: ReportStageOptions = {}): Promise<WrittenReport> {
   const analysis = await readAnalysis(runDir);
   const decision = revive(await readDecisionOrThrow(runDir));
-  const run = await loadRun(runDir);
+  // A log import keeps only summaries (no calls.jsonl): no records, so no disagreements to show.
+  const run: RunData = existsSync(join(runDir, RUN_FILES.calls))
+    ? await loadRun(runDir)
+    : { runId: analysis.runId, calls: [], scores: [], pairwise: [] };
   const manifest = await manifestFor(runDir, analysis, run);
   const historyFile = (manifest as RunManifest).historyFile;
   const sequential = historyFile ? ((await readSequentialHistory(historyFile)) ?? undefined) : undefined;
