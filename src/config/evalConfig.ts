@@ -268,6 +268,8 @@ const AnalysisSchema = z.strictObject({
   qualityScorer: z.string().min(1).optional(),
   nonInferiorityMargin: positive.optional(),
   windowSize: posInt.optional(),
+  /** Error-rate window width in ms (time windows of call start); `windowSize` is the older call-count form. */
+  windowMs: posInt.optional(),
   segments: z.boolean().optional(),
 });
 

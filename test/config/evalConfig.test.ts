@@ -246,6 +246,16 @@ d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
     expect(json.issues[0]).toMatch(/^line 1, column \d+: not valid JSON: /);
   });
 
+  it('analysis.windowMs (error-rate window width) is accepted as a positive integer', async () => {
+    const ok = await loadEvalConfig(file(`${SIM_OK}analysis: { windowMs: 3600000 }\n`));
+    expect(ok.config.analysis?.windowMs).toBe(3_600_000);
+    const { issues } = await issuesOf(`${SIM_OK}analysis: { windowMs: 0, windowMS: 5 }\n`);
+    expect(issues).toEqual([
+      'analysis.windowMs (line 11): expected a number > 0',
+      'analysis (line 11): unknown field "windowMS" (did you mean "windowMs"?)',
+    ]);
+  });
+
   it("a policy file that cannot be read is located at the config's `policy` line (found by the fuzzer)", async () => {
     const { issues } = await issuesOf(`${SIM_OK}policy: no-such-policy.yaml\n`);
     expect(issues).toEqual([
