@@ -4,8 +4,8 @@
  * per line) → CallRecords, one per GenAI client span, so production traffic recorded by any instrumented
  * service is analysed by the same code as an offline run.
  *
- * Attribute names follow the OpenTelemetry GenAI semantic conventions, taken from
- * `@opentelemetry/semantic-conventions` (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/):
+ * Attribute names follow the OpenTelemetry GenAI semantic conventions, as named in
+ * `@opentelemetry/semantic-conventions` (copied in ./genAiAttributes.ts, checked against the package) (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/):
  * `gen_ai.request.model`, `gen_ai.response.model`, `gen_ai.usage.input_tokens`,
  * `gen_ai.usage.output_tokens`, `gen_ai.operation.name`, `error.type`; the span's duration is the call's
  * latency and its status (`STATUS_CODE_ERROR`, or an `error.type`) says it failed.
@@ -17,17 +17,18 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import {
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-} from '@opentelemetry/semantic-conventions/incubating';
 import { summarizeCalls } from '../analysis/summary/build';
 import type { RunSummary } from '../analysis/summary/types';
 import type { Pricing } from '../gateway/pricing';
 import type { Arm, CallRecord, ErrorKind } from '../types';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+} from './genAiAttributes';
 
 /** Stable codes of {@link OtlpError}. */
 export type OtlpErrorCode =
@@ -245,7 +246,7 @@ export async function* streamOtlpCalls(
             const statusCode = (span.status as { code?: unknown } | undefined)?.code;
             const errorType = attrs.get(ATTR_ERROR_TYPE);
             const failed = statusCode === 2 || statusCode === 'STATUS_CODE_ERROR' || errorType !== undefined;
-            const httpStatusAttr = attrs.get('http.response.status_code');
+            const httpStatusAttr = attrs.get(ATTR_HTTP_RESPONSE_STATUS_CODE);
             const httpStatus = typeof httpStatusAttr === 'number' ? httpStatusAttr : undefined;
 
             let arm: Arm | undefined;

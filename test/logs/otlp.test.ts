@@ -261,6 +261,20 @@ describe('summarizeOtlp', () => {
   });
 });
 
+describe('attribute names', () => {
+  it('the copies in src/logs/genAiAttributes.ts equal @opentelemetry/semantic-conventions', async () => {
+    const ours = await import('../../src/logs/genAiAttributes');
+    const incubating = await import('@opentelemetry/semantic-conventions/incubating');
+    const stable = await import('@opentelemetry/semantic-conventions');
+    for (const [name, value] of Object.entries(ours)) {
+      expect(value, name).toBe(
+        (incubating as Record<string, unknown>)[name] ?? (stable as Record<string, unknown>)[name],
+      );
+    }
+    expect(Object.keys(ours)).toHaveLength(6);
+  });
+});
+
 describe('error.type → error kind', () => {
   it.each([
     ['429', undefined, 'rate_limit'],
