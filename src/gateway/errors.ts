@@ -109,7 +109,7 @@ const RETRYABLE_5XX = new Set([500, 502, 503, 504, 529]);
 export class ServerError extends GatewayError {
   override readonly code = 'CANARYLAB_ERR_SERVER';
   override readonly kind = 'server';
-  override readonly retryable: boolean;
+  override readonly retryable: boolean = false;
   constructor(message: string, options: GatewayErrorOptions) {
     super(message, options);
     this.name = 'ServerError';
