@@ -1,5 +1,5 @@
-// Slow by nature (a build, an install, tsc over the published declarations): about 75 s on an idle 2-core
-// machine, longer under load, hence the generous timeouts.
+// Slow by nature (a build, an install, tsc over the published declarations): about 47 s on a 2-core
+// machine at load average 3, longer under load, hence the generous timeouts.
 //
 // The package as a user gets it: `npm pack` (its prepack script builds dist/), the tarball installed into a
 // fresh project outside the checkout, offline, and used from there the four ways a user would — ESM import,
