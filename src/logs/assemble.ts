@@ -20,7 +20,7 @@ import type { Pricing } from '../gateway/pricing';
 import { ProductionLogError } from '../routing/logs';
 import type { Arm } from '../types';
 
-/** One group of valid rows: (kind, routedTo, model, tier, ok). */
+/** One group of valid rows: (kind, routedTo, model, tier, ok), possibly split further (by time window). */
 export interface GroupRow {
   kind: 'routing' | 'shadow';
   routedTo: string | null;
@@ -176,7 +176,8 @@ const groupOrder = (a: GroupRow, b: GroupRow) =>
   cmp(a.tier ?? '', b.tier ?? '') ||
   cmp(a.routedTo ?? '', b.routedTo ?? '') ||
   cmp(a.kind, b.kind) ||
-  Number(a.ok) - Number(b.ok);
+  Number(a.ok) - Number(b.ok) ||
+  a.firstStart - b.firstStart;
 
 /**
  * Builds the summary contract from an engine's grouped rows.

@@ -195,6 +195,8 @@ function textSource(
 
 /** The one-scan aggregation over the rows with their problem (GROUPING SETS). */
 function aggregateSql(rows: string, windowMs: number): string {
+  // Two groupings: the groups split by time window (their window counts come from the same rows; arm and
+  // segment stats add over windows), and the latency buckets.
   return `SELECT grouping(kind) AS g_kind, grouping(bucket) AS g_bucket, grouping(win) AS g_win,
       problem, kind, routedTo, model, tier, ok, bucket, win,
       count(*) AS c,
@@ -211,8 +213,8 @@ function aggregateSql(rows: string, windowMs: number): string {
         CASE WHEN problem IS NULL AND ok AND lat > 0 THEN TRY_CAST(floor(100 * log2(lat) + 0.5) AS BIGINT) END AS bucket,
         CASE WHEN problem IS NULL THEN (start // ${windowMs}) * ${windowMs} END AS win
       FROM (${rows}))
-    GROUP BY GROUPING SETS ((problem, kind, routedTo, model, tier, ok),
-      (problem, routedTo, model, tier, bucket), (problem, routedTo, model, win))`;
+    GROUP BY GROUPING SETS ((problem, kind, routedTo, model, tier, ok, win),
+      (problem, routedTo, model, tier, bucket))`;
 }
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -241,7 +243,7 @@ function splitAggregates(rows: Record<string, unknown>[]): {
       continue;
     }
     if (g.kind === 0) {
-      groups.push({
+      const group: GroupRow = {
         kind: r.kind === 'shadow' ? 'shadow' : 'routing',
         routedTo: strOrNull(r.routedTo),
         model: strOrNull(r.model) as string,
@@ -256,23 +258,22 @@ function splitAggregates(rows: Record<string, unknown>[]): {
         tokSum2: num(r.tokSum2),
         firstStart: num(r.firstStart),
         lastStart: num(r.lastStart),
-      });
-    } else if (g.bucket === 0) {
-      if (r.bucket !== null)
-        buckets.push({
-          routedTo: strOrNull(r.routedTo),
-          model: strOrNull(r.model) as string,
-          tier: strOrNull(r.tier),
-          bucket: Number(r.bucket),
-          count: num(r.c),
-        });
-    } else if (g.win === 0 && r.win !== null) {
+      };
+      groups.push(group);
       windows.push({
+        routedTo: group.routedTo,
+        model: group.model,
+        start: Number(r.win),
+        calls: group.calls,
+        failures: group.ok ? 0 : group.calls,
+      });
+    } else if (g.bucket === 0 && r.bucket !== null) {
+      buckets.push({
         routedTo: strOrNull(r.routedTo),
         model: strOrNull(r.model) as string,
-        start: Number(r.win),
-        calls: num(r.c),
-        failures: num(r.failures),
+        tier: strOrNull(r.tier),
+        bucket: Number(r.bucket),
+        count: num(r.c),
       });
     }
   }
