@@ -41,6 +41,8 @@ export interface AlwaysValidLike {
   looks: number;
   n: number;
   method?: string;
+  /** The point estimate the sequence is about, on the same scale (pooled over the looks of a history). */
+  estimate?: number;
 }
 
 /** What {@link evaluateGate} may know besides the gate and the comparisons. */
@@ -331,7 +333,18 @@ export function evaluateGate(
   let judgedN = n;
   let fixedNote = '';
   if (sequentialGate && av) {
-    fixedNote = `; fixed ${conf} ${fmt(ci[0])} to ${fmt(ci[1])}, valid for one look only`;
+    // A sequence pooled over the looks of a history (the sequential summary's) is about all looks' data, not
+    // this run's: show its pooled estimate when it has one, else say which value is this run's.
+    const pooled = gctx.alwaysValid !== undefined;
+    const pooledEstimate = av.estimate;
+    if (pooled && pooledEstimate !== undefined && Number.isFinite(pooledEstimate)) {
+      fixedNote = `; this run alone ${fmt(observed)}, fixed ${conf} ${fmt(ci[0])} to ${fmt(ci[1])}`;
+      observed = pooledEstimate;
+      subject = `${subject}, pooled over ${looks} looks,`;
+    } else if (pooled) {
+      fixedNote = `; this run's fixed ${conf} ${fmt(ci[0])} to ${fmt(ci[1])}`;
+      subject = `${subject} (this run)`;
+    } else fixedNote = `; fixed ${conf} ${fmt(ci[0])} to ${fmt(ci[1])}, valid for one look only`;
     ci = [av.ci[0], av.ci[1]];
     judgedN = av.n;
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/decision/decide';
 import { DEFAULT_POLICY, loadPolicy, parsePolicy } from '../../src/decision/policy';
+import type { SequentialSummary } from '../../src/decision/sequential';
 import { healthy, mc } from './comparisons';
 
 describe('decide: the playbook checklist on intervals', () => {
@@ -246,5 +247,32 @@ describe('always-valid gates under continuous monitoring (issue 17 point 3, read
     const cs2 = healthy();
     cs2[3] = withAv(cs2[3], { target: 'canary', ci: [0.1, 0.2], looks: 5, n: 1000 });
     expect(decide(cs2, DEFAULT_POLICY, { looks: 5 }).gates[3].status).toBe('pass');
+  });
+});
+
+describe('a sequence pooled over a history shows the pooled estimate, not this run’s (S’s report, 03:45)', () => {
+  it('observed is the pooled estimate and the reason names this run’s own value', () => {
+    const cs = healthy();
+    cs[1] = mc('latency_p95_ms', 'ms', 'lower', [821, 790, 850]);
+    const gates = {
+      latency_p95_ms: {
+        target: 'canary' as const,
+        ci: [926, 1035] as [number, number],
+        alpha: 0.05,
+        looks: 3,
+        n: 3900,
+        estimate: 980,
+        method: 'hand-made',
+      },
+    };
+    const sequential = { looks: 3, gates, reason: '3 looks taken' } as unknown as SequentialSummary;
+    const d = decide(cs, DEFAULT_POLICY, { sequential, looks: 3 });
+    const g = d.gates[1];
+    expect(g.observed).toBe(980);
+    expect(g.ci).toEqual([926, 1035]);
+    expect(g.reason).toContain(
+      'canary, pooled over 3 looks, 980 ms (always-valid 95% confidence sequence after 3 looks',
+    );
+    expect(g.reason).toContain('this run alone 821 ms');
   });
 });
