@@ -74,6 +74,7 @@ export type {
 export { type CellResult, fixedCell, sequentialCell } from './calibration/calibrate';
 export { type CalibrationResult, runCalibration } from './calibration/run';
 export { SCENARIOS, type Scenario } from './calibration/scenarios';
+export { calibrationMarkdown } from './calibration/table';
 // Charts (vega-lite specs, rendered to SVG)
 export {
   ARM_COLORS,

@@ -15,7 +15,7 @@ export function calibrationMarkdown(r: CalibrationResult, command: string): stri
   const lines: string[] = [];
   const o = r.options;
   lines.push(
-    `Seeded (seed ${o.seed}), ${o.runs} runs per cell; fixed sizes ${o.sizes.map((n) => n.toLocaleString('en-US')).join(' and ')} items per arm; sequential monitoring with ${o.lookSize.toLocaleString('en-US')} new items per arm at each look, at most ${o.maxLooks} looks. Regenerate with \`${command}\` (${Math.round(r.seconds).toLocaleString('en-US')} s of computation here; \`-- --jobs 3\` splits it over processes). Rates are shares of runs with their Wilson 95% intervals in brackets.`,
+    `Seeded (seed ${o.seed}), ${o.runs} runs per cell; fixed sizes ${o.sizes.length > 0 ? o.sizes.map((n) => n.toLocaleString('en-US')).join(' and ') : 'none'} items per arm; ${o.lookSize > 0 ? `sequential monitoring with ${o.lookSize.toLocaleString('en-US')} new items per arm at each look, at most ${o.maxLooks} looks` : 'no sequential monitoring'}. Regenerate with \`${command}\` (${Math.round(r.seconds).toLocaleString('en-US')} s of computation here${command.startsWith('npm') ? '; `-- --jobs 3` splits it over processes' : ''}). Rates are shares of runs with their Wilson 95% intervals in brackets.`,
     '',
     '### Goals (issue 17)',
     '',

@@ -13,6 +13,7 @@ import {
   analyzeStage,
   BudgetReachedError,
   ConfigError,
+  calibrationMarkdown,
   createProgressReporter,
   decideStage,
   importLogsRun,
@@ -27,8 +28,10 @@ import {
   readAnalysis,
   readRunSummary,
   reportStage,
+  runCalibration,
   runPipeline,
   runSimCommand,
+  SCENARIOS,
   toolVersion,
   withRunLock,
 } from '../index';
@@ -424,6 +427,61 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
         } else fail(e);
       }
     });
+
+  program
+    .command('calibrate')
+    .description(
+      'synthetic canaries with known truth through analyze → decide: verdict rates per scenario (npm run calibrate writes docs/CALIBRATION.md)',
+    )
+    .option('--runs <n>', 'runs per cell (the published table uses 200)', positiveInt('--runs'), 20)
+    .option('--scenarios <ids>', `comma-separated scenario ids (${SCENARIOS.map((x) => x.id).join(', ')})`)
+    .option('--sizes <list>', 'fixed sample sizes, items per arm', '1319,5000')
+    .option('--look-size <n>', 'items per look of sequential monitoring (0: none)', '500')
+    .option('--max-looks <n>', 'looks of sequential monitoring', positiveInt('--max-looks'), 30)
+    .option('--seed <n>', 'seed of every run', '20261206')
+    .option('--json', 'print the result as JSON instead of the Markdown table')
+    .action(
+      (o: {
+        runs: number;
+        scenarios?: string;
+        sizes: string;
+        lookSize: string;
+        maxLooks: number;
+        seed: string;
+        json?: boolean;
+      }) => {
+        try {
+          const ids = o.scenarios?.split(',');
+          const unknown = ids?.filter((id) => !SCENARIOS.some((x) => x.id === id)) ?? [];
+          if (unknown.length > 0)
+            throw new InvalidArgumentError(
+              `--scenarios: unknown scenario '${unknown[0]}' (known: ${SCENARIOS.map((x) => x.id).join(', ')})`,
+            );
+          const count = (name: string, v: string) => {
+            const n = Number(v);
+            if (!Number.isInteger(n) || n < 0)
+              throw new InvalidArgumentError(`${name}: expected a non-negative integer, got ${v}`);
+            return n;
+          };
+          const result = runCalibration({
+            runs: o.runs,
+            seed: count('--seed', o.seed),
+            sizes: o.sizes === 'none' ? [] : o.sizes.split(',').map((x) => count('--sizes', x)),
+            lookSize: count('--look-size', o.lookSize),
+            maxLooks: o.maxLooks,
+            ...(ids ? { scenarios: ids } : {}),
+            onCell: (c) => log(`${c.title} | ${c.design}: promote ${c.promote.count}/${c.runs}`),
+          });
+          stdout.write(
+            o.json
+              ? `${JSON.stringify(result, nanToNull, 2)}\n`
+              : `${calibrationMarkdown(result, 'canarylab calibrate')}\n`,
+          );
+        } catch (e) {
+          fail(e);
+        }
+      },
+    );
 
   program
     .command('demo-data')
