@@ -231,25 +231,25 @@ export async function clickhouseAggregates(
     const windows: WindowRow[] = [];
     for (const r of g) {
       const [bk, bv] = r.bm;
-      bk.forEach((k, i) =>
+      bk.forEach((k, i) => {
         buckets.push({
           routedTo: nullable(r.routedTo),
           model: r.model,
           tier: nullable(r.tier),
           bucket: Number(k),
           count: Number(bv[i]),
-        }),
-      );
+        });
+      });
       const [wk, wv] = r.wm;
-      wk.forEach((k, i) =>
+      wk.forEach((k, i) => {
         windows.push({
           routedTo: nullable(r.routedTo),
           model: r.model,
           start: Number(k),
           calls: Number(wv[i]),
           failures: Number(r.ok) === 1 ? 0 : Number(wv[i]),
-        }),
-      );
+        });
+      });
     }
     const models = [...new Set(groups.filter((x) => x.routedTo === null).map((x) => x.model))];
     return {
