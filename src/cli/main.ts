@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   analyzeStage,
@@ -108,6 +108,27 @@ function share(v: string): number {
   if (!(n > 0 && n < 1))
     throw new InvalidArgumentError('expected a share strictly between 0 and 1, e.g. 0.05.');
   return n;
+}
+
+function armValuesArg(v: string): { primary: string[]; canary: string[] } {
+  const sides = v.split(':');
+  const list = (x: string | undefined) =>
+    (x ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  const primary = list(sides[0]);
+  const canary = list(sides[1]);
+  if (
+    sides.length !== 2 ||
+    primary.length === 0 ||
+    canary.length === 0 ||
+    primary.some((p) => canary.includes(p))
+  )
+    throw new InvalidArgumentError(
+      'expected <primary values>:<canary values>, comma-separated and disjoint, e.g. control,off:treatment,on.',
+    );
+  return { primary, canary };
 }
 
 function stageArg(v: string): RolloutPosition {
@@ -268,6 +289,15 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     .option('--window <duration>', 'logs: error-rate window and sequential look, e.g. 1h, 30m, 1d', '1h')
     .option('--history <file>', 'logs: add one sequential look per window to this history file')
     .option(
+      '--arm-attribute <name>',
+      'OpenTelemetry spans: the attribute naming the arm, e.g. feature_flag.result.variant',
+    )
+    .option(
+      '--arm-values <primary:canary>',
+      'OpenTelemetry spans: the attribute values of each arm, e.g. control,off:treatment,on (default primary,control:canary,treatment)',
+      armValuesArg,
+    )
+    .option(
       '--pricing <file>',
       'logs: price table for the cost of each line (default: datasets/pricing.json)',
     )
@@ -287,6 +317,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
           history?: string;
           pricing?: string;
           json?: boolean;
+          armAttribute?: string;
+          armValues?: { primary: string[]; canary: string[] };
         },
       ) => {
         try {
@@ -320,6 +352,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
             ...(o.history ? { historyFile: o.history } : {}),
             ...(o.primaryModel ? { primaryModel: o.primaryModel } : {}),
             ...(o.canaryModel ? { canaryModel: o.canaryModel } : {}),
+            ...(o.armAttribute ? { armAttribute: o.armAttribute } : {}),
+            ...(o.armValues ? { armValues: o.armValues } : {}),
           });
           if (imported.invalidLines > 0) {
             log(`analyze: skipped ${imported.invalidLines} malformed line(s) of ${imported.source}:`);

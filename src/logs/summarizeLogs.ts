@@ -25,6 +25,12 @@ export interface SummarizeLogsOptions extends ArmRules {
   pricing?: Pricing;
   /** Where ClickHouse credentials are read from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * OpenTelemetry exports only: the span attribute naming the arm (e.g. `feature_flag.result.variant`) and
+   * its values for each arm (default primary/control and canary/treatment).
+   */
+  armAttribute?: string;
+  armValues?: { primary: readonly string[]; canary: readonly string[] };
 }
 
 /** What {@link summarizeLogs} returns. */
@@ -88,6 +94,8 @@ export async function summarizeLogs(spec: string, opts: SummarizeLogsOptions = {
           ...(opts.pricing ? { pricing: opts.pricing } : {}),
           ...(opts.primaryModel ? { primaryModel: opts.primaryModel } : {}),
           ...(opts.canaryModel ? { canaryModel: opts.canaryModel } : {}),
+          ...(opts.armAttribute ? { armAttribute: opts.armAttribute } : {}),
+          ...(opts.armValues ? { armValues: opts.armValues } : {}),
         });
         return {
           summary: o.summary,

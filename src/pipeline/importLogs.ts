@@ -41,6 +41,9 @@ export interface ImportLogsRunOptions {
   historyFile?: string;
   /** Where ClickHouse credentials are read from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** OpenTelemetry exports: the span attribute naming the arm, and its values per arm. */
+  armAttribute?: string;
+  armValues?: { primary: readonly string[]; canary: readonly string[] };
 }
 
 /** What import.json holds for a log import. */
@@ -91,6 +94,8 @@ export async function importLogsRun(opts: ImportLogsRunOptions): Promise<{
     ...(opts.mapping ? { mapping: opts.mapping } : {}),
     ...(opts.windowMs ? { windowMs: opts.windowMs } : {}),
     ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.armAttribute ? { armAttribute: opts.armAttribute } : {}),
+    ...(opts.armValues ? { armValues: opts.armValues } : {}),
   });
   await mkdir(opts.outDir, { recursive: true });
   const tmp = join(opts.outDir, `.${opts.runId}.importing-${process.pid}`);

@@ -291,3 +291,33 @@ describe('error.type → error kind', () => {
     expect(errorKindOf(type, status)).toBe(kind);
   });
 });
+
+describe('canarylab analyze on an OTLP export (the real CLI)', () => {
+  it('summarises the spans with --arm-attribute and writes a complete run folder', async () => {
+    const { runCli } = await import('../cli/cliHelpers');
+    const out = join(dir, 'runs');
+    const r = await runCli([
+      'analyze',
+      exportFile,
+      '--out',
+      out,
+      '--run-id',
+      'otel',
+      '--arm-attribute',
+      FLAG,
+      '--arm-values',
+      'control:treatment',
+    ]);
+    expect(r.stderr).toMatch(/summarised 16 lines .* with js/);
+    expect(r.code).toBe(0);
+    const { readFile } = await import('node:fs/promises');
+    const comparison = JSON.parse(await readFile(join(out, 'otel', 'comparison.json'), 'utf8'));
+    const success = comparison.comparisons.find((c: { metric: string }) => c.metric === 'success_rate');
+    // 8 primary calls all ok; 8 canary calls of which the simulator's plan failed 2 (503).
+    expect(success.primary).toMatchObject({ n: 8, estimate: 1 });
+    expect(success.canary).toMatchObject({ n: 8, estimate: 6 / 8 });
+    const bad = await runCli(['analyze', exportFile, '--out', out, '--run-id', 'x', '--arm-values', 'a:a']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/disjoint/);
+  });
+});
