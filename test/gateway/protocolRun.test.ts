@@ -126,7 +126,9 @@ describe('gpt-4.1 (openai) vs claude-sonnet-4-5 (anthropic) vs gemini-2.5-flash 
               c.usage.completionTokens * p.output) /
             1e6;
           expect(c.costUsd).toBeCloseTo(expected, 12);
-          const t = (totals[`${r.runId}:${model}`] ??= { cost: 0, uncached: 0 });
+          const key = `${r.runId}:${model}`;
+          totals[key] ??= { cost: 0, uncached: 0 };
+          const t = totals[key];
           t.cost += c.costUsd;
           t.uncached += (c.usage.promptTokens * p.input + c.usage.completionTokens * p.output) / 1e6;
         }
