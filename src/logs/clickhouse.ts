@@ -10,7 +10,6 @@
  * `routedTo` (String: primary/canary, '' when absent) and `tier` (String); or shadow shape `model`, `prompt`,
  * `latency`, `tokens` (integer), `timestamp`, `valid` (UInt8/Bool).
  */
-import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { ProductionLogError } from '../routing/logs';
 import type { Arm } from '../types';
 import type { BucketRow, GroupRow, WindowRow } from './assemble';
@@ -48,6 +47,8 @@ export async function clickhouseAggregates(
   opts: ClickHouseLogOptions,
 ): Promise<EngineResult> {
   const password = opts.env[CLICKHOUSE_PASSWORD_ENV] ?? '';
+  // Loaded on first use: importing canarylab (or starting the CLI) must not pay for a driver it may not use.
+  const { ClickHouseLogLevel, createClient } = await import('@clickhouse/client');
   const client = createClient({
     url: `${src.secure ? 'https' : 'http'}://${src.host}:${src.port}`,
     username: opts.env[CLICKHOUSE_USER_ENV] ?? 'default',
