@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { formatRelative } from '../format';
 import type { MetricComparison } from '../types';
 import {
   ARMS,
@@ -6,7 +7,6 @@ import {
   armColor,
   armShape,
   ChartInputError,
-  formatSigned,
   formatUsd,
   INK,
   type Json,
@@ -79,11 +79,10 @@ export function costSpec(input: CostInput): TopLevelSpec {
   const subtitle: string[] = [];
   const rel = input.per1kTokens?.delta.relative;
   if (rel && Number.isFinite(rel.estimate)) {
-    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     subtitle.push(
-      `Canary cost per 1K tokens ${formatSigned(rel.estimate, pct)} vs primary` +
+      `Canary cost per 1K tokens ${formatRelative(rel.estimate)} vs primary` +
         (Number.isFinite(rel.ci[0]) && Number.isFinite(rel.ci[1])
-          ? ` (${conf}% CI ${formatSigned(rel.ci[0], pct)} to ${formatSigned(rel.ci[1], pct)})`
+          ? ` (${conf}% CI ${formatRelative(rel.ci[0])} to ${formatRelative(rel.ci[1])})`
           : ''),
     );
   }

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { formatMetricValue, formatRelative } from '../format';
 import type { GateResult, MetricComparison } from '../types';
 import {
   ChartInputError,
@@ -78,22 +79,20 @@ export function gateAxis(gate: GateResult, comparisons: readonly MetricCompariso
     };
   }
   if (matches(mc.delta.relative)) {
-    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     return {
       title: withUnit(`${name}: relative change, canary vs primary`, '%'),
       format: '+.0%',
       factor: 1,
-      fmt: (x) => formatSigned(x, pct),
+      fmt: (x) => formatRelative(x),
     };
   }
   if (matches(mc.delta)) {
     if (style.proportion) {
-      const pp = (x: number) => `${(100 * x).toFixed(1)} pp`;
       return {
         title: withUnit(`${name}: canary − primary`, 'percentage points'),
         format: '+.1~f',
         factor: 100,
-        fmt: (x) => formatSigned(x, pp),
+        fmt: (x) => formatMetricValue(x, mc.unit, { signed: true, digits: 1 }),
       };
     }
     return {

@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { PairwiseSummary } from '../analysis/types';
+import { formatMetricValue, formatNumber } from '../format';
 import type { ArmEstimate, GateStatus } from '../types';
 import {
   ARM_COLORS,
@@ -7,7 +8,6 @@ import {
   armIntervalLayers,
   ChartInputError,
   formatPercent,
-  formatSigned,
   INK,
   type Json,
   labelledStackLayers,
@@ -74,7 +74,7 @@ export function qualityEstimatesSpec(input: QualityEstimatesInput): TopLevelSpec
         lo: r6(e.ci[0]),
         hi: r6(e.ci[1]),
         n: e.n,
-        label: pass ? formatPercent(e.estimate) : e.estimate.toPrecision(3),
+        label: pass ? formatPercent(e.estimate) : formatNumber(e.estimate),
       });
     }
   });
@@ -160,8 +160,9 @@ export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevel
   const kind = input.kind ?? 'pass';
   const pass = kind === 'pass';
   const scale = pass ? 100 : 1;
-  const unit = pass ? 'pp' : '';
-  const fmt = (x: number) => `${(scale * x).toFixed(pass ? 1 : 2)}${unit ? ` ${unit}` : ''}`;
+  // A difference of pass rates in percentage points (one decimal, as chart labels); of scores, 2 decimals.
+  const fmt = (x: number) =>
+    formatMetricValue(x, pass ? 'proportion' : '', { signed: true, digits: pass ? 1 : 2 });
   const rows: Json[] = [];
   const margins = new Set<number>();
   input.differences.forEach((d, i) => {
@@ -186,7 +187,7 @@ export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevel
       limit: r6(-scale * margin),
       verdict: VERDICT[status],
       n: d.n ?? null,
-      label: `${formatSigned(estimate, fmt)} [${formatSigned(ci[0], fmt)}, ${formatSigned(ci[1], fmt)}]: ${VERDICT[status]}`,
+      label: `${fmt(estimate)} [${fmt(ci[0])}, ${fmt(ci[1])}]: ${VERDICT[status]}`,
     });
   });
   if (rows.length === 0) throw new ChartInputError(`${fn}: no scorer of kind '${kind}' to draw`);
@@ -206,7 +207,7 @@ export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevel
   };
   const shape = { ...color, scale: { domain: verdicts, range: STATUSES.map((s) => STATUS_SHAPES[s]) } };
   const sameMargin = margins.size === 1;
-  const marginText = sameMargin ? `−${fmt([...margins][0])}` : 'per scorer';
+  const marginText = sameMargin ? fmt(-[...margins][0]) : 'per scorer';
   const layer: Json[] = [
     {
       data: { values: [{ zero: 0 }] },

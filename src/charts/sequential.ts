@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { formatMetricValue, formatPValue } from '../format';
 import {
   ChartInputError,
   formatSigned,
@@ -60,7 +61,9 @@ export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
   const style = unitStyle(unit);
   const scale = style.proportion ? 100 : 1;
   const unitLabel = style.proportion ? 'pp' : style.label;
-  const fmt = (x: number) => (style.proportion ? `${(100 * x).toFixed(1)} pp` : style.fmt(x));
+  // Signed: a difference of rates in percentage points (one decimal, as chart labels), else in its unit.
+  const fmt = (x: number) =>
+    style.proportion ? formatMetricValue(x, unit, { signed: true, digits: 1 }) : formatSigned(x, style.fmt);
   const useN = input.looks.length > 0 && input.looks.every((l) => Number.isFinite(l.n));
   const rows: Json[] = [];
   let skipped = 0;
@@ -98,7 +101,7 @@ export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
     }
     refs.push({
       value: r6(scale * input.boundary),
-      label: `${input.boundaryLabel ?? 'non-inferiority margin'} (${formatSigned(input.boundary, fmt)})`,
+      label: `${input.boundaryLabel ?? 'non-inferiority margin'} (${fmt(input.boundary)})`,
       dash: [6, 4],
     });
   }
@@ -111,9 +114,9 @@ export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
   ];
   if (last && Number.isFinite(last.estimate) && Number.isFinite(last.ci[0]) && Number.isFinite(last.ci[1])) {
     subtitle.push(
-      `Last look: ${formatSigned(last.estimate, fmt)} [${formatSigned(last.ci[0], fmt)}, ${formatSigned(last.ci[1], fmt)}]` +
+      `Last look: ${fmt(last.estimate)} [${fmt(last.ci[0])}, ${fmt(last.ci[1])}]` +
         (last.pValue !== undefined && Number.isFinite(last.pValue)
-          ? `, always-valid p = ${last.pValue < 0.001 ? '< 0.001' : last.pValue.toFixed(3)}`
+          ? `, always-valid p = ${formatPValue(last.pValue)}`
           : ''),
     );
   }

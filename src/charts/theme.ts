@@ -3,6 +3,7 @@
  * repeat each colour's meaning, axis formats per metric unit, the chart config, and input checks.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { formatMetricValue, formatNumber, formatUsd } from '../format';
 import type { Arm, GateStatus } from '../types';
 
 /**
@@ -126,28 +127,12 @@ export interface UnitStyle {
   proportion: boolean;
 }
 
-const thousands = (x: number, digits = 0): string =>
-  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** USD as everywhere else: thousands separators and cents, 3 significant digits below a cent. */
+export { formatSigned, formatUsd } from '../format';
 
-/** Formats a USD amount: cents for large amounts, 3 significant digits for small ones. */
-export function formatUsd(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  const sign = x < 0 ? '−' : '';
-  if (a >= 100) return `${sign}$${thousands(a)}`;
-  if (a >= 1) return `${sign}$${a.toFixed(2)}`;
-  return `${sign}$${a.toPrecision(3)}`;
-}
-
-/** Formats a proportion as a percentage with `digits` decimals. */
+/** Formats a proportion as a percentage with `digits` decimals (1 for chart labels); the one formatter. */
 export function formatPercent(x: number, digits = 1): string {
-  return Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : String(x);
-}
-
-/** Formats a signed proportion change as percentage points or percent with an explicit sign. */
-export function formatSigned(x: number, fmt: (v: number) => string): string {
-  if (!Number.isFinite(x)) return String(x);
-  return x > 0 ? `+${fmt(x)}` : x < 0 ? `−${fmt(-x)}` : fmt(0);
+  return formatMetricValue(x, 'proportion', { digits });
 }
 
 /**
@@ -160,10 +145,16 @@ export function unitStyle(unit: string): UnitStyle {
     case 'proportion':
       return { label: '%', format: '.1%', fmt: (x) => formatPercent(x), proportion: true };
     case 'ms':
-      return { label: 'ms', format: ',.0f', fmt: (x) => `${thousands(x)} ms`, proportion: false };
+      return { label: 'ms', format: ',.0f', fmt: (x) => formatMetricValue(x, 'ms'), proportion: false };
     case 'USD/1K tokens':
     case 'usd_per_1k_tokens':
-      return { label: 'USD per 1K tokens', format: '$.4~f', fmt: formatUsd, proportion: false };
+      return {
+        label: 'USD per 1K tokens',
+        format: '$.4~f',
+        // The axis title states 'per 1K tokens'.
+        fmt: (x) => formatMetricValue(x, unit, { bare: true }),
+        proportion: false,
+      };
     case 'USD':
     case 'usd':
       return { label: 'USD', format: '$,.4~f', fmt: formatUsd, proportion: false };
@@ -171,18 +162,13 @@ export function unitStyle(unit: string): UnitStyle {
       return {
         label: 'percentage points',
         format: '.2f',
-        fmt: (x) => `${x.toFixed(2)} pts`,
+        fmt: (x) => formatMetricValue(x, 'points'),
         proportion: false,
       };
     case 'ratio²':
-      return { label: 'ratio²', format: '.2~e', fmt: (x) => x.toExponential(2), proportion: false };
+      return { label: 'ratio²', format: '.2~e', fmt: (x) => formatNumber(x), proportion: false };
     default:
-      return {
-        label: unit,
-        format: '~g',
-        fmt: (x) => (Math.abs(x) >= 100 ? thousands(x) : x.toPrecision(3)),
-        proportion: false,
-      };
+      return { label: unit, format: '~g', fmt: (x) => formatNumber(x), proportion: false };
   }
 }
 

@@ -1,4 +1,5 @@
 import { CONSISTENCY_UNIT } from '../analysis/consistency';
+import { formatMetricValue, formatRelative } from '../format';
 import { type SrmResult, srmCheck } from '../routing/srm';
 import { samplesForProportionInterval } from '../stats/samplesForProportionInterval';
 import type { Decision, GateResult, MetricComparison, Stage } from '../types';
@@ -274,7 +275,7 @@ export function evaluateGate(
   let direction: 'above' | 'below';
   let n: number;
   let subject: string;
-  let fmt = (x: number) => formatValue(x, mc.unit);
+  let fmt = (x: number) => formatMetricValue(x, mc.unit);
   if (gate.kind === 'absolute') {
     ({ estimate: observed, ci, n } = mc.canary);
     threshold = gate.threshold as number;
@@ -298,7 +299,7 @@ export function evaluateGate(
     threshold = gate.threshold as number;
     direction = gate.direction as 'above' | 'below';
     subject = 'canary vs primary';
-    fmt = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
+    fmt = (x: number) => formatRelative(x);
   } else {
     ({ estimate: observed, ci } = mc.delta);
     n = Math.min(mc.primary.n, mc.canary.n);
@@ -311,11 +312,8 @@ export function evaluateGate(
       threshold = mc.better === 'higher' ? -margin : margin;
       direction = mc.better === 'higher' ? 'above' : 'below';
     }
-    const base = fmt;
-    // A difference of two rates is in percentage points, not percent.
-    fmt = isProportionUnit(mc.unit)
-      ? (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)} pts`
-      : (x: number) => `${x >= 0 ? '+' : ''}${base(x)}`;
+    // A signed difference; a difference of two rates reads in percentage points, not percent.
+    fmt = (x: number) => formatMetricValue(x, mc.unit, { signed: true });
   }
   // From the second look of continuous monitoring on, a required or important gate is judged on its
   // always-valid confidence sequence: the fixed interval is valid for one look only.
@@ -467,31 +465,4 @@ function consistencyAdditionalWindows(a: {
 /** A rate in [0, 1]: 'proportion', or 'ratio' as the analysis names success_rate's unit. */
 function isProportionUnit(unit: string): boolean {
   return unit === 'proportion' || unit === 'ratio';
-}
-
-/** Formats a value in the unit of its metric. */
-export function formatValue(x: number, unit: string): string {
-  if (!Number.isFinite(x)) return String(x);
-  switch (unit) {
-    case 'proportion':
-    case 'ratio': {
-      // Tiny rates (an error-rate variance of 1e-5) keep two significant digits instead of "0.00%".
-      const pct = 100 * x;
-      return `${pct === 0 || Math.abs(pct) >= 0.01 ? pct.toFixed(2) : pct.toPrecision(2)}%`;
-    }
-    case 'points':
-      // Percentage points (the error-rate consistency τ): a spread of rates, not a rate.
-      return `${x.toFixed(2)} pts`;
-    case 'ms':
-      return `${Math.round(x).toLocaleString('en-US')} ms`;
-    case 'usd':
-      return `$${x < 0.01 && x > -0.01 ? x.toPrecision(3) : x.toFixed(2)}`;
-    case 'usd_per_1k_tokens':
-    case 'USD/1K tokens':
-      return `$${x.toPrecision(3)}/1K tok`;
-    case 'USD':
-      return `$${x < 0.01 && x > -0.01 ? x.toPrecision(3) : x.toFixed(2)}`;
-    default:
-      return Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
-  }
 }

@@ -186,7 +186,7 @@ describe('quality, pairwise, errors, success rate', () => {
       limit: -2,
       verdict: 'non-inferior',
     });
-    expect(spec.data.values[0].label).toBe('+1.0 pp [−1.0 pp, +3.0 pp]: non-inferior');
+    expect(spec.data.values[0].label).toBe('+1.0 pts [−1.0 pts, +3.0 pts]: non-inferior');
   });
 
   it('stacks pairwise verdicts as shares of n', () => {

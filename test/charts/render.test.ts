@@ -73,7 +73,7 @@ describe('renderSvg on every chart of a seeded run', () => {
     expect(svg).toContain('fill="#999999"'); // inconclusive
     expect(t).toContain('threshold 3,000 ms');
     expect(t).toContain('threshold +20.0%');
-    expect(t).toContain('threshold −2.0 pp');
+    expect(t).toContain('threshold −2.0 pts');
   });
 
   it('latency ECDF: two step curves in the arm colours and the percentile key', () => {
