@@ -148,6 +148,12 @@ export function formatPValue(p: number | undefined): string {
   return p >= 0.1 ? p.toFixed(2) : p.toPrecision(2);
 }
 
+/** A p-value in a sentence: 'p = 0.012', or 'p < 0.0001'; `name` replaces 'p' ('always-valid p'). */
+export function formatPStatement(p: number | undefined, name = 'p'): string {
+  const s = formatPValue(p);
+  return s.startsWith('<') ? `${name} ${s}` : `${name} = ${s}`;
+}
+
 /** '[lo, hi]' with the given formatter; '—' when neither end is finite. */
 export function formatInterval(ci: readonly [number, number], f: (x: number) => string): string {
   if (!Number.isFinite(ci[0]) && !Number.isFinite(ci[1])) return '—';

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatRelative } from '../format';
+import { formatNumber, formatRelative } from '../format';
 import type { MetricComparison } from '../types';
 import {
   ARMS,
@@ -87,7 +87,7 @@ export function costSpec(input: CostInput): TopLevelSpec {
     );
   }
   subtitle.push(
-    `Monthly spend projected at ${cost.monthlyRequests.toLocaleString('en-US')} requests per arm; ` +
+    `Monthly spend projected at ${formatNumber(cost.monthlyRequests)} requests per arm; ` +
       `bars/whiskers: ${conf}% confidence intervals where measured`,
   );
   const hasPer1kCi = rows.some((r) => 'per1kLo' in r);

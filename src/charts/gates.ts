@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatMetricValue, formatRelative } from '../format';
+import { formatMetricValue, formatNumber, formatRelative } from '../format';
 import type { GateResult, MetricComparison } from '../types';
 import {
   ChartInputError,
@@ -221,7 +221,7 @@ export function gateDashboardSpec(input: GateDashboardInput): TopLevelSpec {
         fontSize: 12,
         ...(g.samplesNeeded !== undefined
           ? {
-              subtitle: `about ${g.samplesNeeded.toLocaleString('en-US')} more samples per arm would decide it`,
+              subtitle: `about ${formatNumber(g.samplesNeeded)} more samples per arm would decide it`,
             }
           : {}),
       },

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { histogramEcdf, histogramQuantile } from '../analysis/summary/histogram';
 import type { LogHistogram } from '../analysis/summary/types';
+import { formatNumber } from '../format';
 import { percentiles as samplePercentiles } from '../stats/quantile';
 import type { Arm, MetricComparison } from '../types';
 import {
@@ -174,7 +175,7 @@ export function latencyEcdfSpec(input: LatencyEcdfInput): TopLevelSpec {
       return k ? [`${arm} ${unitStyle('ms').fmt(k.latencyMs as number)}`] : [];
     }).join(' · ')}`,
   }));
-  const n = (arm: Arm) => sizeOf(input[arm]).toLocaleString('en-US');
+  const n = (arm: Arm) => formatNumber(sizeOf(input[arm]));
   return topLevel({
     title: {
       text: 'Latency of successful calls: empirical CDF',

@@ -348,7 +348,7 @@ export function pairwiseSpec(input: { judges: readonly PairwiseInput[]; confiden
             : '')
         : `canary wins ${j.wins}, ties ${j.ties}, primary wins ${j.losses}`;
     subtitle.push(
-      `${j.judge}: ${rate}; ${j.n.toLocaleString('en-US')} judgments, ${j.orderInconsistent} order-inconsistent (counted as ties)`,
+      `${j.judge}: ${rate}; ${formatNumber(j.n)} judgments, ${j.orderInconsistent} order-inconsistent (counted as ties)`,
     );
   });
   const y = { field: 'judge', type: 'nominal', title: 'Judge', sort: input.judges.map((j) => j.judge) };

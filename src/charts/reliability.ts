@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { formatNumber } from '../format';
 import type { Arm, ArmEstimate } from '../types';
 import {
   ARMS,
@@ -63,7 +64,7 @@ export function successRateSpec(input: SuccessRateInput): TopLevelSpec {
   const subtitle = [`Points: success rate; bars: ${conf}% confidence interval`];
   if (input.errors) {
     const failed = (arm: Arm) =>
-      `${arm} ${sum(input.errors?.[arm]).toLocaleString('en-US')} of ${input[arm].n.toLocaleString('en-US')}`;
+      `${arm} ${formatNumber(sum(input.errors?.[arm]))} of ${formatNumber(input[arm].n)}`;
     subtitle.push(`Failed calls: ${failed('primary')}, ${failed('canary')}`);
   }
   const y = {
@@ -199,7 +200,7 @@ export function errorKindsSpec(input: ErrorKindsInput): TopLevelSpec {
   return topLevel({
     title: {
       text: 'Failed calls by error kind',
-      subtitle: `primary ${totals[0].toLocaleString('en-US')}, canary ${totals[1].toLocaleString('en-US')} failed calls (after retries)`,
+      subtitle: `primary ${formatNumber(totals[0])}, canary ${formatNumber(totals[1])} failed calls (after retries)`,
     },
     data: { values: rows },
     width: 460,

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatMetricValue, formatPValue } from '../format';
+import { formatMetricValue, formatPStatement } from '../format';
 import {
   ChartInputError,
   formatSigned,
@@ -116,7 +116,7 @@ export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
     subtitle.push(
       `Last look: ${fmt(last.estimate)} [${fmt(last.ci[0])}, ${fmt(last.ci[1])}]` +
         (last.pValue !== undefined && Number.isFinite(last.pValue)
-          ? `, always-valid p = ${formatPValue(last.pValue)}`
+          ? `, ${formatPStatement(last.pValue, 'always-valid p')}`
           : ''),
     );
   }

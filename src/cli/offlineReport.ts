@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { formatMetricValue, formatNumber, formatPValue } from '../format';
 import {
   GSM8K_MODELS,
   loadGsm8kSolutions,
@@ -8,31 +9,35 @@ import {
   summarizeGsm8k,
   summarizeLatencyTrace,
 } from '../index';
-import { fixed, formatTable, int, pct, pValue } from './table';
+import { formatTable } from './table';
 
 /**
  * The offline analysis of the bundled real data that `npm start` prints until the batch pipeline exists:
  * GSM8K accuracy of the four recorded models with Wilson intervals and pairwise McNemar tests, and the
  * llmperf traces' success rates and latency percentiles.
  */
+/** A rate with one decimal ('56.3%'), and a difference of two rates in percentage points ('+2.1 pts'). */
+const pct = (x: number): string => formatMetricValue(x, 'proportion', { digits: 1 });
+const diff = (x: number): string => formatMetricValue(x, 'proportion', { signed: true, digits: 1 });
+
 export async function offlineReport(datasetsDir: string): Promise<string> {
   const out: string[] = [];
   const problems = await loadGsm8kSolutions(join(datasetsDir, 'gsm8k', 'model_solutions.jsonl'));
   const g = summarizeGsm8k(problems, GSM8K_MODELS);
   out.push(
-    `GSM8K test set: ${int(problems.length)} problems, four recorded GPT-3 models (OpenAI grade-school-math, MIT).`,
+    `GSM8K test set: ${formatNumber(problems.length)} problems, four recorded GPT-3 models (OpenAI grade-school-math, MIT).`,
     'Graded by the final "A: <number>" of each solution against the reference; 95% Wilson intervals.',
     '',
     formatTable(g.models, [
       { header: 'model', cell: (r) => r.model },
-      { header: 'correct', align: 'right', cell: (r) => `${int(r.correct)}/${int(r.n)}` },
+      { header: 'correct', align: 'right', cell: (r) => `${formatNumber(r.correct)}/${formatNumber(r.n)}` },
       { header: 'accuracy', align: 'right', cell: (r) => pct(r.accuracy.estimate) },
       {
         header: '95% CI',
         align: 'right',
         cell: (r) => `[${pct(r.accuracy.lower)}, ${pct(r.accuracy.upper)}]`,
       },
-      { header: 'no answer', align: 'right', cell: (r) => int(r.noAnswer) },
+      { header: 'no answer', align: 'right', cell: (r) => formatNumber(r.noAnswer) },
     ]),
     '',
     'Paired comparison on the same problems: exact McNemar test on the discordant pairs.',
@@ -40,10 +45,10 @@ export async function offlineReport(datasetsDir: string): Promise<string> {
     formatTable<PairedAccuracyComparison>(g.pairs, [
       { header: 'model A', cell: (r) => r.a },
       { header: 'model B', cell: (r) => r.b },
-      { header: 'A only', align: 'right', cell: (r) => int(r.aOnly) },
-      { header: 'B only', align: 'right', cell: (r) => int(r.bOnly) },
-      { header: 'B − A', align: 'right', cell: (r) => `${r.difference >= 0 ? '+' : ''}${pct(r.difference)}` },
-      { header: 'p-value', align: 'right', cell: (r) => pValue(r.test.pValue) },
+      { header: 'A only', align: 'right', cell: (r) => formatNumber(r.aOnly) },
+      { header: 'B only', align: 'right', cell: (r) => formatNumber(r.bOnly) },
+      { header: 'B − A', align: 'right', cell: (r) => diff(r.difference) },
+      { header: 'p-value', align: 'right', cell: (r) => formatPValue(r.test.pValue) },
     ]),
   );
 
@@ -55,7 +60,7 @@ export async function offlineReport(datasetsDir: string): Promise<string> {
       s: summarizeLatencyTrace(await loadLlmperfTrace(join(dir, f))),
     })),
   );
-  const q = (v: number | undefined) => (v === undefined ? '—' : fixed(v, 2));
+  const q = (v: number | undefined) => (v === undefined ? '—' : formatNumber(v, { digits: 2 }));
   out.push(
     '',
     `llmperf traces: ${files.length} provider/model files (ray-project/llmperf-leaderboard, Apache-2.0).`,
@@ -63,7 +68,7 @@ export async function offlineReport(datasetsDir: string): Promise<string> {
     '',
     formatTable(rows, [
       { header: 'trace', cell: (r) => r.name },
-      { header: 'requests', align: 'right', cell: (r) => int(r.s.requests) },
+      { header: 'requests', align: 'right', cell: (r) => formatNumber(r.s.requests) },
       { header: 'success', align: 'right', cell: (r) => pct(r.s.successRate.estimate) },
       {
         header: '95% CI',

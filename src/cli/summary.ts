@@ -3,7 +3,14 @@
  */
 import type { RunAnalysis } from '../analysis/types';
 import { type DecisionDetails, describeStep } from '../decision/decide';
-import { formatInterval, formatMetricValue, formatPValue, gateFormatter } from '../report/format';
+import {
+  formatInterval,
+  formatMetricValue,
+  formatNumber,
+  formatPValue,
+  formatRelative,
+  gateFormatter,
+} from '../report/format';
 import type { Decision, MetricComparison } from '../types';
 import { formatTable } from './table';
 
@@ -68,7 +75,7 @@ export function formatVerdict(opts: {
       {
         header: 'more samples',
         align: 'right',
-        cell: (g) => (g.samplesNeeded !== undefined ? g.samplesNeeded.toLocaleString('en-US') : ''),
+        cell: (g) => (g.samplesNeeded !== undefined ? formatNumber(g.samplesNeeded) : ''),
       },
     ]),
   );
@@ -101,7 +108,7 @@ export function formatComparisons(analysis: RunAnalysis): string {
       align: 'right',
       cell: (c) =>
         c.delta.relative
-          ? `${formatMetricValue(c.delta.estimate, c.unit, { signed: true })} (${(100 * c.delta.relative.estimate).toFixed(1)}%)`
+          ? `${formatMetricValue(c.delta.estimate, c.unit, { signed: true })} (${formatRelative(c.delta.relative.estimate)})`
           : formatMetricValue(c.delta.estimate, c.unit, { signed: true }),
     },
     {

@@ -20,14 +20,3 @@ export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]
     ...cells.map(line),
   ].join('\n');
 }
-
-export const pct = (x: number, digits = 1): string => `${(100 * x).toFixed(digits)}%`;
-export const fixed = (x: number, digits = 3): string => x.toFixed(digits);
-export const int = (x: number): string => x.toLocaleString('en-US');
-
-/** p-values: 4 significant digits, scientific below 1e-4. */
-export function pValue(p: number): string {
-  if (p === 0) return '0';
-  if (p < 1e-4) return p.toExponential(2);
-  return p.toFixed(4);
-}

@@ -1,5 +1,5 @@
 import { CONSISTENCY_UNIT } from '../analysis/consistency';
-import { formatMetricValue, formatRelative } from '../format';
+import { formatMetricValue, formatNumber, formatRelative } from '../format';
 import { type SrmResult, srmCheck } from '../routing/srm';
 import { samplesForProportionInterval } from '../stats/samplesForProportionInterval';
 import type { Decision, GateResult, MetricComparison, Stage } from '../types';
@@ -353,7 +353,7 @@ export function evaluateGate(
   const limit = `${direction === 'above' ? 'must exceed' : 'must stay below'} ${fmt(threshold)}`;
   const measured =
     sequentialGate && av
-      ? `${subject} ${fmt(observed)} (always-valid ${Math.round((1 - av.alpha) * 100)}% confidence sequence after ${looks} looks, n = ${av.n.toLocaleString('en-US')}: ${fmt(lo)} to ${fmt(hi)}${fixedNote})`
+      ? `${subject} ${fmt(observed)} (always-valid ${Math.round((1 - av.alpha) * 100)}% confidence sequence after ${looks} looks, n = ${formatNumber(av.n)}: ${fmt(lo)} to ${fmt(hi)}${fixedNote})`
       : `${subject} ${fmt(observed)} (${conf} ${fmt(lo)} to ${fmt(hi)})`;
   let reason: string;
   let samplesNeeded: number | undefined;
@@ -386,8 +386,8 @@ export function evaluateGate(
       samplesNeeded === undefined
         ? 'the estimate sits on the threshold, so more data alone may not decide it'
         : windows
-          ? `about ${samplesNeeded.toLocaleString('en-US')} more windows of the same size would decide it (${as}, if the estimate holds)`
-          : `about ${samplesNeeded.toLocaleString('en-US')} more samples per arm would decide it (${as}, if the estimate holds)`;
+          ? `about ${formatNumber(samplesNeeded)} more windows of the same size would decide it (${as}, if the estimate holds)`
+          : `about ${formatNumber(samplesNeeded)} more samples per arm would decide it (${as}, if the estimate holds)`;
     reason = `${gate.name}: ${measured}; ${limit}: the interval straddles the threshold; ${more}.`;
   }
   return {

@@ -10,6 +10,7 @@ import {
 import { summarizeCalls } from '../analysis/summary/build';
 import type { RunSummary } from '../analysis/summary/types';
 import type { RunAnalysis, RunData } from '../analysis/types';
+import { formatMetricValue, formatPStatement } from '../format';
 import { type ArmBatchCounts, createSequentialTest, type SequentialDecision } from '../stats/sequentialTest';
 import type { AlwaysValidInterval } from '../types';
 
@@ -447,7 +448,8 @@ export function replaySequential(a: {
   const stopEarly = metrics.some((m) => m.decision !== 'continue');
   const harm = metrics.some((m) => m.decision === 'canary_lower');
   const conf = `${Math.round((1 - a.alpha) * 100)}%`;
-  const pts = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(100 * x).toFixed(2)}` : String(x));
+  // A difference of two rates, in percentage points ('+1.25 pts').
+  const pts = (x: number) => formatMetricValue(x, 'proportion', { signed: true });
   const parts = metrics.map((m) => {
     const [lo, hi] = m.confidenceSequence.at(-1) ?? [Number.NaN, Number.NaN];
     const name =
@@ -459,8 +461,8 @@ export function replaySequential(a: {
           ? `the canary is better (decided at look ${m.decidedAtLook})`
           : 'no difference shown yet';
     return (
-      `${name}: canary − primary ${pts(m.estimate)} points (always-valid p = ${formatPValue(m.alwaysValidP)}, ` +
-      `${conf} confidence sequence ${pts(lo)} to ${pts(hi)} points): ${verdict}`
+      `${name}: canary − primary ${pts(m.estimate)} (${formatPStatement(m.alwaysValidP, 'always-valid p')}, ` +
+      `${conf} confidence sequence ${pts(lo)} to ${pts(hi)}): ${verdict}`
     );
   });
   const reason =
@@ -705,10 +707,6 @@ const addCounts = (a: SequentialCounts, b: SequentialCounts): SequentialCounts =
   primary: { n: a.primary.n + b.primary.n, successes: a.primary.successes + b.primary.successes },
   canary: { n: a.canary.n + b.canary.n, successes: a.canary.successes + b.canary.successes },
 });
-
-function formatPValue(p: number): string {
-  return p < 0.001 ? p.toExponential(2) : p.toPrecision(3);
-}
 
 /** JSON.stringify replacer: NaN and ±Infinity become null (JSON has neither). */
 export function nanToNull(_key: string, v: unknown): unknown {

@@ -9,6 +9,7 @@ export {
   formatNumber,
   formatPercent,
   formatPoints,
+  formatPStatement,
   formatPValue,
   formatRelative,
   formatSigned,

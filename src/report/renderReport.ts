@@ -6,6 +6,7 @@ import {
   formatInterval,
   formatMetricValue,
   formatNumber,
+  formatPercent,
   formatPValue,
   formatRelative,
   formatUsd,
@@ -631,7 +632,7 @@ function renderJudge(a: ReportAnalysis): string {
   if (a.pairwise) {
     any = true;
     const p = a.pairwise;
-    const share = (x: number) => (p.n > 0 ? `${((100 * x) / p.n).toFixed(1)}%` : '—');
+    const share = (x: number) => (p.n > 0 ? formatPercent(x / p.n, { digits: 1 }) : '—');
     parts.push(
       `<h3>Pairwise judge <code>${h(p.judge)}</code></h3>
 <table class="narrow"><tbody>

@@ -193,7 +193,7 @@ describe('sequential monitoring in decide', () => {
     expect(seq.gates?.success_rate?.looks).toBe(3);
     expect(d.verdict).toBe('hold');
     expect(d.reasons.at(-1)).toMatch(
-      /^Sequential monitoring: 3 looks taken; success rate: canary − primary \+0\.00 points/,
+      /^Sequential monitoring: 3 looks taken; success rate: canary − primary 0\.00 pts/,
     );
     expect(d.sequential?.looks).toBe(3);
     expect(d.sequential).not.toHaveProperty('entries');

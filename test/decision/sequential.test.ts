@@ -139,7 +139,7 @@ describe('updateSequentialHistory: one look per run, always-valid p and confiden
     expect(s.metrics.map((m) => m.metric)).toEqual(['success_rate', 'quality']);
     // The quality look is the fixture's first look (450/500 vs 475/500).
     expectClose(s.metrics[1].alwaysValidP, ref.looks[0].pValue, 1e-7, 1e-300);
-    expect(s.reason).toContain('quality pass rate: canary − primary +5.00 points');
+    expect(s.reason).toContain('quality pass rate: canary − primary +5.00 pts');
   });
 
   it('refuses a different alpha than the history started with, and a file that is not a history', async () => {
@@ -284,7 +284,7 @@ describe('issue 17: honest zero-variance looks, paired quality, tuning from the 
     expect(hi).toBeGreaterThan(0);
     expect(hi - lo).toBeLessThan(0.01); // ±0.33 points (hand value in test/stats/sequentialTest.test.ts)
     expect(s.reason).toContain(
-      '+0.00 points (always-valid p = 1.00, 95% confidence sequence -0.33 to +0.33 points)',
+      '0.00 pts (always-valid p = 1.00, 95% confidence sequence −0.33 pts to +0.33 pts)',
     );
     // tuned for the first look's size (1,319 calls per arm), not a constant 5,000
     expect(s.nExpected).toBe(1319);
@@ -309,7 +309,7 @@ describe('issue 17: honest zero-variance looks, paired quality, tuning from the 
     expect(s.metrics[1].method).toContain('mean of paired differences');
     // θ̂ = 57/1319 = +4.32 points; the paired sequence excludes 0 (hand computation in sequentialTest.test.ts)
     expect(s.metrics[1].decision).toBe('canary_higher');
-    expect(s.reason).toContain('quality (paired): canary − primary +4.32 points');
+    expect(s.reason).toContain('quality (paired): canary − primary +4.32 pts');
     expect(s.gates?.quality?.target).toBe('delta');
     expect(s.gates?.quality?.ci[0]).toBeGreaterThan(0);
   });

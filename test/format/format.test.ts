@@ -9,6 +9,7 @@ import {
   formatNumber,
   formatPercent,
   formatPoints,
+  formatPStatement,
   formatPValue,
   formatRelative,
   formatSigned,
@@ -112,6 +113,8 @@ describe('the other helpers', () => {
     expect(formatPValue(0.0123)).toBe('0.012');
     expect(formatPValue(0.456)).toBe('0.46');
     expect(formatPValue(undefined)).toBe('—');
+    expect(formatPStatement(0.0123)).toBe('p = 0.012');
+    expect(formatPStatement(0.00001, 'always-valid p')).toBe('always-valid p < 0.0001'); // not 'p = < 0.0001'
     expect(formatInterval([0.1, 0.2], (x) => formatPercent(x))).toBe('[10.00%, 20.00%]');
     expect(formatInterval([Number.NaN, Number.NaN], formatNumber)).toBe('—');
     expect(formatSigned(-2, (v) => `${v} ms`)).toBe('−2 ms');
