@@ -7,7 +7,8 @@
 //   - the JSON.parse floor: readline + JSON.parse + per-arm latency arrays;
 //   - ClickHouse: a 2-shard cluster on loopback (two clickhouse-server processes, Distributed table by
 //     cityHash64(userId)), the log loaded once; `canarylab analyze clickhouse://…` and the server's own query.
-// Prints the figures side by side as ratios, and checks canarylab's estimates against DuckDB's exact answers:
+// Prints the figures side by side as ratios of wall time and of CPU time (user + system: steadier than wall
+// time on a shared machine, where the peers of one run can meet different loads), and checks canarylab's estimates against DuckDB's exact answers:
 // success rate exactly, P95 within 1%.
 // Run: npx tsx bench/logs-bench.ts [sizes, default 1000000,10000000]   (part of `npm run bench`)
 // Switches: LOGS_BENCH_CLICKHOUSE=0 skips ClickHouse; LOGS_BENCH_KEEP=1 keeps the temp folder. The CLI runs
@@ -31,16 +32,18 @@ const dir = mkdtempSync(join(tmpdir(), 'canarylab-logs-bench-'));
 
 interface Measured {
   wallS: number;
+  /** CPU seconds (user + system): steadier than wall time on a shared machine, where other work steals cores. */
+  cpuS: number;
   rssMB: number;
   stdout: string;
   stderr: string;
   code: number | null;
 }
 
-/** Runs a command under /usr/bin/time: wall seconds and peak RSS of the process tree's largest process. */
+/** Runs a command under /usr/bin/time: wall seconds, CPU seconds and peak RSS of the tree's largest process. */
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
   return new Promise((resolve) => {
-    const child = spawn('/usr/bin/time', ['-f', '__TIME__ %e %M', cmd, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', '__TIME__ %e %M %U %S', cmd, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,9 +57,10 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promis
       stderr += d;
     });
     child.on('close', (code) => {
-      const m = /__TIME__ ([\d.]+) (\d+)/.exec(stderr);
+      const m = /__TIME__ ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
       resolve({
         wallS: m ? Number(m[1]) : Number.NaN,
+        cpuS: m ? Number(m[3]) + Number(m[4]) : Number.NaN,
         rssMB: m ? Number(m[2]) / 1024 : Number.NaN,
         stdout,
         stderr: stderr.replace(/__TIME__.*\n?/, ''),
@@ -131,6 +135,8 @@ const row = (name: string, m: Measured, peer?: Measured) =>
     name,
     `${fmt(m.wallS)} s`,
     peer ? `${fmt(m.wallS / peer.wallS)}×` : '',
+    `${fmt(m.cpuS)} s`,
+    peer ? `${fmt(m.cpuS / peer.cpuS)}×` : '',
     `${fmt(m.rssMB, 0)} MB`,
     `${fmt(loadavg()[0], 1)}`,
   ]);
@@ -239,7 +245,7 @@ async function main(): Promise<void> {
     }
     rmSync(file, { force: true });
   }
-  const head = ['run', 'wall', 'vs DuckDB query', 'peak RSS', 'load'];
+  const head = ['run', 'wall', 'vs DuckDB query', 'CPU', 'CPU vs DuckDB', 'peak RSS', 'load'];
   const all = [head, ...rows];
   const w = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   for (const r of all) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  '));
