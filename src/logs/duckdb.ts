@@ -12,7 +12,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { type InvalidLine, ProductionLogError, parseLine } from '../routing/logs';
 import type { Arm } from '../types';
 import type { BucketRow, EngineAggregates, GroupRow, WindowRow } from './assemble';
@@ -30,6 +30,8 @@ export interface DuckDB {
 
 /** Opens an in-memory DuckDB with a memory limit (spilling to the temp folder beyond it). */
 export async function openDuckDB(opts: { memoryLimit?: string; threads?: number } = {}): Promise<DuckDB> {
+  // Loaded on first use: importing canarylab (or starting the CLI) must not pay ~0.2 s and ~25 MB for it.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: opts.memoryLimit ?? '256MB',
     temp_directory: join(tmpdir(), `canarylab-duckdb-${process.pid}`),
