@@ -211,6 +211,8 @@ export interface GateResult {
   severity: Severity;
   reason: string;
   samplesNeeded?: number;
+  /** What `samplesNeeded` counts when it is not calls per arm: `windows` (the error-rate consistency gate). */
+  samplesUnit?: 'windows';
 }
 
 /** The promotion decision of a run. */

@@ -75,7 +75,10 @@ export function formatVerdict(opts: {
       {
         header: 'more samples',
         align: 'right',
-        cell: (g) => (g.samplesNeeded !== undefined ? formatNumber(g.samplesNeeded) : ''),
+        cell: (g) =>
+          g.samplesNeeded !== undefined
+            ? `${formatNumber(g.samplesNeeded)}${g.samplesUnit === 'windows' ? ' windows' : ''}`
+            : '',
       },
     ]),
   );

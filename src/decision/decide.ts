@@ -400,6 +400,9 @@ export function evaluateGate(
     severity: gate.severity,
     reason,
     samplesNeeded,
+    ...(samplesNeeded !== undefined && mc.unit === CONSISTENCY_UNIT
+      ? { samplesUnit: 'windows' as const }
+      : {}),
   };
 }
 

@@ -313,7 +313,10 @@ function renderGates(gates: readonly GateResult[], comparisons: readonly MetricC
   }
   const rows = gates.map((g) => {
     const f = gateFormatter(g, comparisons);
-    const needed = g.samplesNeeded === undefined ? '—' : formatNumber(g.samplesNeeded);
+    const needed =
+      g.samplesNeeded === undefined
+        ? '—'
+        : `${formatNumber(g.samplesNeeded)}${g.samplesUnit === 'windows' ? ' windows' : ''}`;
     return `<tr class="gate-${g.status}">
 <td>${h(g.gate)}<br><code class="muted">${h(g.metric)}</code></td>
 <td class="sev-${h(g.severity)}">${h(g.severity)}</td>

@@ -209,7 +209,7 @@ describe('error-rate consistency gate on τ in points (issue 17 point 4)', () =>
     // τ̂ = 0, upper end 0.1209 at k = 24 windows: k_total = 24·(0.1209²/0.1²)² = 24·2.1365 = 51.28 → 52,
     // so 28 more windows.
     const d = decide([mc('error_rate_consistency', 'points', 'lower', [0, 0, 0.1209], { n: 24 })], policy);
-    expect(d.gates[0]).toMatchObject({ status: 'inconclusive', samplesNeeded: 28 });
+    expect(d.gates[0]).toMatchObject({ status: 'inconclusive', samplesNeeded: 28, samplesUnit: 'windows' });
     expect(d.gates[0].reason).toContain('about 28 more windows of the same size would decide it (as a pass');
   });
 });
