@@ -15,6 +15,7 @@ import { access } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RunData, RunItem } from '../analysis/types';
+import { describeJsonSyntax, describeValue } from '../datasets/jsonValue';
 import type { Pricing } from '../gateway/pricing';
 import type { Arm, CallRecord } from '../types';
 import { cyrb53 } from './cyrb53';
@@ -295,10 +296,10 @@ export function parseLine(
   let v: unknown;
   try {
     v = JSON.parse(text);
-  } catch (e) {
+  } catch {
     return {
       field: '(line)',
-      expected: `expected one JSON object, got invalid JSON (${(e as Error).message})`,
+      expected: `expected one JSON object, got invalid JSON (${describeJsonSyntax(text)})`,
     };
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
@@ -433,12 +434,14 @@ function timestamp(o: Record<string, unknown>): number | Problem {
   return { field: 'timestamp', expected: `${expected}, got ${show(v)}` };
 }
 
+/**
+ * What a message says was found: the kind and, for short strings and numbers, the value — never a long
+ * string (a log line may carry a secret), and 1e400 as out of range rather than JSON's null.
+ */
 function show(v: unknown): string {
   if (v === undefined) return 'nothing (missing)';
-  // JSON.parse turns 1e400 into Infinity, which JSON.stringify would print as null.
-  if (typeof v === 'number' && !Number.isFinite(v)) return `${v} (out of range)`;
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  if (typeof v === 'boolean') return String(v);
+  return describeValue(v);
 }
 
 function keys(o: Record<string, unknown>): string {

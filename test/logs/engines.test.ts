@@ -219,7 +219,7 @@ describe('line-level validation', () => {
       ['1e300', 'latency: expected a number of milliseconds between 0 and 86400000 (one day), got 1e+300'],
       [
         '1e400',
-        'latency: expected a number of milliseconds between 0 and 86400000 (one day), got Infinity (out of range)',
+        'latency: expected a number of milliseconds between 0 and 86400000 (one day), got a number out of range (∞: too large for a 64-bit float)',
       ],
     ]) {
       const f = join(dir, `huge-${latency}.jsonl`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePricing } from '../../src/gateway/pricing';
-import { importProductionLogs, ProductionLogError } from '../../src/routing/logs';
+import { importProductionLogs, ProductionLogError, parseLine } from '../../src/routing/logs';
 import { srmCheck } from '../../src/routing/srm';
 
 const LOGS = join(__dirname, '..', '..', 'datasets', 'logs');
@@ -195,3 +195,23 @@ describe('importProductionLogs: malformed lines', () => {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('parseLine never repeats a line’s content in its message (issue 16, defect 9)', () => {
+  const SECRET = 'sk-live-0123456789abcdefghijklmnopqrstuv';
+  it('a long string value is described by its length', () => {
+    const p = parseLine(
+      JSON.stringify({ userId: 'u1', model: 'm', latency: SECRET, success: true, timestamp: 1.7e12 }),
+    );
+    // SECRET is 40 characters: longer than the 32 a message may quote.
+    expect(p).toMatchObject({ field: 'latency' });
+    expect('expected' in p && p.expected).toMatch(/got a string of 40 characters$/);
+  });
+  it('invalid JSON is located by column, not quoted', () => {
+    const p = parseLine(`{"userId":"u1","model": ${SECRET}}`);
+    // The value starts at column 25 (1-based): 24 characters of `{"userId":"u1","model": ` precede it.
+    expect(p).toMatchObject({ field: '(line)' });
+    const msg = 'expected' in p ? p.expected : '';
+    expect(msg).toMatch(/^expected one JSON object, got invalid JSON \(column 25: /);
+    expect(msg).not.toContain('sk-live');
+  });
+});
