@@ -77,8 +77,33 @@ export function ratioDifferenceCI(
   }
   if (!(p.ratio > 0)) throw new RangeError(`${fn}: the primary ratio must be positive, got ${p.ratio}`);
   if (!(c.ratio > 0)) throw new RangeError(`${fn}: the canary ratio must be positive, got ${c.ratio}`);
+  return ratioDifferenceFromArms({ primary: p, canary: c, covariance: cov, scale, confidence, paired });
+}
+
+/** One arm's ratio estimate with its (unscaled) delta-method standard error. */
+export interface RatioArmEstimate {
+  n: number;
+  ratio: number;
+  se: number;
+}
+
+/**
+ * The delta-method intervals of {@link ratioDifferenceCI} from each arm's ratio and standard error (and the
+ * covariance of the two ratios, 0 for independent arms): shared by ratioDifferenceCI and by the
+ * summary-based ratioDifferenceFromSums, which has the sums but not the per-request values. The callers
+ * check that both ratios are positive.
+ */
+export function ratioDifferenceFromArms(args: {
+  primary: RatioArmEstimate;
+  canary: RatioArmEstimate;
+  covariance: number;
+  scale: number;
+  confidence: number;
+  paired: boolean;
+}): RatioDifferenceCIResult {
+  const { primary: p, canary: c, covariance: cov, scale, confidence, paired } = args;
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  const arm = (r: typeof p): RatioArm => {
+  const arm = (r: RatioArmEstimate): RatioArm => {
     const est = r.ratio * scale;
     const se = r.se * scale;
     return { estimate: est, lower: est - z * se, upper: est + z * se, standardError: se, n: r.n };

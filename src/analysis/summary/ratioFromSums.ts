@@ -2,8 +2,7 @@
  * Ratio-of-sums metrics (cost per 1K tokens, cost per request) and their canary − primary difference by the
  * delta method, from the five sums of a summary instead of per-request arrays.
  */
-import { normalQuantile } from '../../stats/distributions';
-import type { RatioDifferenceCIResult } from '../../stats/ratioDifferenceCI';
+import { type RatioDifferenceCIResult, ratioDifferenceFromArms } from '../../stats/ratioDifferenceCI';
 import { SummaryError } from './histogram';
 import type { CostSums } from './types';
 
@@ -80,28 +79,5 @@ export function ratioDifferenceFromSums(
     throw new SummaryError('SUMMARY_TOO_FEW', `primary: the ratio must be positive, got ${p.ratio}`);
   if (!(c.ratio > 0))
     throw new SummaryError('SUMMARY_TOO_FEW', `canary: the ratio must be positive, got ${c.ratio}`);
-  const z = normalQuantile(1 - (1 - confidence) / 2);
-  const arm = (r: typeof p) => {
-    const est = r.ratio * scale;
-    const se = r.se * scale;
-    return { estimate: est, lower: est - z * se, upper: est + z * se, standardError: se, n: r.n };
-  };
-  const diff = (c.ratio - p.ratio) * scale;
-  const seDiff = Math.sqrt(c.se ** 2 + p.se ** 2) * scale;
-  const logRatio = Math.log(c.ratio / p.ratio);
-  const seLog = Math.sqrt((c.se / c.ratio) ** 2 + (p.se / p.ratio) ** 2);
-  return {
-    primary: arm(p),
-    canary: arm(c),
-    difference: { estimate: diff, lower: diff - z * seDiff, upper: diff + z * seDiff, standardError: seDiff },
-    relative: {
-      estimate: c.ratio / p.ratio - 1,
-      lower: Math.expm1(logRatio - z * seLog),
-      upper: Math.expm1(logRatio + z * seLog),
-    },
-    scale,
-    confidence,
-    paired: false,
-    method: 'delta',
-  };
+  return ratioDifferenceFromArms({ primary: p, canary: c, covariance: 0, scale, confidence, paired: false });
 }
