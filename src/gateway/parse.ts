@@ -14,6 +14,7 @@ import {
   ServerError,
 } from './errors';
 import { MAX_USAGE_TOKENS, msg, sanitizeServerText } from './messages';
+import { SseBlockReader } from './protocols/sse';
 import { parseRetryAfter } from './retry';
 import type { Usage } from './types';
 
@@ -215,7 +216,7 @@ export class ChatStreamParser {
   done = false;
   firstTokenAt?: number;
   private readonly toolCalls: unknown[] = [];
-  private buffer = '';
+  private readonly reader = new SseBlockReader((event) => this.handleEvent(event));
 
   constructor(
     private readonly ctx: ErrorContext & { status: number; headers: Headers },
@@ -224,27 +225,12 @@ export class ChatStreamParser {
 
   /** Feeds decoded text; throws a typed error on a malformed event or an error event. */
   push(text: string): void {
-    this.buffer += text;
-    if (this.buffer.includes('\r')) {
-      // Keep a trailing \r back: it may be the first half of \r\n.
-      const holdCr = this.buffer.endsWith('\r');
-      const body = holdCr ? this.buffer.slice(0, -1) : this.buffer;
-      this.buffer = body.replace(/\r\n?/g, '\n') + (holdCr ? '\r' : '');
-    }
-    let idx = this.buffer.indexOf('\n\n');
-    while (idx !== -1) {
-      const event = this.buffer.slice(0, idx);
-      this.buffer = this.buffer.slice(idx + 2);
-      this.handleEvent(event);
-      idx = this.buffer.indexOf('\n\n');
-    }
+    this.reader.push(text);
   }
 
   /** Call at end of body: processes a last event without its blank line. */
   end(): void {
-    const rest = this.buffer.replace(/\r$/, '');
-    this.buffer = '';
-    if (rest.trim().length > 0) this.handleEvent(rest);
+    this.reader.end();
   }
 
   get toolCallDeltas(): unknown[] | undefined {

@@ -9,10 +9,15 @@ export interface SseEvent {
   data: string;
 }
 
-export class SseSplitter {
+/**
+ * The line-buffering half of an event-stream reader: feed it decoded text and it hands over each event's
+ * block of lines (line ends normalized to LF, without the blank line that ends it). Used by
+ * {@link SseSplitter} and by the OpenAI chat-completions stream parser.
+ */
+export class SseBlockReader {
   private buffer = '';
 
-  constructor(private readonly onEvent: (e: SseEvent) => void) {}
+  constructor(private readonly onBlock: (block: string) => void) {}
 
   push(text: string): void {
     this.buffer += text;
@@ -26,15 +31,30 @@ export class SseSplitter {
     while (idx !== -1) {
       const block = this.buffer.slice(0, idx);
       this.buffer = this.buffer.slice(idx + 2);
-      this.dispatch(block);
+      this.onBlock(block);
       idx = this.buffer.indexOf('\n\n');
     }
   }
 
+  /** Call at end of body: hands over a last event without its blank line. */
   end(): void {
     const rest = this.buffer.replace(/\r$/, '');
     this.buffer = '';
-    if (rest.trim().length > 0) this.dispatch(rest);
+    if (rest.trim().length > 0) this.onBlock(rest);
+  }
+}
+
+export class SseSplitter {
+  private readonly reader = new SseBlockReader((block) => this.dispatch(block));
+
+  constructor(private readonly onEvent: (e: SseEvent) => void) {}
+
+  push(text: string): void {
+    this.reader.push(text);
+  }
+
+  end(): void {
+    this.reader.end();
   }
 
   private dispatch(block: string): void {
