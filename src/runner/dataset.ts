@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
 import { loadGsm8kSolutions } from '../datasets/gsm8k';
 import { readJsonl } from '../datasets/jsonl';
+import { describeValue } from '../datasets/jsonValue';
 import { createRng } from '../stats/random';
 import type { ChatMessage, EvalItem } from '../types';
 
@@ -50,8 +51,13 @@ export function toEvalItem(value: unknown, where: string): EvalItem {
   }
   const item: EvalItem = { id: String(id), messages };
   if (row.reference !== undefined) {
-    if (typeof row.reference !== 'string' && typeof row.reference !== 'number') {
-      throw new TypeError(`${where}: reference: expected a string or number`);
+    if (
+      typeof row.reference !== 'string' &&
+      !(typeof row.reference === 'number' && Number.isFinite(row.reference))
+    ) {
+      throw new TypeError(
+        `${where}: reference: expected a string or a finite number, got ${describeValue(row.reference)}`,
+      );
     }
     item.reference = row.reference;
   }
@@ -169,7 +175,9 @@ async function* iterateItems(
     const item = toEvalItem(value, `${file}:${line}`);
     const first = seen.get(item.id);
     if (first !== undefined)
-      throw new TypeError(`${file}:${line}: id: duplicate id '${item.id}' (first at line ${first})`);
+      throw new TypeError(
+        `${file}:${line}: id: duplicate id ${describeValue(item.id)} (first at line ${first})`,
+      );
     seen.set(item.id, line);
     if (opts.tag !== undefined && !item.meta?.tags?.includes(opts.tag)) continue;
     eligible++;

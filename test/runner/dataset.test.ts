@@ -62,7 +62,19 @@ describe('loadJsonlItems', () => {
       '{"id":"y","prompt":"b"}',
       '{"id":"x","prompt":"c"}',
     ]);
-    await expect(loadJsonlItems(f)).rejects.toThrow(`${f}:3: id: duplicate id 'x' (first at line 1)`);
+    await expect(loadJsonlItems(f)).rejects.toThrow(`${f}:3: id: duplicate id "x" (first at line 1)`);
+  });
+
+  it('never repeats a long id, and calls 1e400 out of range (issue 16, defect 9)', async () => {
+    const id = 'sk-live-0123456789abcdefghijklmnopqrstuv'; // 40 characters: more than a message may quote
+    const f = write('dup-secret.jsonl', [`{"id":"${id}","prompt":"a"}`, `{"id":"${id}","prompt":"b"}`]);
+    await expect(loadJsonlItems(f)).rejects.toThrow(
+      `${f}:2: id: duplicate id a string of 40 characters (first at line 1)`,
+    );
+    const g = write('huge.jsonl', ['{"id":"a","prompt":"x","reference":1e400}']);
+    await expect(loadJsonlItems(g)).rejects.toThrow(
+      `${g}:1: reference: expected a string or a finite number, got a number out of range (∞: too large for a 64-bit float)`,
+    );
   });
 
   it('a seeded sample is reproducible, of the asked size, and spreads over the file', async () => {
@@ -119,6 +131,6 @@ describe('loadCsvItems', () => {
     const f = write('bad.csv', ['id,prompt', 'a,x', ',y']);
     await expect(loadCsvItems(f)).rejects.toThrow(`${f}:3: id: expected a non-empty string or a number`);
     const d = write('dup.csv', ['id,prompt', 'a,x', 'b,y', 'a,z']);
-    await expect(loadCsvItems(d)).rejects.toThrow(`${d}:4: id: duplicate id 'a' (first at line 2)`);
+    await expect(loadCsvItems(d)).rejects.toThrow(`${d}:4: id: duplicate id "a" (first at line 2)`);
   });
 });
