@@ -10,6 +10,8 @@ import { type QuantileCell, quantileConfidenceSequence } from '../stats/quantile
 import { ratioConfidenceSequence } from '../stats/ratioConfidenceSequence';
 import { checkOpenUnit } from '../stats/validate';
 import type { AlwaysValidInterval, MetricComparison } from '../types';
+import { mergeHistograms } from './summary/histogram';
+import { addCostSums } from './summary/merge';
 import type { CostSums, LogHistogram, RunSummary } from './summary/types';
 
 /** What the always-valid intervals are computed from (cumulative over every look so far). */
@@ -156,8 +158,8 @@ export function mergeAlwaysValidInputs(a: AlwaysValidInput, b: AlwaysValidInput)
   if (a.latencyMs && b.latencyMs) out.latencyMs = mergeHistograms(a.latencyMs, b.latencyMs);
   if (a.cost && b.cost)
     out.cost = {
-      primary: addSums(a.cost.primary, b.cost.primary),
-      canary: addSums(a.cost.canary, b.cost.canary),
+      primary: addCostSums(a.cost.primary, b.cost.primary),
+      canary: addCostSums(a.cost.canary, b.cost.canary),
     };
   if (a.qualityPairs && b.qualityPairs)
     out.qualityPairs = {
@@ -166,32 +168,6 @@ export function mergeAlwaysValidInputs(a: AlwaysValidInput, b: AlwaysValidInput)
       n: a.qualityPairs.n + b.qualityPairs.n,
     };
   return out;
-}
-
-function mergeHistograms(a: LogHistogram, b: LogHistogram): LogHistogram {
-  const m = new Map<number, number>(a.buckets);
-  for (const [i, c] of b.buckets) m.set(i, (m.get(i) ?? 0) + c);
-  const mm = (f: (x: number, y: number) => number, x: number | null, y: number | null) =>
-    x === null ? y : y === null ? x : f(x, y);
-  return {
-    count: a.count + b.count,
-    zeros: a.zeros + b.zeros,
-    min: mm(Math.min, a.min, b.min),
-    max: mm(Math.max, a.max, b.max),
-    sum: a.sum + b.sum,
-    buckets: [...m.entries()].sort((x, y) => x[0] - y[0]),
-  };
-}
-
-function addSums(a: CostSums, b: CostSums): CostSums {
-  return {
-    n: a.n + b.n,
-    sumCost: a.sumCost + b.sumCost,
-    sumTokens: a.sumTokens + b.sumTokens,
-    sumCost2: a.sumCost2 + b.sumCost2,
-    sumTokens2: a.sumTokens2 + b.sumTokens2,
-    sumCostTokens: a.sumCostTokens + b.sumCostTokens,
-  };
 }
 
 /**

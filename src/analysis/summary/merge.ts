@@ -20,7 +20,8 @@ const addRecords = (a: Record<string, number>, b: Record<string, number>): Recor
   return Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 };
 
-const addCost = (a: CostSums, b: CostSums): CostSums => ({
+/** Adds the cost sums of two disjoint sets of calls. */
+export const addCostSums = (a: CostSums, b: CostSums): CostSums => ({
   n: a.n + b.n,
   sumCost: a.sumCost + b.sumCost,
   sumTokens: a.sumTokens + b.sumTokens,
@@ -39,7 +40,7 @@ export function mergeCallStats(a: CallStats, b: CallStats): CallStats {
       prompt: a.tokens.prompt + b.tokens.prompt,
       completion: a.tokens.completion + b.tokens.completion,
     },
-    cost: addCost(a.cost, b.cost),
+    cost: addCostSums(a.cost, b.cost),
     cached: a.cached + b.cached,
     latencyMs: mergeHistograms(a.latencyMs, b.latencyMs),
     ttftMs: mergeHistograms(a.ttftMs, b.ttftMs),
