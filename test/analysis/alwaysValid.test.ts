@@ -9,34 +9,11 @@ import { analyzeRun } from '../../src/analysis/analyzeRun';
 import type { CostSums, LogHistogram, RunSummary } from '../../src/analysis/summary/types';
 import { createRng } from '../../src/stats/random';
 import type { CallRecord, MetricComparison, ScoreRecord } from '../../src/types';
-import { expectClose, loadFixture } from '../helpers/fixtures';
+import { loadConfidenceSequencesFixture } from '../helpers/confidenceSequencesFixture';
+import { expectClose } from '../helpers/fixtures';
 
 // Reference values from test/fixtures/generate_confidence_sequences.py (scipy brentq on the martingales).
-const fx = loadFixture<{
-  proportion: {
-    successes: number;
-    n: number;
-    nExpected: number;
-    priorMean: number;
-    alpha: number;
-    lower: number;
-  }[];
-  boundedMean: {
-    cells: [number, number][];
-    nExpected: number;
-    alpha: number;
-    lower: number;
-    upper: number;
-  }[];
-  ratio: {
-    primary: { n: number; sumX: number; sumY: number; sumXX: number; sumYY: number; sumXY: number };
-    canary: { n: number; sumX: number; sumY: number; sumXX: number; sumYY: number; sumXY: number };
-    nExpected: number;
-    alpha: number;
-    lower: number;
-    upper: number;
-  }[];
-}>('confidence_sequences.json');
+const fx = loadConfidenceSequencesFixture();
 
 const costSums = (r: (typeof fx.ratio)[number]['primary']): CostSums => ({
   n: r.n,

@@ -15,58 +15,12 @@ import {
 import { createRng } from '../../src/stats/random';
 import { type RatioSums, ratioConfidenceSequence } from '../../src/stats/ratioConfidenceSequence';
 import { wilsonInterval } from '../../src/stats/wilsonInterval';
-import { expectClose, loadFixture, type Ref } from '../helpers/fixtures';
+import { loadConfidenceSequencesFixture } from '../helpers/confidenceSequencesFixture';
+import { expectClose } from '../helpers/fixtures';
 
-interface Fx {
-  logGamma: { x: number; lgamma: number }[];
-  logBeta: { a: number; b: number; lbeta: number }[];
-  boundaries: { v: number; rho: number; alpha: number; u: number }[];
-  optimalRatios: { alpha: number; x: number }[];
-  halfWidths: { variance: number; n: number; nExpected: number; alpha: number; half: number }[];
-  proportion: {
-    successes: number;
-    n: number;
-    nExpected: number;
-    priorMean: number;
-    alpha: number;
-    lower: number;
-    upper: number;
-    a: number;
-    b: number;
-  }[];
-  boundedMean: {
-    cells: [number, number][];
-    range: [number, number];
-    nExpected: number;
-    alpha: number;
-    lower: number;
-    upper: number;
-  }[];
-  quantile: {
-    name: string;
-    cells: [number, number, number][];
-    p: number;
-    nExpected: number;
-    alpha: number;
-    lower: Ref;
-    upper: Ref;
-    sLo: number;
-    sHi: number;
-  }[];
-  ratio: {
-    primary: RatioSums;
-    canary: RatioSums;
-    nExpected: number;
-    alpha: number;
-    estimate: number;
-    lower: number;
-    upper: number;
-    standardError: number;
-  }[];
-}
 // Generator: test/fixtures/generate_confidence_sequences.py (scipy.special, scipy.optimize.brentq /
 // minimize_scalar on the defining martingales; see its docstring for what is independent of the TS code).
-const fx = loadFixture<Fx>('confidence_sequences.json');
+const fx = loadConfidenceSequencesFixture();
 
 describe('confidence sequences match the scipy generator', () => {
   it('logGamma / logBeta = scipy.special.gammaln / betaln', () => {
