@@ -14,6 +14,7 @@ import {
   ServerError,
 } from './errors';
 import { MAX_USAGE_TOKENS, msg, sanitizeServerText } from './messages';
+import { isObject, parseErrorBody } from './protocols/errorBody';
 import { SseBlockReader } from './protocols/sse';
 import { parseRetryAfter } from './retry';
 import type { Usage } from './types';
@@ -27,18 +28,6 @@ interface ErrorContext {
 
 const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation']);
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Maps an HTTP error response (status ≥ 400, or an `error` object in a 200 body or stream) to its class.
  * Reads OpenAI's `{ error: { message, type, param, code } }` and the shapes of vLLM and Ollama.
@@ -50,7 +39,7 @@ export function errorFromResponse(options: {
   ctx: ErrorContext;
 }): GatewayError {
   const { status, headers, ctx } = options;
-  const parsed = typeof options.body === 'string' ? tryJson(options.body) : options.body;
+  const parsed = parseErrorBody(options.body);
   let rawMessage: unknown;
   let code: string | undefined;
   let type: string | undefined;

@@ -11,20 +11,12 @@
  * Usage, MessageDeltaUsage, RawMessageStreamEvent; core/error.js for the status → error class map) and
  * Anthropic's API reference (versioning: the `anthropic-version: 2023-06-01` header).
  */
-import {
-  ClientError,
-  ContentFilterError,
-  ContextLengthExceededError,
-  type GatewayError,
-  InvalidResponseError,
-  ModelNotFoundError,
-  RateLimitError,
-  ServerError,
-} from '../errors';
+import { ContentFilterError, type GatewayError, InvalidResponseError } from '../errors';
 import { msg, sanitizeServerText } from '../messages';
 import type { ParsedCompletion } from '../parse';
 import { parseRetryAfter } from '../retry';
 import type { ChatMessage, Usage } from '../types';
+import { isObject, parseErrorBody, providerError, rawErrorMessage } from './errorBody';
 import { SseSplitter } from './sse';
 import type { Headers, Protocol, ProtocolContext, StreamParser } from './types';
 import { normalizeUsage, tokenCount, type UsageContext } from './usage';
@@ -80,10 +72,6 @@ const STOP_REASON: Record<string, string> = {
   refusal: 'content_filter',
   model_context_window_exceeded: 'length',
 };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 type Block = Record<string, unknown>;
 
@@ -214,40 +202,23 @@ function anthropicError(options: {
   ctx: ProtocolContext;
 }): GatewayError {
   const { headers, ctx } = options;
-  let parsed: unknown = options.body;
-  if (typeof parsed === 'string') {
-    try {
-      parsed = JSON.parse(parsed);
-    } catch {
-      parsed = undefined;
-    }
-  }
+  const parsed = parseErrorBody(options.body);
   const e = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;
   const type = typeof e?.type === 'string' ? e.type : undefined;
-  const rawMessage =
-    e?.message ??
-    (typeof options.body === 'string' && !/^\s*</.test(options.body) ? options.body : undefined);
+  const rawMessage = rawErrorMessage(e, options.body);
   const status =
     options.status >= 400 ? options.status : ((type !== undefined ? TYPE_STATUS[type] : undefined) ?? 500);
   const detail = sanitizeServerText(rawMessage, ctx.secrets);
   const providerType = type === undefined ? undefined : sanitizeServerText(type, ctx.secrets).slice(0, 80);
-  const base = { model: ctx.model, httpStatus: status, providerCode: providerType, providerType };
-  const lower = detail.toLowerCase();
-  if ((type === 'not_found_error' || status === 404) && lower.includes('model')) {
-    return new ModelNotFoundError(msg.modelNotFound(ctx.model, detail), base);
-  }
-  if (
-    status === 400 &&
-    /prompt is too long|context window|context length|too many (input )?tokens/.test(lower)
-  ) {
-    return new ContextLengthExceededError(msg.contextLength(ctx.model, detail), base);
-  }
-  const retryAfterMs = parseRetryAfter(headers);
-  if (status === 429) {
-    return new RateLimitError(msg.rateLimit(ctx.model, retryAfterMs, detail), { ...base, retryAfterMs });
-  }
-  if (status >= 500) return new ServerError(msg.server(ctx.model, status, detail), { ...base, retryAfterMs });
-  return new ClientError(msg.client(ctx.model, status, detail), base);
+  return providerError({
+    model: ctx.model,
+    status,
+    detail,
+    base: { model: ctx.model, httpStatus: status, providerCode: providerType, providerType },
+    notFound: type === 'not_found_error',
+    contextLength: /prompt is too long|context window|context length|too many (input )?tokens/,
+    retryAfterMs: parseRetryAfter(headers),
+  });
 }
 
 class AnthropicStreamParser implements StreamParser {

@@ -12,20 +12,12 @@
  * GenerateContentResponseUsageMetadata, FinishReason; its node client for the `x-goog-api-key` header,
  * `alt=sse` streaming and how it reads error bodies and error chunks).
  */
-import {
-  ClientError,
-  ContentFilterError,
-  ContextLengthExceededError,
-  type GatewayError,
-  InvalidResponseError,
-  ModelNotFoundError,
-  RateLimitError,
-  ServerError,
-} from '../errors';
+import { ContentFilterError, type GatewayError, InvalidResponseError } from '../errors';
 import { msg, sanitizeServerText } from '../messages';
 import type { ParsedCompletion } from '../parse';
 import { parseRetryAfter } from '../retry';
 import type { ChatMessage, Usage } from '../types';
+import { isObject, parseErrorBody, providerError, rawErrorMessage } from './errorBody';
 import { SseSplitter } from './sse';
 import type { Headers, Protocol, ProtocolContext, StreamParser } from './types';
 import { normalizeUsage, tokenCount, type UsageContext } from './usage';
@@ -33,10 +25,6 @@ import { normalizeUsage, tokenCount, type UsageContext } from './usage';
 /** finishReason values that mean the answer was withheld by a safety or policy filter. */
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
 const FINISH: Record<string, string> = { STOP: 'stop', MAX_TOKENS: 'length' };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 type Part = Record<string, unknown>;
 
@@ -129,44 +117,26 @@ function geminiError(options: {
   ctx: ProtocolContext;
 }): GatewayError {
   const { headers, ctx } = options;
-  let parsed: unknown = options.body;
-  if (typeof parsed === 'string') {
-    try {
-      parsed = JSON.parse(parsed);
-    } catch {
-      parsed = undefined;
-    }
-  }
+  let parsed = parseErrorBody(options.body);
   // Some proxies wrap the error in an array: [{ error: … }].
   if (Array.isArray(parsed) && parsed.length > 0) parsed = parsed[0];
   const e = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;
   const rpc = typeof e?.status === 'string' ? e.status : undefined;
   const code = typeof e?.code === 'number' ? e.code : undefined;
   const status = options.status >= 400 ? options.status : code !== undefined && code >= 400 ? code : 500;
-  const rawMessage =
-    e?.message ??
-    (typeof options.body === 'string' && !/^\s*</.test(options.body) ? options.body : undefined);
+  const rawMessage = rawErrorMessage(e, options.body);
   const detail = sanitizeServerText(rawMessage, ctx.secrets);
   const providerCode = rpc === undefined ? undefined : sanitizeServerText(rpc, ctx.secrets).slice(0, 80);
-  const base = { model: ctx.model, httpStatus: status, providerCode, providerType: providerCode };
-  const lower = detail.toLowerCase();
-  if ((rpc === 'NOT_FOUND' || status === 404) && lower.includes('model')) {
-    return new ModelNotFoundError(msg.modelNotFound(ctx.model, detail), base);
-  }
-  if (
-    status === 400 &&
-    /input token count.*exceeds|exceeds the maximum number of tokens|context window|context length/.test(
-      lower,
-    )
-  ) {
-    return new ContextLengthExceededError(msg.contextLength(ctx.model, detail), base);
-  }
-  const retryAfterMs = parseRetryAfter(headers) ?? retryInfoMs(e?.details);
-  if (status === 429) {
-    return new RateLimitError(msg.rateLimit(ctx.model, retryAfterMs, detail), { ...base, retryAfterMs });
-  }
-  if (status >= 500) return new ServerError(msg.server(ctx.model, status, detail), { ...base, retryAfterMs });
-  return new ClientError(msg.client(ctx.model, status, detail), base);
+  return providerError({
+    model: ctx.model,
+    status,
+    detail,
+    base: { model: ctx.model, httpStatus: status, providerCode, providerType: providerCode },
+    notFound: rpc === 'NOT_FOUND',
+    contextLength:
+      /input token count.*exceeds|exceeds the maximum number of tokens|context window|context length/,
+    retryAfterMs: parseRetryAfter(headers) ?? retryInfoMs(e?.details),
+  });
 }
 
 interface CandidateRead {
