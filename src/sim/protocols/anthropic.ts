@@ -15,6 +15,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import {
+  isObject,
   type SimAnswer,
   type SimDialect,
   type SimError,
@@ -23,10 +24,6 @@ import {
   type SimUsage,
   sendJson,
 } from './types';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const ERROR: Record<SimError['kind'], { status: number; type: string }> = {
   unauthorized: { status: 401, type: 'authentication_error' },

@@ -13,11 +13,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { SimAnswer, SimDialect, SimError, SimMsg, SimRequest, SimUsage } from './types';
-import { sendJson } from './types';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject, sendJson } from './types';
 
 const ERROR: Record<SimError['kind'], { code: number; status: string }> = {
   unauthorized: { code: 400, status: 'INVALID_ARGUMENT' },

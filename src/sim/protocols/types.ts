@@ -127,6 +127,11 @@ export interface SimDialect {
   framer(a: SimAnswer): StreamFramer;
 }
 
+/** A plain object (not null, not an array): how the dialects check request fields. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export function isSimError(x: SimRequest | SimError): x is SimError {
   return typeof (x as SimError).kind === 'string';
 }
