@@ -3,48 +3,22 @@
  * configs pointing at a scripted server, and independent readers of what a run folder holds (spend,
  * units, every file's bytes) — computed here, not by the code under test.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CliResult, startCli as startCliWith } from '../cli/cliHelpers';
 
-export const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'canarylab.cjs');
+export { type CliResult, ROOT, tempDir } from '../cli/cliHelpers';
 
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI in its own process, on the source being tested. */
+/** The real CLI in its own process, on the source being tested (test/cli/cliHelpers.ts with `env`). */
 export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', CANARYLAB_FROM_SOURCE: '1', ...env },
-    stdio: 'pipe',
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const done = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
+  return startCliWith(args, { env });
 }
 
 export const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) => startCli(args, env).done;
-
-export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `canarylab-${prefix}-`));
 
 /** n items `{ id, prompt }` in a JSONL file. */
 export function writeItems(dir: string, n: number): string {
