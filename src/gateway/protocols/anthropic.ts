@@ -19,7 +19,7 @@ import type { ChatMessage, Usage } from '../types';
 import { isObject, parseErrorBody, providerError, rawErrorMessage } from './errorBody';
 import { SseSplitter } from './sse';
 import type { Headers, Protocol, ProtocolContext, StreamParser } from './types';
-import { normalizeUsage, tokenCount, type UsageContext } from './usage';
+import { normalizeUsage, tokenCount, type UsageContext, usageFields } from './usage';
 
 /** The API version sent when the client is not told another one. */
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -168,11 +168,9 @@ function toToolChoice(choice: unknown): unknown {
  * input_tokens + cache_creation_input_tokens + cache_read_input_tokens (API reference, Usage).
  * Null when absent; a malformed count is an invalid response naming its field.
  */
-function anthropicUsage(u: unknown, ctx: UsageContext): Usage | null {
-  if (u === undefined || u === null) return null;
-  if (!isObject(u))
-    throw new InvalidResponseError(msg.invalidShape(ctx.model, 'usage is not an object'), ctx);
-  if (u.input_tokens === undefined && u.output_tokens === undefined) return null;
+function anthropicUsage(raw: unknown, ctx: UsageContext): Usage | null {
+  const u = usageFields(raw, ctx, { name: 'usage', counts: ['input_tokens', 'output_tokens'] });
+  if (u === null) return null;
   const input = tokenCount('input_tokens', u.input_tokens, ctx);
   const output = tokenCount('output_tokens', u.output_tokens, ctx);
   const read = tokenCount('cache_read_input_tokens', u.cache_read_input_tokens, ctx, true);

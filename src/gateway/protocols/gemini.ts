@@ -20,7 +20,7 @@ import type { ChatMessage, Usage } from '../types';
 import { isObject, parseErrorBody, providerError, rawErrorMessage } from './errorBody';
 import { SseSplitter } from './sse';
 import type { Headers, Protocol, ProtocolContext, StreamParser } from './types';
-import { normalizeUsage, tokenCount, type UsageContext } from './usage';
+import { normalizeUsage, tokenCount, type UsageContext, usageFields } from './usage';
 
 /** finishReason values that mean the answer was withheld by a safety or policy filter. */
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
@@ -81,11 +81,12 @@ export function toGeminiContents(messages: readonly ChatMessage[]): {
  * content included; candidatesTokenCount + thoughtsTokenCount the output (thinking is billed as output).
  * Null when absent; a malformed count is an invalid response naming its field.
  */
-function geminiUsage(u: unknown, ctx: UsageContext): Usage | null {
-  if (u === undefined || u === null) return null;
-  if (!isObject(u))
-    throw new InvalidResponseError(msg.invalidShape(ctx.model, 'usageMetadata is not an object'), ctx);
-  if (u.promptTokenCount === undefined && u.candidatesTokenCount === undefined) return null;
+function geminiUsage(raw: unknown, ctx: UsageContext): Usage | null {
+  const u = usageFields(raw, ctx, {
+    name: 'usageMetadata',
+    counts: ['promptTokenCount', 'candidatesTokenCount'],
+  });
+  if (u === null) return null;
   const prompt = tokenCount('promptTokenCount', u.promptTokenCount, ctx);
   // An answer without output (blocked, or empty) may leave candidatesTokenCount out.
   const candidates = tokenCount('candidatesTokenCount', u.candidatesTokenCount, ctx, true);

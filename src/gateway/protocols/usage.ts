@@ -13,10 +13,27 @@ import { InvalidResponseError } from '../errors';
 import { MAX_USAGE_TOKENS, msg } from '../messages';
 import { parseUsage } from '../parse';
 import type { Usage } from '../types';
+import { isObject } from './errorBody';
 
 export interface UsageContext {
   model: string;
   httpStatus?: number;
+}
+
+/**
+ * A provider's usage object before its counts are read: null when absent (undefined or null) or when it has
+ * neither of its two main counts (`counts`); not an object is an invalid response naming `name`.
+ */
+export function usageFields(
+  u: unknown,
+  ctx: UsageContext,
+  shape: { name: string; counts: readonly [string, string] },
+): Record<string, unknown> | null {
+  if (u === undefined || u === null) return null;
+  if (!isObject(u))
+    throw new InvalidResponseError(msg.invalidShape(ctx.model, `${shape.name} is not an object`), ctx);
+  if (u[shape.counts[0]] === undefined && u[shape.counts[1]] === undefined) return null;
+  return u;
 }
 
 /** A provider's count, validated like parseUsage validates OpenAI's: absent optional counts are 0. */
