@@ -94,16 +94,7 @@ async function main(): Promise<void> {
     const loaded = values.merge
       .split(',')
       .map((f) => JSON.parse(readFileSync(f, 'utf8')) as CalibrationResult);
-    // A cell (scenario × design) present in several files is taken from the first.
-    const seen = new Set<string>();
-    const cells = loaded
-      .flatMap((r) => r.cells)
-      .filter((c) => {
-        const key = `${c.scenario}\u0000${c.design}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
+    const cells = firstOfEachCell(loaded);
     result = finishCalibration(
       cells,
       loaded[0].options,
@@ -147,16 +138,7 @@ async function main(): Promise<void> {
         ids.length > 0 ? (JSON.parse(readFileSync(files[i], 'utf8')) as CalibrationResult) : null,
       )
       .filter((r): r is CalibrationResult => r !== null);
-    // A cell (scenario × design) present in several files is taken from the first.
-    const seen = new Set<string>();
-    const cells = loaded
-      .flatMap((r) => r.cells)
-      .filter((c) => {
-        const key = `${c.scenario}\u0000${c.design}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
+    const cells = firstOfEachCell(loaded);
     result = finishCalibration(cells, loaded[0].options, (performance.now() - t0) / 1000);
   } else {
     result = runCalibration({
@@ -200,3 +182,16 @@ main().catch((e: unknown) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });
+
+/** The cells of several saved results, one per (scenario × design): a cell present in several is taken from the first. */
+function firstOfEachCell(results: readonly CalibrationResult[]): CalibrationResult['cells'] {
+  const seen = new Set<string>();
+  return results
+    .flatMap((r) => r.cells)
+    .filter((c) => {
+      const key = `${c.scenario}\u0000${c.design}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}

@@ -194,6 +194,8 @@ export interface AlwaysValidInterval {
   /** The sample size (same unit as n) the sequence was tuned to be tightest at (always set by canarylab). */
   nExpected?: number;
   method: string;
+  /** The point estimate the sequence is about, on the same scale (a sequence pooled over a history's looks). */
+  estimate?: number;
 }
 
 export type Severity = 'required' | 'important' | 'recommended';

@@ -2,7 +2,7 @@ import { CONSISTENCY_UNIT } from '../analysis/consistency';
 import { formatMetricValue, formatNumber, formatRelative } from '../format';
 import { type SrmResult, srmCheck } from '../routing/srm';
 import { samplesForProportionInterval } from '../stats/samplesForProportionInterval';
-import type { Decision, GateResult, MetricComparison, Stage } from '../types';
+import type { AlwaysValidInterval, Decision, GateResult, MetricComparison, Stage } from '../types';
 import { DEFAULT_POLICY, type Gate, type Policy, type RolloutStep } from './policy';
 import type { SequentialSummary } from './sequential';
 
@@ -30,28 +30,12 @@ export interface DecideContext {
   looks?: number;
 }
 
-/**
- * An always-valid confidence sequence of a gate's metric (helper Q's `AlwaysValidInterval`, read
- * structurally): `ci` is on the same scale as the fixed interval the gate reads (`target`), valid at every
- * look at once with probability ≥ 1 − alpha.
- */
-export interface AlwaysValidLike {
-  target: 'canary' | 'delta' | 'relative';
-  ci: [number, number];
-  alpha: number;
-  looks: number;
-  n: number;
-  method?: string;
-  /** The point estimate the sequence is about, on the same scale (pooled over the looks of a history). */
-  estimate?: number;
-}
-
 /** What {@link evaluateGate} may know besides the gate and the comparisons. */
 export interface GateContext {
   /** Looks taken (default 1: a fixed-horizon analysis). */
   looks?: number;
   /** The gate metric's always-valid sequence (default: the comparison's own `alwaysValid`). */
-  alwaysValid?: AlwaysValidLike;
+  alwaysValid?: AlwaysValidInterval;
   /** Judge required/important gates on the always-valid sequence from the second look on (default true). */
   alwaysValidGates?: boolean;
 }
@@ -117,9 +101,8 @@ export function decide(
     shadowPercent: policy.plan[0].shadowPercent,
   };
   const gates: GateResult[] = [];
-  const seqGates = (ctx.sequential as { gates?: Record<string, AlwaysValidLike> } | undefined)?.gates;
-  const alwaysValidGates =
-    (policy.sequential as { alwaysValidGates?: boolean } | undefined)?.alwaysValidGates !== false;
+  const seqGates: Partial<Record<string, AlwaysValidInterval>> | undefined = ctx.sequential?.gates;
+  const alwaysValidGates = policy.sequential?.alwaysValidGates !== false;
   for (const gate of policy.gates) {
     const av = seqGates?.[gate.metric];
     const r = evaluateGate(gate, comparisons, policy.confidence, {
@@ -318,7 +301,7 @@ export function evaluateGate(
   // From the second look of continuous monitoring on, a required or important gate is judged on its
   // always-valid confidence sequence: the fixed interval is valid for one look only.
   const target = gate.kind === 'absolute' ? 'canary' : gate.kind === 'relative' ? 'relative' : 'delta';
-  const av = gctx.alwaysValid ?? (mc as MetricComparison & { alwaysValid?: AlwaysValidLike }).alwaysValid;
+  const av = gctx.alwaysValid ?? mc.alwaysValid;
   const looks = Math.max(gctx.looks ?? 1, 1);
   const sequentialGate =
     gctx.alwaysValidGates !== false &&
