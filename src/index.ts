@@ -104,7 +104,6 @@ export {
   successRateSpec,
 } from './charts/index';
 export { type RenderPngOptions, renderPng } from './charts/renderPng';
-export { formatVerdict, VERDICT_EXIT_CODES } from './cli/summary';
 // Config, pipeline (run → score → analyze → decide → report) and the CLI's verdict summary
 export {
   type EvalConfig,
@@ -116,8 +115,6 @@ export {
   resolveSecrets,
   simulatorOptions,
 } from './config/evalConfig';
-// Decision
-export { ConfigError, friendlyIssueMessage } from './config/schemaErrors';
 export { buildScorers } from './config/scorers';
 // Datasets
 export { GSM8K_MODELS, type Gsm8kModel, type Gsm8kProblem, loadGsm8kSolutions } from './datasets/gsm8k';
@@ -202,6 +199,8 @@ export { redactKnownSecrets, redactUrl, registerSecret } from './gateway/redact'
 export { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy } from './gateway/retry';
 export { countChatTokens, estimateUsage } from './gateway/tokens';
 export type { ChatParams, ChatResponse, Usage } from './gateway/types';
+// Decision
+export { ConfigError, friendlyIssueMessage } from './input/schemaErrors';
 // Production-log engines: DuckDB (files, embedded) and ClickHouse (warehouse), producing the summary contract
 export { type ColumnMapping, parseColumnMapping } from './logs/mapping';
 export { LogSourceError, type LogSourceErrorCode } from './logs/source';
@@ -279,6 +278,7 @@ export {
 export { selectDisagreements } from './report/disagreements';
 export { escapeHtml, jsonForScript, ReportError, sanitizeSvg } from './report/escape';
 export { INTERACTIVE_LIMIT_BYTES, renderReport, verdictSentence } from './report/renderReport';
+export { formatVerdict, VERDICT_EXIT_CODES } from './report/textSummary';
 export type * from './report/types';
 export { standaloneSvg, type WrittenReport, writeReport } from './report/writeReport';
 // Routing

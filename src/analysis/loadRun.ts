@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { readJsonl } from '../datasets/jsonl';
-import { describeValue } from '../datasets/jsonValue';
+import { readJsonl } from '../input/jsonl';
+import { describeValue } from '../input/jsonValue';
 import type { CallRecord, PairwiseRecord, ScoreRecord } from '../types';
 import type { RunAnalysis, RunData, RunItem } from './types';
 

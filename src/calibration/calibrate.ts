@@ -323,7 +323,8 @@ export function sequentialCell(
         policy,
         analyze,
         look,
-        expectedSamples: o.expectedSamples ?? o.lookSize * o.maxLooks,
+        // The product's default: a new history is tuned for its first look × policy.sequential.expectedLooks.
+        expectedSamples: o.expectedSamples ?? o.lookSize * policy.sequential.expectedLooks,
       }).decision;
       if (decided(last)) {
         decidedCount++;

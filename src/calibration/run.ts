@@ -24,7 +24,7 @@ export interface CalibrationOptions {
   /** Items per look and looks of the sequential cells; default 500 and 30; lookSize 0 skips them. */
   lookSize?: number;
   maxLooks?: number;
-  /** Items per arm the always-valid sequences are tuned for (default lookSize × maxLooks). */
+  /** Items per arm the always-valid sequences are tuned for (default lookSize × policy.sequential.expectedLooks). */
   expectedSamples?: number;
   /** Extra sequential cells of the good scenarios with the sequences tuned to these sizes (sensitivity). */
   alsoTunedTo?: number[];
@@ -76,7 +76,7 @@ export const ASSUMPTIONS = [
   'Success: 99.9% per call for both arms unless the scenario says otherwise (failed calls are excluded from latency, cost and quality).',
   'Latency of ok calls: lognormal, P50 800 ms and P95 2,000 ms (P95 scenarios scale both).',
   'Tokens: prompt uniform 150–450, completion lognormal (median 200, P95 600); prices $2 / $8 per 1M input / output tokens (cost scenarios scale both).',
-  'Sequential monitoring: each look adds a batch of new items to both arms (look k covers hours 0.8·(k − 1) to 0.8·k of the day, so the burst hour falls in looks 17–18); all data so far is analysed (merged summaries, equal to analyzeRun on every record so far), the gate metrics get always-valid sequences (tuned to 15,000 items per arm unless the design says otherwise) and decide() is told the look number; monitoring stops at the first promote, rollback, or hold on a failed required/important gate.',
+  'Sequential monitoring: each look adds a batch of new items to both arms (look k covers hours 0.8·(k − 1) to 0.8·k of the day, so the burst hour falls in looks 17–18); all data so far is analysed (merged summaries, equal to analyzeRun on every record so far), the gate metrics get always-valid sequences (tuned as the product tunes a new history: the first look × policy.sequential.expectedLooks = 500 × 8 = 4,000 items per arm, unless the design says otherwise) and decide() is told the look number; monitoring stops at the first promote, rollback, or hold on a failed required/important gate.',
   'Production-log consistency cells: hourly (calls, failures) counts per arm drawn directly (Poisson calls per hour, binomial failures) and judged by the consistency gate alone.',
 ];
 

@@ -35,9 +35,9 @@ import {
   toolVersion,
   withRunLock,
 } from '../index';
+import { formatComparisons, formatVerdict, VERDICT_EXIT_CODES } from '../report/textSummary';
 import { INIT_TEMPLATE } from './initTemplate';
 import { offlineReport } from './offlineReport';
-import { formatComparisons, formatVerdict, VERDICT_EXIT_CODES } from './summary';
 
 const ROOT = PACKAGE_ROOT;
 

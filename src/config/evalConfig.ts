@@ -10,16 +10,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { describeJsonSyntax } from '../datasets/jsonValue';
 import type { RolloutPosition } from '../decision/decide';
 import { DEFAULT_POLICY, loadPolicy, type Policy, PolicySchema } from '../decision/policy';
 import { parsePricing } from '../gateway/pricing';
 import { PROTOCOLS } from '../gateway/protocols/types';
+import { describeJsonSyntax } from '../input/jsonValue';
+import { ConfigError, issueLine, type Locate, zodIssueLines } from '../input/schemaErrors';
+import { parseSettingsText } from '../input/yamlSource';
 import { PACKAGE_ROOT } from '../packageRoot';
 import { type ResolvedSimConfig, resolveSimConfig, SimConfigError, SimConfigSchema } from '../sim/config';
-import { ConfigError, issueLine, type Locate, zodIssueLines } from './schemaErrors';
 import { buildScorers } from './scorers';
-import { parseSettingsText } from './yamlSource';
 
 export { issueLine, type Locate };
 

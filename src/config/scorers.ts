@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { ConfigError, formatPath } from '../input/schemaErrors';
 import { languageIs, lengthBounds, oneLine, type ScriptName } from '../scoring/formatRubrics';
 import { isValidJson, matchesJsonSchema } from '../scoring/jsonRubrics';
 import { numericAnswer } from '../scoring/numericAnswer';
@@ -12,7 +13,6 @@ import { levenshteinRatio, rougeL, tokenF1 } from '../scoring/similarity';
 import { contains, exactMatch, notContains, regexMatch, startsWith } from '../scoring/textRubrics';
 import type { Scorer } from '../scoring/types';
 import type { EvalConfig, LoadedEvalConfig, Locate, ScorerConfig } from './evalConfig';
-import { ConfigError, formatPath } from './schemaErrors';
 
 /** Adds `pass` (score ≥ passAt) to a scoring-only scorer. */
 function withPassAt(scorer: Scorer, passAt: number | undefined): Scorer {

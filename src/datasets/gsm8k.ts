@@ -1,5 +1,5 @@
+import { readJsonl } from '../input/jsonl';
 import { extractFinalNumber } from '../scoring/extractFinalNumber';
-import { readJsonl } from './jsonl';
 
 /** The four models whose written solutions datasets/gsm8k/model_solutions.jsonl records. */
 export const GSM8K_MODELS = [

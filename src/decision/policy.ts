@@ -6,8 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ConfigError, didYouMean, type Locate, parseWithSchema } from '../config/schemaErrors';
-import { parseSettingsText } from '../config/yamlSource';
+import { ConfigError, didYouMean, type Locate, parseWithSchema } from '../input/schemaErrors';
+import { parseSettingsText } from '../input/yamlSource';
 
 /**
  * A promotion gate, as data. How its interval is read:
@@ -82,6 +82,9 @@ export const SrmPolicySchema = z.strictObject({
 });
 export type SrmPolicy = z.output<typeof SrmPolicySchema>;
 
+/** Looks a monitoring history expects to need (see SequentialPolicySchema.expectedLooks). */
+export const DEFAULT_EXPECTED_LOOKS = 8;
+
 /**
  * Sequential monitoring of scheduled runs (always-valid p-values over the history file). When a
  * confidence sequence shows the canary worse than the primary, `blockOnHarm` keeps the verdict at most hold.
@@ -94,6 +97,12 @@ export const SequentialPolicySchema = z.strictObject({
    * the history is tuned for its first look's calls per arm (the dataset size; or the traffic of a window).
    */
   tuning: z.number().positive().optional(),
+  /**
+   * Looks a verdict is expected within: a new history's confidence sequences are tuned for the first look's
+   * calls per arm × expectedLooks (unless `tuning` is given). Tightest where a good canary is expected to be
+   * promoted; the choice never affects validity (docs/SEQUENTIAL.md, docs/CALIBRATION.md).
+   */
+  expectedLooks: z.number().int().positive().default(DEFAULT_EXPECTED_LOOKS),
   blockOnHarm: z.boolean().default(true),
   /**
    * A required or important gate may pass or fail as soon as its always-valid confidence sequence clears
@@ -327,6 +336,7 @@ export const PolicySchema = z
     srm: SrmPolicySchema.default({ alpha: 0.001, severity: 'required' }),
     sequential: SequentialPolicySchema.default({
       alpha: 0.05,
+      expectedLooks: DEFAULT_EXPECTED_LOOKS,
       blockOnHarm: true,
       alwaysValidGates: true,
     }),

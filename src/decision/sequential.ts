@@ -13,6 +13,7 @@ import type { RunAnalysis, RunData } from '../analysis/types';
 import { formatMetricValue, formatPStatement } from '../format';
 import { type ArmBatchCounts, createSequentialTest, type SequentialDecision } from '../stats/sequentialTest';
 import type { AlwaysValidInterval } from '../types';
+import { DEFAULT_EXPECTED_LOOKS } from './policy';
 
 /** Pass/fail counts of one arm. */
 export interface ArmCounts {
@@ -152,9 +153,12 @@ export interface UpdateSequentialHistoryOptions {
   alpha?: number;
   /**
    * Calls per arm expected by the time a verdict is needed (dataset size × planned runs, or the expected
-   * traffic); the sequences are tightest there. Default: this first look's calls per arm. New file only.
+   * traffic); the sequences are tightest there. Default: this first look's calls per arm × expectedLooks.
+   * New file only.
    */
   nExpected?: number;
+  /** Looks a verdict is expected within (default {@link DEFAULT_EXPECTED_LOOKS}); sets the default nExpected. */
+  expectedLooks?: number;
   /** Legacy: total sample size (both arms) for the mixture SPRT; default 2 × nExpected. New file only. */
   tuning?: number;
   /** ISO time of the look (default now). */
@@ -192,7 +196,7 @@ export async function updateSequentialHistory(
   checkCounts('counts', opts.counts);
   if (opts.quality) checkCounts('quality', opts.quality);
   if (opts.qualityPairs) checkPairs('qualityPairs', opts.qualityPairs);
-  for (const k of ['nExpected', 'tuning'] as const) {
+  for (const k of ['nExpected', 'tuning', 'expectedLooks'] as const) {
     const v = opts[k];
     if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v)))
       throw new RangeError(`updateSequentialHistory: ${k} must be a finite number > 0, got ${String(v)}`);
@@ -211,7 +215,9 @@ export async function updateSequentialHistory(
     history = existing;
   } else {
     const first = Math.max(opts.counts.primary.n, opts.counts.canary.n, 1);
-    const nExpected = opts.nExpected ?? (opts.tuning !== undefined ? opts.tuning / 2 : first);
+    const nExpected =
+      opts.nExpected ??
+      (opts.tuning !== undefined ? opts.tuning / 2 : first * (opts.expectedLooks ?? DEFAULT_EXPECTED_LOOKS));
     history = {
       version: 1,
       alpha: opts.alpha ?? 0.05,
@@ -334,8 +340,10 @@ export function replaySequential(a: {
   alpha: number;
   /** Total both arms for the mixture SPRT (default 2 × nExpected). */
   tuning?: number;
-  /** Calls per arm the sequences are tuned for (default tuning / 2, else the first look's calls per arm). */
+  /** Calls per arm the sequences are tuned for (default tuning / 2, else the first look's calls per arm × expectedLooks). */
   nExpected?: number;
+  /** Looks a verdict is expected within (default {@link DEFAULT_EXPECTED_LOOKS}). */
+  expectedLooks?: number;
   inputs: ReadonlyArray<LookInput>;
 }): SequentialSummary {
   const first = a.inputs[0];
@@ -343,7 +351,8 @@ export function replaySequential(a: {
     a.nExpected ??
     (a.tuning !== undefined
       ? a.tuning / 2
-      : Math.max(first?.counts.primary.n ?? 0, first?.counts.canary.n ?? 0, 1));
+      : Math.max(first?.counts.primary.n ?? 0, first?.counts.canary.n ?? 0, 1) *
+        (a.expectedLooks ?? DEFAULT_EXPECTED_LOOKS));
   const tuning = a.tuning ?? 2 * nExpected;
   const rate = createSequentialTest({ kind: 'proportion', alpha: a.alpha, tuning });
   const anyQuality = a.inputs.some((e) => e.quality || e.qualityPairs);
@@ -576,7 +585,14 @@ export function sequentialCountsFrom(
 export async function updateHistory(
   historyFile: string,
   source: RunData | RunAnalysis,
-  opts: { qualityScorer?: string; alpha?: number; tuning?: number; nExpected?: number; at?: string } = {},
+  opts: {
+    qualityScorer?: string;
+    alpha?: number;
+    tuning?: number;
+    nExpected?: number;
+    expectedLooks?: number;
+    at?: string;
+  } = {},
 ): Promise<SequentialSummary> {
   const { counts, quality, qualityPairs, gateInput } = sequentialCountsFrom(source, opts);
   return updateSequentialHistory({
@@ -589,6 +605,7 @@ export async function updateHistory(
     alpha: opts.alpha,
     tuning: opts.tuning,
     nExpected: opts.nExpected,
+    expectedLooks: opts.expectedLooks,
     at: opts.at,
   });
 }

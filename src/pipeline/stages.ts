@@ -212,6 +212,7 @@ export async function decideStage(
     sequential = await updateHistory(historyFile, analysis, {
       alpha: policy.sequential.alpha,
       tuning: policy.sequential.tuning,
+      expectedLooks: policy.sequential.expectedLooks,
       qualityScorer: analysis.quality.find((q) => q.kind === 'pass')?.scorer,
     });
     ctx.sequential = sequential;

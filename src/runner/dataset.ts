@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
 import { loadGsm8kSolutions } from '../datasets/gsm8k';
-import { readJsonl } from '../datasets/jsonl';
-import { describeValue } from '../datasets/jsonValue';
+import { readJsonl } from '../input/jsonl';
+import { describeValue } from '../input/jsonValue';
 import { createRng } from '../stats/random';
 import type { ChatMessage, EvalItem } from '../types';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRun, RunFolderError } from '../../src/analysis/loadRun';
-import { describeJsonSyntax, jsonSyntaxError } from '../../src/datasets/jsonValue';
+import { describeJsonSyntax, jsonSyntaxError } from '../../src/input/jsonValue';
 import { loadCsvItems, loadJsonlItems } from '../../src/runner/dataset';
 
 const call = (over: Record<string, unknown>) =>

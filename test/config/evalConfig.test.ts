@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INIT_TEMPLATE } from '../../src/cli/initTemplate';
 import { loadEvalConfig, PRICING_FILE, resolveSecrets } from '../../src/config/evalConfig';
-import { ConfigError } from '../../src/config/schemaErrors';
 import { DEFAULT_POLICY } from '../../src/decision/policy';
+import { ConfigError } from '../../src/input/schemaErrors';
 
 const dir = mkdtempSync(join(tmpdir(), 'canarylab-config-'));
 let n = 0;

@@ -162,8 +162,17 @@ describe('SRM in decide', () => {
   it('the policy fills in srm and sequential defaults and validates them', () => {
     const p = parsePolicy({ gates: DEFAULT_POLICY.gates, plan: DEFAULT_POLICY.plan });
     expect(p.srm).toEqual({ alpha: 0.001, severity: 'required' });
-    // no tuning default: a history is tuned for its expected sample size (issue 17), not a constant 5,000
-    expect(p.sequential).toEqual({ alpha: 0.05, blockOnHarm: true, alwaysValidGates: true });
+    // no tuning default: a history is tuned for its expected sample size (issue 17), not a constant 5,000:
+    // the first look's calls per arm × 8 expected looks
+    expect(p.sequential).toEqual({
+      alpha: 0.05,
+      expectedLooks: 8,
+      blockOnHarm: true,
+      alwaysValidGates: true,
+    });
+    expect(() => parsePolicy({ ...DEFAULT_POLICY, sequential: { expectedLooks: 0 } })).toThrow(
+      /sequential\.expectedLooks/,
+    );
     expect(() => parsePolicy({ ...DEFAULT_POLICY, srm: { alpha: 2 } })).toThrow(
       /srm\.alpha: expected a number < 1/,
     );

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEvalConfig } from '../../src/config/evalConfig';
-import { ConfigError } from '../../src/config/schemaErrors';
 import { DEFAULT_POLICY, loadPolicy, parsePolicy, policyProblems } from '../../src/decision/policy';
+import { ConfigError } from '../../src/input/schemaErrors';
 
 const dir = mkdtempSync(join(tmpdir(), 'canarylab-policy-'));
 let n = 0;

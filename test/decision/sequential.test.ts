@@ -269,16 +269,15 @@ describe('false alarms over 20 looks with identical arms', () => {
 
 describe('issue 17: honest zero-variance looks, paired quality, tuning from the expected sample size, gates', () => {
   it('no failure in either arm: a finite confidence sequence, not −100 to +100 points', () => {
-    const s = replaySequential({
-      alpha: 0.05,
-      inputs: [
-        {
-          runId: 'r1',
-          at: '',
-          counts: { primary: { n: 1319, successes: 1319 }, canary: { n: 1319, successes: 1319 } },
-        },
-      ],
-    });
+    const inputs = [
+      {
+        runId: 'r1',
+        at: '',
+        counts: { primary: { n: 1319, successes: 1319 }, canary: { n: 1319, successes: 1319 } },
+      },
+    ];
+    // expectedLooks 1: tuned for this look alone, the hand value's tuning (2 × 1,319)
+    const s = replaySequential({ alpha: 0.05, expectedLooks: 1, inputs });
     const [lo, hi] = s.confidenceSequence[0];
     expect(lo).toBeLessThan(0);
     expect(hi).toBeGreaterThan(0);
@@ -289,6 +288,10 @@ describe('issue 17: honest zero-variance looks, paired quality, tuning from the 
     // tuned for the first look's size (1,319 calls per arm), not a constant 5,000
     expect(s.nExpected).toBe(1319);
     expect(s.tuning).toBe(2638);
+    // by default for the first look's size × 8 expected looks (policy.sequential.expectedLooks)
+    const d = replaySequential({ alpha: 0.05, inputs });
+    expect(d.nExpected).toBe(1319 * 8);
+    expect(d.tuning).toBe(2 * 1319 * 8);
     // the success gate's own sequence (beta-binomial, 1,319 of 1,319) clears 99.5%
     expect(s.gates?.success_rate?.ci[0]).toBeGreaterThan(0.995);
   });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RunFolderError } from '../../src/analysis/loadRun';
-import { ConfigError } from '../../src/config/schemaErrors';
+import { ConfigError } from '../../src/input/schemaErrors';
 import { ProductionLogError } from '../../src/routing/logs';
 import { echoesSecret, SECRET, whyNotLocated } from './located';
 

@@ -28,8 +28,8 @@
  */
 import { expect } from 'vitest';
 import { RunFolderError } from '../../src/analysis/loadRun';
-import { ConfigError } from '../../src/config/schemaErrors';
-import { MAX_ECHOED_STRING } from '../../src/datasets/jsonValue';
+import { MAX_ECHOED_STRING } from '../../src/input/jsonValue';
+import { ConfigError } from '../../src/input/schemaErrors';
 import { OtlpError } from '../../src/logs/otlp';
 import { LogSourceError } from '../../src/logs/source';
 import { ProductionLogError } from '../../src/routing/logs';

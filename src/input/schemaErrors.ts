@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
-import { describeValue, MAX_ECHOED_STRING } from '../datasets/jsonValue';
+import { describeValue, MAX_ECHOED_STRING } from './jsonValue';
 
 /** A configuration (or policy) file that failed validation: every problem names the file and the field. */
 export class ConfigError extends Error {

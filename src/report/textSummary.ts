@@ -2,7 +2,9 @@
  * The terminal summaries of the CLI: the verdict with its gates table, and the comparisons of an analysis.
  */
 import type { RunAnalysis } from '../analysis/types';
+import { formatTable } from '../cli/table';
 import { type DecisionDetails, describeStep } from '../decision/decide';
+import type { Decision, MetricComparison } from '../types';
 import {
   formatInterval,
   formatMetricValue,
@@ -10,9 +12,7 @@ import {
   formatPValue,
   formatRelative,
   gateFormatter,
-} from '../report/format';
-import type { Decision, MetricComparison } from '../types';
-import { formatTable } from './table';
+} from './format';
 
 /** Exit status of a verdict under `--exit-code`: promote 0, hold 10, rollback 20. */
 export const VERDICT_EXIT_CODES: Readonly<Record<Decision['verdict'], number>> = Object.freeze({
