@@ -226,3 +226,19 @@ export interface Decision {
   gates: GateResult[];
   reasons: string[];
 }
+
+/** One line of runs/<runId>/items.jsonl: an item's id, reference and segment metadata (no prompt text). */
+export interface RunItem {
+  id: string;
+  reference?: string | number;
+  meta?: EvalItem['meta'];
+}
+
+/** Everything the analysis reads from a run folder. */
+export interface RunData {
+  runId: string;
+  calls: CallRecord[];
+  scores: ScoreRecord[];
+  pairwise: PairwiseRecord[];
+  items?: RunItem[];
+}

@@ -1,9 +1,9 @@
-import type { JudgeReliability } from '../scoring/judgeReliability';
 /**
  * The shapes of the analysis stage (records → runs/<runId>/comparison.json). Charts, the report and the
  * CLI read {@link RunAnalysis}; the decision stage reads its `comparisons`.
  */
-import type { BradleyTerryResult } from '../stats/bradleyTerry';
+import type { JudgeReliability } from '../scoring/judgeReliability';
+import type { PairwiseSummary } from '../scoring/pairwiseSummaryType';
 import type { NonInferiorityResult } from '../stats/pairedNonInferiority';
 import type { TestResult } from '../stats/types';
 import type {
@@ -22,21 +22,7 @@ export type { TestResult };
 export type AnalysisTest = Pick<TestResult, 'method' | 'statistic' | 'pValue'> &
   Partial<Pick<TestResult, 'alternative' | 'df'>>;
 
-/** One line of runs/<runId>/items.jsonl: an item's id, reference and segment metadata (no prompt text). */
-export interface RunItem {
-  id: string;
-  reference?: string | number;
-  meta?: EvalItem['meta'];
-}
-
-/** Everything the analysis reads from a run folder. */
-export interface RunData {
-  runId: string;
-  calls: CallRecord[];
-  scores: ScoreRecord[];
-  pairwise: PairwiseRecord[];
-  items?: RunItem[];
-}
+export type { RunData, RunItem } from '../types';
 
 /** Options of `analyzeRun`. */
 export interface AnalyzeOptions {
@@ -111,35 +97,10 @@ export interface QualityComparison {
   nonInferiority: NonInferiorityResult;
 }
 
-/**
- * One pairwise judge's verdicts, canary's point of view (computed by `pairwiseSummary` in
- * src/scoring/judgeReliability.ts; charts and the report read `Pick`s of it).
- */
-export interface PairwiseSummary {
-  judge: string;
-  /** Canary wins, ties, canary losses (errors excluded; first judgment of each pair). */
-  wins: number;
-  ties: number;
-  losses: number;
-  /** Judgments whose verdict flipped with the answer order (recorded as ties). */
-  orderInconsistent: number;
-  /** Judgments counted (wins + ties + losses). */
-  n: number;
-  /** Judgments that failed (not counted). */
-  errors: number;
-  /**
-   * Canary win rate, ties as half, with its interval (the analysis: t interval of the per-judgment scores;
-   * `pairwiseSummary` by default: Wilson interval of (wins + ties/2) of n).
-   */
-  winRate: ArmEstimate;
-  /** Canary wins among decisive verdicts (ties left out), Wilson interval; absent when all tie or not asked for. */
-  decisiveWinRate?: ArmEstimate;
-  /** Bradley–Terry ratings of the two models (ties as half); absent when they do not exist. */
-  bradleyTerry?: BradleyTerryResult;
-}
-
 /** Judge reliability (position flip rate, self-consistency, agreement, length bias), measured by the scoring stage. */
 export type { JudgeReliability } from '../scoring/judgeReliability';
+/** One pairwise judge's verdicts (defined beside `pairwiseSummary`, which computes it). */
+export type { PairwiseSummary } from '../scoring/pairwiseSummaryType';
 
 /** A segment the data has: `tier` (meta.tier) or `tag` (one of meta.tags). */
 export interface SegmentInfo {

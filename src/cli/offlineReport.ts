@@ -9,7 +9,7 @@ import {
   summarizeGsm8k,
   summarizeLatencyTrace,
 } from '../index';
-import { formatTable } from './table';
+import { formatTable } from '../report/textTable';
 
 /**
  * The offline analysis of the bundled real data that `npm start` prints until the batch pipeline exists:

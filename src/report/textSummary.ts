@@ -2,7 +2,6 @@
  * The terminal summaries of the CLI: the verdict with its gates table, and the comparisons of an analysis.
  */
 import type { RunAnalysis } from '../analysis/types';
-import { formatTable } from '../cli/table';
 import { type DecisionDetails, describeStep } from '../decision/decide';
 import type { Decision, MetricComparison } from '../types';
 import {
@@ -13,6 +12,7 @@ import {
   formatRelative,
   gateFormatter,
 } from './format';
+import { formatTable } from './textTable';
 
 /** Exit status of a verdict under `--exit-code`: promote 0, hold 10, rollback 20. */
 export const VERDICT_EXIT_CODES: Readonly<Record<Decision['verdict'], number>> = Object.freeze({

@@ -14,10 +14,9 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { RunData, RunItem } from '../analysis/types';
 import type { Pricing } from '../gateway/pricing';
 import { describeJsonSyntax, describeValue } from '../input/jsonValue';
-import type { Arm, CallRecord } from '../types';
+import type { Arm, CallRecord, RunData, RunItem } from '../types';
 import { cyrb53 } from './cyrb53';
 import type { ArmSplit } from './srm';
 

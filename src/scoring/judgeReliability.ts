@@ -3,13 +3,14 @@
  * repeated judgments, agreement with another judge or a rubric (Cohen's kappa), and length bias; and the
  * canary-vs-primary win rate with its interval and Bradley–Terry ratings.
  */
-import type { PairwiseSummary } from '../analysis/types';
+
 import { bradleyTerry } from '../stats/bradleyTerry';
 import { normalQuantile, tQuantile } from '../stats/distributions';
 import { variance } from '../stats/variance';
 import type { PairwiseRecord, ScoreRecord } from '../types';
 import { cohenKappa, scorerAgreement } from './agreement';
 import type { JudgedPairRecord } from './judgePairs';
+import type { PairwiseSummary } from './pairwiseSummaryType';
 
 type Winner = PairwiseRecord['winner'];
 const WINNERS: readonly Winner[] = ['primary', 'canary', 'tie'];
