@@ -18,8 +18,8 @@ import { describeJsonSyntax } from '../input/jsonValue';
 import { ConfigError, issueLine, type Locate, zodIssueLines } from '../input/schemaErrors';
 import { parseSettingsText } from '../input/yamlSource';
 import { PACKAGE_ROOT } from '../packageRoot';
-import { type ResolvedSimConfig, resolveSimConfig, SimConfigError, SimConfigSchema } from '../sim/config';
 import { buildScorers } from './scorers';
+import { type ResolvedSimConfig, resolveSimConfig, SimConfigError, SimConfigSchema } from './simulator';
 
 export { issueLine, type Locate };
 

@@ -17,17 +17,12 @@
  * many times that same judge request was seen), so verdicts are reproducible although every judge call has
  * a fresh random fence token, and a repeated judgment of the same pair gets a fresh draw.
  */
+import type { SimJudgeProfile } from '../config/simulator';
 import { extractFinalNumber, numbersMatch } from '../scoring/extractFinalNumber';
 import type { ParsedJudgePrompt } from '../scoring/judgePrompt';
 import type { Rng } from '../stats/random';
 
-/** A resolved judge profile. */
-export interface SimJudgeProfile {
-  positionBias: number;
-  noise: number;
-  malformed: number;
-  malformedPlan: Array<'malformed' | 'ok'>;
-}
+export type { SimJudgeProfile };
 
 /** The key a judge request's randomness is drawn from: its content without the per-call fence token. */
 export function judgeRequestKey(parsed: ParsedJudgePrompt, messageCount: number): string {

@@ -1,15 +1,10 @@
-/** Every message of the simulator (configuration errors, and the OpenAI-shaped texts it serves). */
+/**
+ * Every message of the simulator: its config file and answers file, and the OpenAI-shaped texts it serves.
+ * The configuration's validation messages are simConfigMsg in src/config/simulator.ts.
+ */
 
 export const simMsg = {
-  configInvalid: (issues: string) => `invalid simulator configuration: ${issues}`,
-  traceMissing: (path: string) => `trace file ${path} cannot be read`,
-  traceInvalid: (path: string, why: string) => `trace file ${path} is not an llmperf trace: ${why}`,
   answersMissing: (path: string) => `answers file ${path} cannot be read`,
-  extendsUnknown: (name: string, known: string) =>
-    `extends names no built-in profile: ${name} (known: ${known})`,
-  p95BelowP50: (p50: number, p95: number) => `p95Ms (${p95}) must be ≥ p50Ms (${p50})`,
-  zeroP50: 'p50Ms 0 needs p95Ms 0 (a constant zero latency)',
-  ratesSum: (sum: number) => `fault rates add up to ${sum}, more than 1`,
   configFileUnreadable: (path: string) => `cannot read config file ${path}`,
   configFileUnparsable: (path: string) => `config file ${path} is neither valid JSON nor valid YAML`,
   // OpenAI-shaped error texts
