@@ -1,10 +1,6 @@
-import {
-  type BootstrapMethod,
-  intervalOfQuantileCombination,
-  quantileBootstrap,
-  readArms,
-  readBootstrapSettings,
-} from './bootstrapCI';
+import { readArms, readBootstrapSettings } from './bootstrapSettings';
+import type { BootstrapMethod } from './bootstrapTypes';
+import { intervalOfQuantileCombination, quantileBootstrap } from './quantileBootstrap';
 import type { Interval } from './types';
 import { checkProbability, describe } from './validate';
 
