@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { formatNumber, formatRelative } from '../format';
-import type { MetricComparison } from '../types';
+import type { Arm, MetricComparison } from '../types';
 import {
   ARMS,
   armAxisX,
@@ -32,6 +32,8 @@ export interface CostInput {
   confidence?: number;
 }
 
+const FN = 'costSpec';
+
 /**
  * Cost per arm in two panels: cost per 1K tokens (point with interval) and projected monthly spend (bar with
  * interval, labelled in dollars) at the configured monthly request volume.
@@ -41,41 +43,60 @@ export interface CostInput {
  * costSpec({ cost: analysis.cost, per1kTokens: find('cost_per_1k_tokens_usd'), perRequest: find('cost_per_request_usd') });
  */
 export function costSpec(input: CostInput): TopLevelSpec {
-  const fn = 'costSpec';
   const { cost } = input;
   if (!(Number.isFinite(cost?.monthlyRequests) && cost.monthlyRequests > 0)) {
     throw new ChartInputError(
-      `${fn}: cost.monthlyRequests is ${String(cost?.monthlyRequests)}; expected > 0`,
+      `${FN}: cost.monthlyRequests is ${String(cost?.monthlyRequests)}; expected > 0`,
     );
   }
   const conf = Math.round(100 * (input.confidence ?? 0.95));
-  const rows = ARMS.map((arm) => {
-    const c = cost[arm];
-    for (const k of ['per1kTokensUsd', 'perRequestUsd', 'monthlyUsd'] as const) {
-      const v = c?.[k];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-        throw new ChartInputError(`${fn}: cost.${arm}.${k} is ${String(v)}; expected a finite amount ≥ 0`);
-      }
-    }
-    const k1 = input.per1kTokens?.[arm];
-    const pr = input.perRequest?.[arm];
-    const row: Json = {
-      arm,
-      per1k: r6(k1 && Number.isFinite(k1.estimate) ? k1.estimate : c.per1kTokensUsd),
-      monthly: r6(c.monthlyUsd),
-      monthlyLabel: formatUsd(c.monthlyUsd),
-      per1kLabel: formatUsd(k1 && Number.isFinite(k1.estimate) ? k1.estimate : c.per1kTokensUsd),
-    };
-    if (k1 && Number.isFinite(k1.ci[0]) && Number.isFinite(k1.ci[1])) {
-      row.per1kLo = r6(k1.ci[0]);
-      row.per1kHi = r6(k1.ci[1]);
-    }
-    if (pr && Number.isFinite(pr.ci[0]) && Number.isFinite(pr.ci[1])) {
-      row.monthlyLo = r6(pr.ci[0] * cost.monthlyRequests);
-      row.monthlyHi = r6(pr.ci[1] * cost.monthlyRequests);
-    }
-    return row;
+  const rows = ARMS.map((arm) => costRow(input, arm));
+  const hasPer1kCi = rows.some((r) => 'per1kLo' in r);
+  const hasMonthlyCi = rows.some((r) => 'monthlyLo' in r);
+  return topLevel({
+    title: { text: 'Cost per arm', subtitle: costSubtitle(input, conf) },
+    data: { values: rows },
+    hconcat: [per1kPanel(hasPer1kCi), monthlyPanel(hasMonthlyCi)],
+    spacing: 40,
   });
+}
+
+/**
+ * One arm's row: per-1K-token cost (the comparison's estimate when given) and monthly spend, their labels,
+ * and their interval ends where measured.
+ * @throws {ChartInputError} when a cost of the arm is not a finite amount ≥ 0
+ */
+function costRow(input: CostInput, arm: Arm): Json {
+  const { cost } = input;
+  const c = cost[arm];
+  for (const k of ['per1kTokensUsd', 'perRequestUsd', 'monthlyUsd'] as const) {
+    const v = c?.[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new ChartInputError(`${FN}: cost.${arm}.${k} is ${String(v)}; expected a finite amount ≥ 0`);
+    }
+  }
+  const k1 = input.per1kTokens?.[arm];
+  const pr = input.perRequest?.[arm];
+  const row: Json = {
+    arm,
+    per1k: r6(k1 && Number.isFinite(k1.estimate) ? k1.estimate : c.per1kTokensUsd),
+    monthly: r6(c.monthlyUsd),
+    monthlyLabel: formatUsd(c.monthlyUsd),
+    per1kLabel: formatUsd(k1 && Number.isFinite(k1.estimate) ? k1.estimate : c.per1kTokensUsd),
+  };
+  if (k1 && Number.isFinite(k1.ci[0]) && Number.isFinite(k1.ci[1])) {
+    row.per1kLo = r6(k1.ci[0]);
+    row.per1kHi = r6(k1.ci[1]);
+  }
+  if (pr && Number.isFinite(pr.ci[0]) && Number.isFinite(pr.ci[1])) {
+    row.monthlyLo = r6(pr.ci[0] * cost.monthlyRequests);
+    row.monthlyHi = r6(pr.ci[1] * cost.monthlyRequests);
+  }
+  return row;
+}
+
+/** The subtitle lines: the canary's relative per-1K-token cost (when compared) and the projection's basis. */
+function costSubtitle(input: CostInput, conf: number): string[] {
   const subtitle: string[] = [];
   const rel = input.per1kTokens?.delta.relative;
   if (rel && Number.isFinite(rel.estimate)) {
@@ -87,11 +108,14 @@ export function costSpec(input: CostInput): TopLevelSpec {
     );
   }
   subtitle.push(
-    `Monthly spend projected at ${formatNumber(cost.monthlyRequests)} requests per arm; ` +
+    `Monthly spend projected at ${formatNumber(input.cost.monthlyRequests)} requests per arm; ` +
       `bars/whiskers: ${conf}% confidence intervals where measured`,
   );
-  const hasPer1kCi = rows.some((r) => 'per1kLo' in r);
-  const hasMonthlyCi = rows.some((r) => 'monthlyLo' in r);
+  return subtitle;
+}
+
+/** The left panel: cost per 1K tokens per arm as a point, its interval (when any) and a dollar label. */
+function per1kPanel(hasCi: boolean): Json {
   const per1kY = {
     field: 'per1k',
     type: 'quantitative',
@@ -99,12 +123,12 @@ export function costSpec(input: CostInput): TopLevelSpec {
     scale: { zero: true },
     axis: { format: '$.4~f' },
   };
-  const per1k: Json = {
+  return {
     title: { text: 'Cost per 1K tokens', fontSize: 12 },
     width: 200,
     height: 240,
     layer: [
-      ...(hasPer1kCi
+      ...(hasCi
         ? [
             {
               transform: [{ filter: 'isValid(datum.per1kLo)' }],
@@ -137,13 +161,17 @@ export function costSpec(input: CostInput): TopLevelSpec {
       },
     ],
   };
+}
+
+/** The right panel: projected monthly spend per arm as a bar, its interval (when any) and a dollar label. */
+function monthlyPanel(hasCi: boolean): Json {
   const monthlyY = {
     field: 'monthly',
     type: 'quantitative',
     title: 'Projected monthly spend (USD)',
     axis: { format: '$,.0f' },
   };
-  const monthly: Json = {
+  return {
     title: { text: 'Projected monthly spend', fontSize: 12 },
     width: 200,
     height: 240,
@@ -160,7 +188,7 @@ export function costSpec(input: CostInput): TopLevelSpec {
           ],
         },
       },
-      ...(hasMonthlyCi
+      ...(hasCi
         ? [
             {
               transform: [{ filter: 'isValid(datum.monthlyLo)' }],
@@ -173,30 +201,29 @@ export function costSpec(input: CostInput): TopLevelSpec {
             },
           ]
         : []),
-      {
-        mark: { type: 'text', baseline: 'bottom', dy: -4, fontSize: 11, color: INK },
-        encoding: {
-          x: armAxisX(),
-          y: hasMonthlyCi ? { field: 'monthlyTop', type: 'quantitative' } : monthlyY,
-          text: { field: 'monthlyLabel', type: 'nominal' },
-        },
-        ...(hasMonthlyCi
-          ? {
-              transform: [
-                {
-                  calculate: 'isValid(datum.monthlyHi) ? max(datum.monthly, datum.monthlyHi) : datum.monthly',
-                  as: 'monthlyTop',
-                },
-              ],
-            }
-          : {}),
-      },
+      monthlyLabelLayer(hasCi, monthlyY),
     ],
   };
-  return topLevel({
-    title: { text: 'Cost per arm', subtitle },
-    data: { values: rows },
-    hconcat: [per1k, monthly],
-    spacing: 40,
-  });
+}
+
+/** The dollar label above each monthly bar, or above its whisker when the interval reaches higher. */
+function monthlyLabelLayer(hasCi: boolean, monthlyY: Json): Json {
+  return {
+    mark: { type: 'text', baseline: 'bottom', dy: -4, fontSize: 11, color: INK },
+    encoding: {
+      x: armAxisX(),
+      y: hasCi ? { field: 'monthlyTop', type: 'quantitative' } : monthlyY,
+      text: { field: 'monthlyLabel', type: 'nominal' },
+    },
+    ...(hasCi
+      ? {
+          transform: [
+            {
+              calculate: 'isValid(datum.monthlyHi) ? max(datum.monthly, datum.monthlyHi) : datum.monthly',
+              as: 'monthlyTop',
+            },
+          ],
+        }
+      : {}),
+  };
 }
