@@ -1,4 +1,4 @@
-import type { BatchProgress } from './runBatch';
+import type { BatchProgress } from './batchTypes';
 
 /** Where progress goes: a terminal (redrawn bar) or a log (plain periodic lines). */
 export interface ProgressStream {

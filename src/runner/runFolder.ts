@@ -22,36 +22,12 @@ import {
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { RunExistsError, RunIdError, RunLockedError, runnerMsg } from './errors';
 
 /** File name of the lock inside a run folder. */
 export const LOCK_FILE = '.lock';
 
-/** A bad run id (code CANARYLAB_ERR_RUN_ID). */
-export class RunIdError extends Error {
-  readonly code = 'CANARYLAB_ERR_RUN_ID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunIdError';
-  }
-}
-
-/** Another process holds the run folder's lock (code CANARYLAB_ERR_RUN_LOCKED). */
-export class RunLockedError extends Error {
-  readonly code = 'CANARYLAB_ERR_RUN_LOCKED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunLockedError';
-  }
-}
-
-/** A run folder that already holds a run (code CANARYLAB_ERR_RUN_EXISTS). */
-export class RunExistsError extends Error {
-  readonly code = 'CANARYLAB_ERR_RUN_EXISTS';
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunExistsError';
-  }
-}
+export { RunExistsError, RunIdError, RunLockedError } from './errors';
 
 /**
  * Checks a run id: one path segment (no `/`, `\`, NUL or control character), not `.` or `..`, not
@@ -64,18 +40,13 @@ export class RunExistsError extends Error {
  */
 export function validateRunId(runId: unknown, what = 'run id'): string {
   if (typeof runId !== 'string' || runId.length === 0)
-    throw new RunIdError(`${what}: expected a non-empty name, got ${JSON.stringify(runId ?? null)}`);
+    throw new RunIdError(runnerMsg.runIdEmpty(what, runId));
   const shown = JSON.stringify(runId.length > 80 ? `${runId.slice(0, 80)}…` : runId);
-  if (runId === '.' || runId === '..')
-    throw new RunIdError(`${what} ${shown}: must name a folder inside --out, not '.' or '..'`);
-  if (isAbsolute(runId) || /[/\\]/.test(runId))
-    throw new RunIdError(
-      `${what} ${shown}: must be a single folder name (no '/' or '\\', not an absolute path)`,
-    );
+  if (runId === '.' || runId === '..') throw new RunIdError(runnerMsg.runIdDots(what, shown));
+  if (isAbsolute(runId) || /[/\\]/.test(runId)) throw new RunIdError(runnerMsg.runIdPath(what, shown));
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(runId))
-    throw new RunIdError(`${what} ${shown}: must not contain control characters`);
-  if (runId.length > 200) throw new RunIdError(`${what} ${shown}: longer than 200 characters`);
+  if (/[\u0000-\u001f\u007f]/.test(runId)) throw new RunIdError(runnerMsg.runIdControl(what, shown));
+  if (runId.length > 200) throw new RunIdError(runnerMsg.runIdLong(what, shown));
   return runId;
 }
 
@@ -106,10 +77,7 @@ export async function prepareNewRunFolder(opts: {
   validateRunId(opts.runId);
   const runDir = join(opts.outDir, opts.runId);
   if (holdsFiles(runDir)) {
-    if (!opts.force)
-      throw new RunExistsError(
-        `${runDir} already holds a run: choose another --run-id, or pass ${opts.hint ?? '--force'} to replace it`,
-      );
+    if (!opts.force) throw new RunExistsError(runnerMsg.runExists(runDir, opts.hint ?? '--force'));
     await clearRunFolder(runDir);
   }
   return runDir;
@@ -213,18 +181,14 @@ export function acquireRunLock(runDir: string, command = 'canarylab'): RunLock {
       if (text === null) continue; // removed meanwhile: try again
       const other = parseLock(text);
       if (other && other.host !== info.host) {
-        throw new RunLockedError(
-          `${runDir} is being written by ${describeHolder(other)}: only one process may write a run folder. If that process is gone, delete ${file}`,
-        );
+        throw new RunLockedError(runnerMsg.lockedOtherHost(runDir, describeHolder(other), file));
       }
       const stale = other ? !holderAlive(other) : lockAgeMs(file) > 10_000;
       if (!stale && other) {
-        throw new RunLockedError(
-          `${runDir} is being written by ${describeHolder(other)}: only one process may write a run folder; wait for it to finish (or stop it), then retry`,
-        );
+        throw new RunLockedError(runnerMsg.lockedLive(runDir, describeHolder(other)));
       }
       if (!stale) {
-        throw new RunLockedError(`${runDir} is being locked by another process right now; retry in a moment`);
+        throw new RunLockedError(runnerMsg.lockBeingTaken(runDir));
       }
       // Stale: remove it only if it is still the same stale lock (another process may have taken it over).
       if (readLock(file) === text) {
@@ -245,7 +209,7 @@ export function acquireRunLock(runDir: string, command = 'canarylab'): RunLock {
     releaseAllOnExit();
     return { file, release: () => releaseOnce(key) };
   }
-  throw new RunLockedError(`${runDir}: could not take the lock ${file} (it keeps changing hands); retry`);
+  throw new RunLockedError(runnerMsg.lockChangingHands(runDir, file));
 }
 
 function releaseOnce(key: string): void {
