@@ -116,6 +116,8 @@ export interface GateDashboardInput {
   confidence?: number;
 }
 
+const FN = 'gateDashboardSpec';
+
 /**
  * The gate dashboard: one row per gate with the observed value (point shaped and coloured by status), its
  * interval (bar in the status colour), the threshold (dashed line, labelled), and the status in words in the
@@ -126,111 +128,11 @@ export interface GateDashboardInput {
  * gateDashboardSpec({ gates: decision.gates, comparisons: analysis.comparisons });
  */
 export function gateDashboardSpec(input: GateDashboardInput): TopLevelSpec {
-  const fn = 'gateDashboardSpec';
   if (!Array.isArray(input.gates as unknown) || input.gates.length === 0) {
-    throw new ChartInputError(`${fn}: gates is empty; expected the decision's GateResult[]`);
+    throw new ChartInputError(`${FN}: gates is empty; expected the decision's GateResult[]`);
   }
   const conf = Math.round(100 * (input.confidence ?? 0.95));
-  const rows = input.gates.map((g, i): Json => {
-    if (!STATUSES.includes(g.status)) {
-      throw new ChartInputError(
-        `${fn}: gates[${i}].status is ${String(g.status)}; expected one of ${STATUSES.join(', ')}`,
-      );
-    }
-    if (!Number.isFinite(g.threshold)) {
-      throw new ChartInputError(
-        `${fn}: gates[${i}].threshold is ${String(g.threshold)}; expected a finite number`,
-      );
-    }
-    const axis = gateAxis(g, input.comparisons);
-    const f = axis.factor;
-    const measured = Number.isFinite(g.observed);
-    const ciOk = Number.isFinite(g.ci?.[0]) && Number.isFinite(g.ci?.[1]);
-    const values = [g.threshold, ...(measured ? [g.observed] : []), ...(ciOk ? g.ci : [])].map((v) => v * f);
-    let lo = Math.min(...values);
-    let hi = Math.max(...values);
-    const span = hi - lo;
-    const pad = span > 0 ? span * 0.2 : Math.abs(hi) > 0 ? Math.abs(hi) * 0.2 : 1;
-    lo -= pad;
-    hi += pad;
-    const datum: Json = {
-      gate: g.gate,
-      metric: g.metric,
-      status: g.status,
-      threshold: r6(g.threshold * f),
-      thresholdLabel: `threshold ${axis.fmt(g.threshold)}`,
-      observed: measured ? r6(g.observed * f) : null,
-      lo: ciOk ? r6(g.ci[0] * f) : null,
-      hi: ciOk ? r6(g.ci[1] * f) : null,
-      measuredLabel: measured
-        ? `${axis.fmt(g.observed)}${ciOk ? ` [${axis.fmt(g.ci[0])}, ${axis.fmt(g.ci[1])}]` : ''}`
-        : `no measurement of ${g.metric}`,
-    };
-    const x = (field: string): Json => ({
-      field,
-      type: 'quantitative',
-      title: axis.title,
-      scale: { domain: [r6(lo), r6(hi)], nice: false, zero: false },
-      axis: { format: axis.format, tickCount: 6 },
-    });
-    const mid = { value: 16 };
-    const layer: Json[] = [
-      {
-        mark: { type: 'rule', strokeDash: [5, 3], color: INK, strokeWidth: 1.5 },
-        encoding: { x: x('threshold') },
-      },
-      {
-        mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 1, fontSize: 9, color: INK },
-        encoding: { x: x('threshold'), y: { value: 0 }, text: { field: 'thresholdLabel', type: 'nominal' } },
-      },
-    ];
-    if (ciOk) {
-      layer.push({
-        mark: { type: 'rule', strokeWidth: 5, strokeCap: 'round', opacity: 0.6 },
-        encoding: { x: x('lo'), x2: { field: 'hi' }, y: mid, color: statusColor() },
-      });
-    }
-    if (measured) {
-      layer.push({
-        mark: { type: 'point', filled: true, size: 150, stroke: INK, strokeWidth: 0.7, opacity: 1 },
-        encoding: {
-          x: x('observed'),
-          y: mid,
-          color: statusColor(),
-          shape: statusShape(),
-          tooltip: [
-            { field: 'gate', type: 'nominal', title: 'Gate' },
-            { field: 'status', type: 'nominal', title: 'Status' },
-            { field: 'measuredLabel', type: 'nominal', title: 'Observed [interval]' },
-            { field: 'thresholdLabel', type: 'nominal', title: 'Threshold' },
-          ],
-        },
-      });
-    }
-    layer.push({
-      mark: { type: 'text', align: 'center', baseline: 'top', dy: 2, fontSize: 10, color: INK },
-      encoding: {
-        x: x(measured ? 'observed' : 'threshold'),
-        y: { value: 24 },
-        text: { field: 'measuredLabel', type: 'nominal' },
-      },
-    });
-    return {
-      title: {
-        text: `${g.gate} (${g.severity}): ${STATUS_LABELS[g.status]}`,
-        fontSize: 12,
-        ...(g.samplesNeeded !== undefined
-          ? {
-              subtitle: `about ${formatNumber(g.samplesNeeded)} more samples per arm would decide it`,
-            }
-          : {}),
-      },
-      data: { values: [datum] },
-      width: 480,
-      height: 40,
-      layer,
-    };
-  });
+  const rows = input.gates.map((g, i) => gateRow(g, i, input.comparisons));
   return topLevel({
     title: {
       text: 'Promotion gates',
@@ -243,4 +145,143 @@ export function gateDashboardSpec(input: GateDashboardInput): TopLevelSpec {
     spacing: 18,
     resolve: { scale: { x: 'independent' } },
   });
+}
+
+/** What one gate row draws: the gate, its axis, and whether it has an observed value and a finite interval. */
+interface GateRowParts {
+  g: GateResult;
+  axis: GateAxis;
+  measured: boolean;
+  ciOk: boolean;
+}
+
+/**
+ * One gate's row of the dashboard: its own data, axis domain and layers, titled with the status in words.
+ * @throws {ChartInputError} when the gate's status is unknown or its threshold is not finite
+ */
+function gateRow(g: GateResult, i: number, comparisons: readonly MetricComparison[] | undefined): Json {
+  if (!STATUSES.includes(g.status)) {
+    throw new ChartInputError(
+      `${FN}: gates[${i}].status is ${String(g.status)}; expected one of ${STATUSES.join(', ')}`,
+    );
+  }
+  if (!Number.isFinite(g.threshold)) {
+    throw new ChartInputError(
+      `${FN}: gates[${i}].threshold is ${String(g.threshold)}; expected a finite number`,
+    );
+  }
+  const parts: GateRowParts = {
+    g,
+    axis: gateAxis(g, comparisons),
+    measured: Number.isFinite(g.observed),
+    ciOk: Number.isFinite(g.ci?.[0]) && Number.isFinite(g.ci?.[1]),
+  };
+  return {
+    title: gateRowTitle(g),
+    data: { values: [gateDatum(parts)] },
+    width: 480,
+    height: 40,
+    layer: gateLayers(parts, gateDomain(parts)),
+  };
+}
+
+/** The row's title: gate, severity and status in words, and the samples that would decide it when known. */
+function gateRowTitle(g: GateResult): Json {
+  return {
+    text: `${g.gate} (${g.severity}): ${STATUS_LABELS[g.status]}`,
+    fontSize: 12,
+    ...(g.samplesNeeded !== undefined
+      ? {
+          subtitle: `about ${formatNumber(g.samplesNeeded)} more samples per arm would decide it`,
+        }
+      : {}),
+  };
+}
+
+/** The x domain of a row: threshold, observed value and interval (scaled), padded by 20% of their span. */
+function gateDomain({ g, axis, measured, ciOk }: GateRowParts): [number, number] {
+  const f = axis.factor;
+  const values = [g.threshold, ...(measured ? [g.observed] : []), ...(ciOk ? g.ci : [])].map((v) => v * f);
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  const span = hi - lo;
+  const pad = span > 0 ? span * 0.2 : Math.abs(hi) > 0 ? Math.abs(hi) * 0.2 : 1;
+  lo -= pad;
+  hi += pad;
+  return [lo, hi];
+}
+
+/** The row's one datum: scaled values and the labels formatted in the gate's unit. */
+function gateDatum({ g, axis, measured, ciOk }: GateRowParts): Json {
+  const f = axis.factor;
+  return {
+    gate: g.gate,
+    metric: g.metric,
+    status: g.status,
+    threshold: r6(g.threshold * f),
+    thresholdLabel: `threshold ${axis.fmt(g.threshold)}`,
+    observed: measured ? r6(g.observed * f) : null,
+    lo: ciOk ? r6(g.ci[0] * f) : null,
+    hi: ciOk ? r6(g.ci[1] * f) : null,
+    measuredLabel: measured
+      ? `${axis.fmt(g.observed)}${ciOk ? ` [${axis.fmt(g.ci[0])}, ${axis.fmt(g.ci[1])}]` : ''}`
+      : `no measurement of ${g.metric}`,
+  };
+}
+
+/**
+ * The row's layers: the dashed threshold and its label, the interval bar (when finite), the observed point
+ * (when measured) and the measured label under it.
+ */
+function gateLayers({ axis, measured, ciOk }: GateRowParts, [lo, hi]: [number, number]): Json[] {
+  const x = (field: string): Json => ({
+    field,
+    type: 'quantitative',
+    title: axis.title,
+    scale: { domain: [r6(lo), r6(hi)], nice: false, zero: false },
+    axis: { format: axis.format, tickCount: 6 },
+  });
+  const mid = { value: 16 };
+  const layer: Json[] = [
+    {
+      mark: { type: 'rule', strokeDash: [5, 3], color: INK, strokeWidth: 1.5 },
+      encoding: { x: x('threshold') },
+    },
+    {
+      mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 1, fontSize: 9, color: INK },
+      encoding: { x: x('threshold'), y: { value: 0 }, text: { field: 'thresholdLabel', type: 'nominal' } },
+    },
+  ];
+  if (ciOk) {
+    layer.push({
+      mark: { type: 'rule', strokeWidth: 5, strokeCap: 'round', opacity: 0.6 },
+      encoding: { x: x('lo'), x2: { field: 'hi' }, y: mid, color: statusColor() },
+    });
+  }
+  if (measured) {
+    layer.push({
+      mark: { type: 'point', filled: true, size: 150, stroke: INK, strokeWidth: 0.7, opacity: 1 },
+      encoding: {
+        x: x('observed'),
+        y: mid,
+        color: statusColor(),
+        shape: statusShape(),
+        tooltip: [
+          { field: 'gate', type: 'nominal', title: 'Gate' },
+          { field: 'status', type: 'nominal', title: 'Status' },
+          { field: 'measuredLabel', type: 'nominal', title: 'Observed [interval]' },
+          { field: 'thresholdLabel', type: 'nominal', title: 'Threshold' },
+        ],
+      },
+    });
+  }
+  layer.push({
+    mark: { type: 'text', align: 'center', baseline: 'top', dy: 2, fontSize: 10, color: INK },
+    encoding: {
+      x: x(measured ? 'observed' : 'threshold'),
+      y: { value: 24 },
+      text: { field: 'measuredLabel', type: 'nominal' },
+    },
+  });
+  return layer;
 }
