@@ -84,8 +84,54 @@ export function bradleyTerry(
   if (ties !== 'half' && ties !== 'ignore') {
     throw new RangeError(`${fn}: ties must be 'half' or 'ignore', got ${describe(ties)}`);
   }
+  const { players, rows } = readComparisons(fn, comparisons);
+  const wins = tallyWins(rows, players.length, ties, (k) => k, rows.length);
+  const problem = existenceProblem(wins, players.length, players);
+  if (problem) throw new RangeError(`${fn}: the ratings do not exist (are infinite): ${problem}`);
+  const beta = fitStrengths(wins, players.length, new Float64Array(players.length));
+
+  const record = winLossRecord(rows, players.length);
+  const ratings: BradleyTerryRating[] = players.map((player, i) => ({
+    player,
+    rating: INITIAL + TO_RATING * beta[i],
+    ...record[i],
+  }));
+
+  let bootstrapInfo: BradleyTerryResult['bootstrap'];
+  if (opts.bootstrap !== undefined) {
+    bootstrapInfo = readBootstrap(fn, opts.bootstrap);
+    const draws = bootstrapRatings(fn, { rows, players, ties, beta, ...bootstrapInfo });
+    const lowP = (1 - bootstrapInfo.confidence) / 2;
+    ratings.forEach((r, i) => {
+      const sorted = draws[i].sort();
+      r.ci = [quantileSorted(sorted, lowP), quantileSorted(sorted, 1 - lowP)];
+    });
+  }
+  ratings.sort((x, y) => y.rating - x.rating || (x.player < y.player ? -1 : 1));
+  return {
+    method: 'Bradley-Terry maximum likelihood (Elo scale)',
+    ratings,
+    scale: SCALE,
+    base: 10,
+    initial: INITIAL,
+    ...(bootstrapInfo ? { bootstrap: bootstrapInfo } : {}),
+  };
+}
+
+/** A validated comparison: player indices i (side a) and j (side b); outcome 1 = a won, 0 = b won, 0.5 = tie. */
+interface ComparisonRow {
+  i: number;
+  j: number;
+  outcome: number;
+}
+
+/** Validates every comparison and numbers the players in order of first appearance. */
+function readComparisons(
+  fn: string,
+  comparisons: readonly PairwiseComparison[],
+): { players: string[]; rows: ComparisonRow[] } {
   const index = new Map<string, number>();
-  const rows: { i: number; j: number; outcome: number }[] = [];
+  const rows: ComparisonRow[] = [];
   comparisons.forEach((cmp, k) => {
     if (cmp === null || typeof cmp !== 'object') {
       throw new TypeError(`${fn}: comparisons[${k}] must be { a, b, winner }, got ${describe(cmp)}`);
@@ -112,28 +158,33 @@ export function bradleyTerry(
       outcome: cmp.winner === 'a' ? 1 : cmp.winner === 'b' ? 0 : 0.5,
     });
   });
-  const players = [...index.keys()];
-  const p = players.length;
-  const counted = (outcome: number) => ties === 'half' || outcome !== 0.5;
+  return { players: [...index.keys()], rows };
+}
 
-  const tally = (pick: (k: number) => number, m: number): Float64Array => {
-    // wins[i·p + j]: (fractional) wins of i over j.
-    const wins = new Float64Array(p * p);
-    for (let k = 0; k < m; k++) {
-      const row = rows[pick(k)];
-      if (!counted(row.outcome)) continue;
-      wins[row.i * p + row.j] += row.outcome;
-      wins[row.j * p + row.i] += 1 - row.outcome;
-    }
-    return wins;
-  };
+/** wins[i·p + j]: (fractional) wins of i over j among rows[pick(0)], …, rows[pick(m − 1)]. */
+function tallyWins(
+  rows: readonly ComparisonRow[],
+  p: number,
+  ties: 'half' | 'ignore',
+  pick: (k: number) => number,
+  m: number,
+): Float64Array {
+  const wins = new Float64Array(p * p);
+  for (let k = 0; k < m; k++) {
+    const row = rows[pick(k)];
+    if (!(ties === 'half' || row.outcome !== 0.5)) continue;
+    wins[row.i * p + row.j] += row.outcome;
+    wins[row.j * p + row.i] += 1 - row.outcome;
+  }
+  return wins;
+}
 
-  const wins = tally((k) => k, rows.length);
-  const problem = existenceProblem(wins, p, players);
-  if (problem) throw new RangeError(`${fn}: the ratings do not exist (are infinite): ${problem}`);
-  const beta = fitStrengths(wins, p, new Float64Array(p));
-
-  const record = players.map(() => ({ wins: 0, losses: 0, ties: 0 }));
+/** Each player's wins, losses and ties (every tie counted, whatever `ties` says). */
+function winLossRecord(
+  rows: readonly ComparisonRow[],
+  p: number,
+): { wins: number; losses: number; ties: number }[] {
+  const record = Array.from({ length: p }, () => ({ wins: 0, losses: 0, ties: 0 }));
   for (const row of rows) {
     if (row.outcome === 0.5) {
       record[row.i].ties++;
@@ -143,56 +194,58 @@ export function bradleyTerry(
       record[row.outcome === 1 ? row.j : row.i].losses++;
     }
   }
-  const ratings: BradleyTerryRating[] = players.map((player, i) => ({
-    player,
-    rating: INITIAL + TO_RATING * beta[i],
-    ...record[i],
-  }));
+  return record;
+}
 
-  let bootstrapInfo: BradleyTerryResult['bootstrap'];
-  if (opts.bootstrap !== undefined) {
-    const bs = opts.bootstrap;
-    if (bs === null || typeof bs !== 'object') {
-      throw new TypeError(`${fn}: bootstrap must be { resamples, seed, confidence }, got ${describe(bs)}`);
-    }
-    const resamples = checkCount(fn, 'bootstrap.resamples', bs.resamples, 2);
-    if (typeof bs.seed !== 'number' || !Number.isFinite(bs.seed)) {
-      throw new TypeError(`${fn}: bootstrap.seed must be a finite number, got ${describe(bs.seed)}`);
-    }
-    const confidence = checkOpenUnit(fn, 'bootstrap.confidence', bs.confidence ?? 0.95);
-    const rng = createRng(bs.seed);
-    const m = rows.length;
-    const draws = players.map(() => new Float64Array(resamples));
-    for (let s = 0; s < resamples; s++) {
-      const picks = new Uint32Array(m);
-      for (let k = 0; k < m; k++) picks[k] = rng.int(m);
-      const w = tally((k) => picks[k], m);
-      const why = existenceProblem(w, p, players);
-      if (why) {
-        throw new RangeError(
-          `${fn}: bootstrap resample ${s + 1} has no finite ratings (${why}); there are too few comparisons ` +
-            'for a bootstrap, collect more',
-        );
-      }
-      const b = fitStrengths(w, p, beta);
-      for (let i = 0; i < p; i++) draws[i][s] = INITIAL + TO_RATING * b[i];
-    }
-    const lowP = (1 - confidence) / 2;
-    ratings.forEach((r, i) => {
-      const sorted = draws[i].sort();
-      r.ci = [quantileSorted(sorted, lowP), quantileSorted(sorted, 1 - lowP)];
-    });
-    bootstrapInfo = { resamples, seed: bs.seed, confidence };
+/** Validates `opts.bootstrap`, filling confidence's default 0.95. */
+function readBootstrap(fn: string, bs: unknown): { resamples: number; seed: number; confidence: number } {
+  if (bs === null || typeof bs !== 'object') {
+    throw new TypeError(`${fn}: bootstrap must be { resamples, seed, confidence }, got ${describe(bs)}`);
   }
-  ratings.sort((x, y) => y.rating - x.rating || (x.player < y.player ? -1 : 1));
-  return {
-    method: 'Bradley-Terry maximum likelihood (Elo scale)',
-    ratings,
-    scale: SCALE,
-    base: 10,
-    initial: INITIAL,
-    ...(bootstrapInfo ? { bootstrap: bootstrapInfo } : {}),
-  };
+  const o = bs as { resamples?: unknown; seed?: unknown; confidence?: unknown };
+  const resamples = checkCount(fn, 'bootstrap.resamples', o.resamples, 2);
+  if (typeof o.seed !== 'number' || !Number.isFinite(o.seed)) {
+    throw new TypeError(`${fn}: bootstrap.seed must be a finite number, got ${describe(o.seed)}`);
+  }
+  const confidence = checkOpenUnit(fn, 'bootstrap.confidence', o.confidence ?? 0.95);
+  return { resamples, seed: o.seed, confidence };
+}
+
+/**
+ * draws[i][s]: player i's rating fitted to resample s of the comparisons (drawn with replacement from
+ * createRng(seed), Newton started at the full-data strengths `beta`).
+ * @throws {RangeError} when a resample has no finite ratings
+ */
+function bootstrapRatings(
+  fn: string,
+  o: {
+    rows: readonly ComparisonRow[];
+    players: string[];
+    ties: 'half' | 'ignore';
+    beta: Float64Array;
+    resamples: number;
+    seed: number;
+  },
+): Float64Array[] {
+  const p = o.players.length;
+  const rng = createRng(o.seed);
+  const m = o.rows.length;
+  const draws = o.players.map(() => new Float64Array(o.resamples));
+  for (let s = 0; s < o.resamples; s++) {
+    const picks = new Uint32Array(m);
+    for (let k = 0; k < m; k++) picks[k] = rng.int(m);
+    const w = tallyWins(o.rows, p, o.ties, (k) => picks[k], m);
+    const why = existenceProblem(w, p, o.players);
+    if (why) {
+      throw new RangeError(
+        `${fn}: bootstrap resample ${s + 1} has no finite ratings (${why}); there are too few comparisons ` +
+          'for a bootstrap, collect more',
+      );
+    }
+    const b = fitStrengths(w, p, o.beta);
+    for (let i = 0; i < p; i++) draws[i][s] = INITIAL + TO_RATING * b[i];
+  }
+  return draws;
 }
 
 /**

@@ -78,6 +78,47 @@ export function errorRateConsistency(
     throw new RangeError(`${fn}: windows needs at least 2 windows, got ${windows.length}`);
   const confidence = checkOpenUnit(fn, 'confidence', opts.confidence ?? 0.95);
   const k = windows.length;
+  const { n, y, N, F } = readWindows(fn, windows);
+  const pTilde = (F + 0.5) / (N + 1);
+  const v = Array.from(n, (ni) => (pTilde * (1 - pTilde)) / ni);
+  const df = k - 1;
+  const q0 = generalisedQ(y, v, 0);
+  const alpha = 1 - confidence;
+  const tau2 = solveQ(y, v, q0, df);
+  const qLow = chiSquareQuantile(alpha / 2, df);
+  // Resolution floor of the upper end: the Q-profile upper bound of a homogeneous sample with Q(0) = k − 1
+  // (exact for equal window sizes, where Q(τ²) = Q(0)·v/(v + τ²)), at the mean binomial variance.
+  const meanV = v.reduce((a, x) => a + x, 0) / k;
+  const floor = meanV * Math.max(0, df / qLow - 1);
+  const tau2Ci: [number, number] = [
+    solveQ(y, v, q0, chiSquareQuantile(1 - alpha / 2, df)),
+    Math.max(solveQ(y, v, q0, qLow), floor),
+  ];
+  const pts = (t2: number) => 100 * Math.sqrt(t2);
+  return {
+    method: `Random-effects between-window SD of the error rate (Paule–Mandel τ, Q-profile ${Math.round(confidence * 1000) / 10}% interval) over ${k} windows; homogeneity: Cochran's Q against χ²(${df})`,
+    statistic: q0,
+    pValue: chiSquareSf(q0, df),
+    alternative: 'greater',
+    df,
+    estimate: pts(tau2),
+    ci: [pts(tau2Ci[0]), pts(tau2Ci[1])],
+    tau2,
+    tau2Ci,
+    windows: k,
+    calls: N,
+    failures: F,
+    rate: F / N,
+    withinVariance: v,
+  };
+}
+
+/** Validates each window; returns calls n_i, rates y_i = f_i/n_i and the totals N, F. */
+function readWindows(
+  fn: string,
+  windows: readonly WindowCounts[],
+): { n: Float64Array; y: Float64Array; N: number; F: number } {
+  const k = windows.length;
   const n = new Float64Array(k);
   const y = new Float64Array(k);
   let N = 0;
@@ -98,63 +139,36 @@ export function errorRateConsistency(
     N += calls;
     F += failures;
   });
-  const pTilde = (F + 0.5) / (N + 1);
-  const v = Array.from(n, (ni) => (pTilde * (1 - pTilde)) / ni);
-  const q = (tau2: number): number => {
-    let sw = 0;
-    let swy = 0;
-    for (let i = 0; i < k; i++) {
-      const w = 1 / (v[i] + tau2);
-      sw += w;
-      swy += w * y[i];
-    }
-    const mu = swy / sw;
-    let s = 0;
-    for (let i = 0; i < k; i++) s += ((y[i] - mu) * (y[i] - mu)) / (v[i] + tau2);
-    return s;
-  };
-  const df = k - 1;
-  const q0 = q(0);
-  const alpha = 1 - confidence;
-  const solve = (target: number): number => {
-    // Q(τ²) decreases from Q(0) to 0; find τ² with Q(τ²) = target (0 when Q(0) ≤ target).
-    if (!(q0 > target)) return 0;
-    let lo = 0;
-    let hi = Math.max(...v);
-    while (q(hi) > target && hi < 1) hi *= 2;
-    for (let it = 0; it < 200; it++) {
-      const mid = (lo + hi) / 2;
-      if (mid <= lo || mid >= hi) break;
-      if (q(mid) > target) lo = mid;
-      else hi = mid;
-    }
-    return (lo + hi) / 2;
-  };
-  const tau2 = solve(df);
-  const qLow = chiSquareQuantile(alpha / 2, df);
-  // Resolution floor of the upper end: the Q-profile upper bound of a homogeneous sample with Q(0) = k − 1
-  // (exact for equal window sizes, where Q(τ²) = Q(0)·v/(v + τ²)), at the mean binomial variance.
-  const meanV = v.reduce((a, x) => a + x, 0) / k;
-  const floor = meanV * Math.max(0, df / qLow - 1);
-  const tau2Ci: [number, number] = [
-    solve(chiSquareQuantile(1 - alpha / 2, df)),
-    Math.max(solve(qLow), floor),
-  ];
-  const pts = (t2: number) => 100 * Math.sqrt(t2);
-  return {
-    method: `Random-effects between-window SD of the error rate (Paule–Mandel τ, Q-profile ${Math.round(confidence * 1000) / 10}% interval) over ${k} windows; homogeneity: Cochran's Q against χ²(${df})`,
-    statistic: q0,
-    pValue: chiSquareSf(q0, df),
-    alternative: 'greater',
-    df,
-    estimate: pts(tau2),
-    ci: [pts(tau2Ci[0]), pts(tau2Ci[1])],
-    tau2,
-    tau2Ci,
-    windows: k,
-    calls: N,
-    failures: F,
-    rate: F / N,
-    withinVariance: v,
-  };
+  return { n, y, N, F };
+}
+
+/** Generalised Cochran Q(τ²) = Σ w_i (y_i − μ̂)², w_i = 1/(v_i + τ²), μ̂ = Σw_i y_i / Σw_i. */
+function generalisedQ(y: Float64Array, v: number[], tau2: number): number {
+  const k = y.length;
+  let sw = 0;
+  let swy = 0;
+  for (let i = 0; i < k; i++) {
+    const w = 1 / (v[i] + tau2);
+    sw += w;
+    swy += w * y[i];
+  }
+  const mu = swy / sw;
+  let s = 0;
+  for (let i = 0; i < k; i++) s += ((y[i] - mu) * (y[i] - mu)) / (v[i] + tau2);
+  return s;
+}
+
+/** The τ² with Q(τ²) = target by bisection (Q decreases from q0 = Q(0) to 0); 0 when q0 ≤ target. */
+function solveQ(y: Float64Array, v: number[], q0: number, target: number): number {
+  if (!(q0 > target)) return 0;
+  let lo = 0;
+  let hi = Math.max(...v);
+  while (generalisedQ(y, v, hi) > target && hi < 1) hi *= 2;
+  for (let it = 0; it < 200; it++) {
+    const mid = (lo + hi) / 2;
+    if (mid <= lo || mid >= hi) break;
+    if (generalisedQ(y, v, mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
