@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Decision } from '../types';
 import type { DecisionDetails } from './decide';
-import { nanToNull } from './sequential';
+import { decisionMsg } from './errors';
+import { writeJsonAtomic } from './jsonFile';
 
 /** File name of the decision inside a run folder. */
 export const DECISION_FILE = 'decision.json';
@@ -20,9 +21,7 @@ export const DECISION_FILE = 'decision.json';
 export async function writeDecision(runDir: string, decision: Decision | DecisionDetails): Promise<string> {
   await mkdir(runDir, { recursive: true });
   const file = join(runDir, DECISION_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(decision, nanToNull, 2)}\n`);
-  await rename(tmp, file);
+  await writeJsonAtomic(file, decision);
   return file;
 }
 
@@ -36,11 +35,11 @@ export async function readDecision(runDir: string): Promise<DecisionDetails> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new Error(`${file}: cannot read the decision (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new Error(`${file}: ${decisionMsg.decisionUnreadable((e as NodeJS.ErrnoException).code)}`);
   }
   try {
     return JSON.parse(text) as DecisionDetails;
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${file}: ${decisionMsg.decisionNotJson((e as Error).message)}`);
   }
 }
