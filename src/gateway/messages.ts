@@ -61,6 +61,8 @@ export const msg = {
   // configuration (thrown at creation, before any request)
   badOption: (fn: string, name: string, expected: string, got: unknown) =>
     `${fn}: ${name} must be ${expected}, got ${describe(got)}`,
+  // Never describe the value: it is a secret.
+  badApiKey: (fn: string) => `${fn}: apiKey must be a string without line breaks`,
   badBaseURL: (fn: string, got: string) =>
     `${fn}: baseURL must be an http(s) URL, got ${JSON.stringify(redactUrl(got))}`,
   pricingInvalid: (path: string, issues: string) => `invalid pricing file ${path}: ${issues}`,
