@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadEvalConfig } from '../config/evalConfig';
 import { createChatClient } from '../gateway/client';
 import { createGateway } from '../gateway/gateway';
-import { runPipeline } from '../pipeline/runPipeline';
+import { runPipeline, type SimulatorStarter } from '../pipeline/runPipeline';
 import type { BatchArm } from '../runner/runBatch';
 import type { Arm } from '../types';
 
@@ -56,6 +56,21 @@ export interface DemoRun {
   created: boolean;
 }
 
+/** Options of {@link ensureDemoRun}. */
+export interface EnsureDemoRunOptions {
+  /** Folder of run folders. Default 'runs'. */
+  outDir?: string;
+  /** Default DEMO.runId. */
+  runId?: string;
+  /** `calls` (default) or `scores`: how far the run must have got. */
+  need?: 'calls' | 'scores';
+  /** Default DEMO.configFile. */
+  configFile?: string;
+  log?: (line: string) => void;
+  /** Starts the embedded simulator the demo config uses (the package's ensureDemoRun passes it). */
+  startSimulator?: SimulatorStarter;
+}
+
 /**
  * Makes sure `<outDir>/<runId>/` holds the demo run up to a stage: `calls` (calls.jsonl and items.jsonl,
  * what 01-run.ipynb writes) or `scores` (also scores.jsonl and pairwise.jsonl, what 02-score.ipynb adds).
@@ -66,15 +81,7 @@ export interface DemoRun {
  * @example
  * const { runDir } = await ensureDemoRun({ outDir: process.env.CANARYLAB_RUNS_DIR ?? 'runs', need: 'scores' });
  */
-export async function ensureDemoRun(
-  opts: {
-    outDir?: string;
-    runId?: string;
-    need?: 'calls' | 'scores';
-    configFile?: string;
-    log?: (line: string) => void;
-  } = {},
-): Promise<DemoRun> {
+export async function ensureDemoRun(opts: EnsureDemoRunOptions = {}): Promise<DemoRun> {
   const outDir = opts.outDir ?? 'runs';
   const runId = opts.runId ?? DEMO.runId;
   const runDir = join(outDir, runId);
@@ -90,6 +97,7 @@ export async function ensureDemoRun(
     runId,
     resume: existsSync(runDir),
     log: opts.log,
+    ...(opts.startSimulator ? { startSimulator: opts.startSimulator } : {}),
   });
   return { runDir, created: true };
 }
