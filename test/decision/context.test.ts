@@ -253,7 +253,10 @@ describe('README and behaviour agree on the sample-ratio gate (issue 17 point 5)
   });
 
   it('`canarylab run` has no --canary-share option; `canarylab decide` has it', () => {
-    const main = readFileSync(join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'utf8');
+    // The commands live in src/cli/commands/ (one file each); read run's and decide's, in that order.
+    const main = ['run.ts', 'decide.ts']
+      .map((f) => readFileSync(join(__dirname, '..', '..', 'src', 'cli', 'commands', f), 'utf8'))
+      .join('');
     const runCmd = main.slice(
       main.indexOf(".command('run')"),
       main.indexOf(".command('", main.indexOf(".command('run')") + 1),
