@@ -1,4 +1,15 @@
-import { checkCount, checkOpenUnit, checkSample, describe } from './validate';
+import {
+  type Arm,
+  type ArmBatchCounts,
+  mergeCounts,
+  mergeValues,
+  type PairedBatch,
+  readCounts,
+  readPairedCounts,
+} from './sequentialBatches';
+import { checkOpenUnit, checkSample, describe } from './validate';
+
+export type { ArmBatchCounts, PairedBatch, PairedBatchCounts } from './sequentialBatches';
 
 /** Options of {@link createSequentialTest}. Give exactly one of `tau`, `rho`, `tuning`. */
 export interface SequentialTestOptions {
@@ -21,22 +32,6 @@ export interface SequentialTestOptions {
    * default: a constant would be tight only for experiments of that one size.
    */
   tuning?: number;
-}
-
-/** Paired pass/fail counts of one look: b = primary passed and canary failed, c = the reverse, n pairs. */
-export interface PairedBatchCounts {
-  b: number;
-  c: number;
-  n: number;
-}
-
-/** One look of a paired test: per-item differences canary − primary, or paired pass/fail counts. */
-export type PairedBatch = readonly number[] | PairedBatchCounts;
-
-/** A batch of pass/fail outcomes of one arm. */
-export interface ArmBatchCounts {
-  successes: number;
-  n: number;
 }
 
 export type SequentialDecision = 'canary_higher' | 'canary_lower' | 'continue';
@@ -77,15 +72,6 @@ export interface PairedSequentialTest {
   /** Adds one look's pairs (may be empty) and returns the new state (nPrimary = nCanary = pairs). */
   update(batch: PairedBatch): SequentialTestState;
   state(): SequentialTestState;
-}
-
-interface Arm {
-  n: number;
-  mean: number;
-  /** Sum of squared deviations from the mean (means only). */
-  m2: number;
-  /** Number of successes (proportions only). */
-  successes: number;
 }
 
 /**
@@ -143,6 +129,54 @@ export function createSequentialTest(
   opts: SequentialTestOptions,
 ): SequentialTest<readonly number[]> | SequentialTest<ArmBatchCounts> | PairedSequentialTest {
   const fn = 'createSequentialTest';
+  const st = initialState(readMixture(fn, opts));
+  const state = (): SequentialTestState => snapshot(st);
+  if (st.kind === 'paired') {
+    const paired: PairedState = { d: { n: 0, mean: 0, m2: 0, successes: 0 }, b: 0, c: 0, mode: undefined };
+    return { update: (batch: PairedBatch) => updatePaired(fn, st, paired, batch), state };
+  }
+  const arms: ArmsState = {
+    primary: { n: 0, mean: 0, m2: 0, successes: 0 },
+    canary: { n: 0, mean: 0, m2: 0, successes: 0 },
+  };
+  if (st.kind === 'mean') {
+    const test: SequentialTest<readonly number[]> = {
+      update(batchPrimary, batchCanary) {
+        checkSample(`${fn}.update`, 'primary', batchPrimary, 0);
+        checkSample(`${fn}.update`, 'canary', batchCanary, 0);
+        mergeValues(arms.primary, batchPrimary);
+        mergeValues(arms.canary, batchCanary);
+        return armsLook(st, arms);
+      },
+      state,
+    };
+    return test;
+  }
+  const test: SequentialTest<ArmBatchCounts> = {
+    update(batchPrimary, batchCanary) {
+      const p = readCounts(`${fn}.update`, 'primary', batchPrimary);
+      const c = readCounts(`${fn}.update`, 'canary', batchCanary);
+      mergeCounts(arms.primary, p);
+      mergeCounts(arms.canary, c);
+      return armsLook(st, arms);
+    },
+    state,
+  };
+  return test;
+}
+
+/** The validated options: the kind, alpha, the mixture (τ² or ρ², the other 0) and the method's name. */
+interface Mixture {
+  kind: SequentialTestOptions['kind'];
+  alpha: number;
+  logInvAlpha: number;
+  rho2: number;
+  tau2: number;
+  method: string;
+}
+
+/** Validates kind, alpha and exactly one of tau / rho / tuning; derives ρ² from tuning. */
+function readMixture(fn: string, opts: SequentialTestOptions): Mixture {
   if (opts === null || typeof opts !== 'object') {
     throw new TypeError(`${fn}: options must be an object { kind, alpha, … }, got ${describe(opts)}`);
   }
@@ -184,174 +218,140 @@ export function createSequentialTest(
       : opts.tuning !== undefined
         ? `(asymptotic confidence sequence, rho = ${Math.sqrt(rho2)}, tuned for n = ${opts.tuning})`
         : `(asymptotic confidence sequence, rho = ${Math.sqrt(rho2)})`);
+  return { kind, alpha, logInvAlpha, rho2, tau2, method };
+}
 
-  let looks = 0;
-  let pValue = 1;
-  let lo = kind === 'proportion' ? -1 : Number.NEGATIVE_INFINITY;
-  let hi = kind === 'proportion' ? 1 : Number.POSITIVE_INFINITY;
-  let standardError = Number.NaN;
-  let decision: SequentialDecision = 'continue';
-  let counts = { n: 0, nPrimary: 0, nCanary: 0, estimate: Number.NaN };
+/** The running state of one test: the mixture, the looks so far, the running p-value and interval. */
+interface RunningState extends Mixture {
+  looks: number;
+  pValue: number;
+  lo: number;
+  hi: number;
+  standardError: number;
+  decision: SequentialDecision;
+  counts: { n: number; nPrimary: number; nCanary: number; estimate: number };
+}
 
-  const state = (): SequentialTestState => ({
-    method,
-    looks,
-    ...counts,
-    standardError,
-    pValue,
-    ci: [lo, hi],
-    decision,
-    alpha,
-  });
-
-  /** One look with the cumulative estimate, its variance (NaN/0 when it cannot be computed) and N. */
-  const look = (estimate: number, v: number, nTotal: number): SequentialTestState => {
-    looks++;
-    if (!(v > 0) || !Number.isFinite(estimate)) return state();
-    standardError = Math.sqrt(v);
-    const r = tau2 > 0 ? tau2 / v : nTotal * rho2;
-    const logLambda = -0.5 * Math.log1p(r) + ((r / (1 + r)) * estimate * estimate) / (2 * v);
-    pValue = Math.min(pValue, Math.exp(-logLambda));
-    const half = Math.sqrt(((v * (1 + r)) / r) * (2 * logInvAlpha + Math.log1p(r)));
-    const newLo = estimate - half;
-    const newHi = estimate + half;
-    if (newHi < lo)
-      hi = lo; // no overlap (drift): collapse to the nearest end of the running interval
-    else if (newLo > hi) lo = hi;
-    else {
-      lo = Math.max(lo, newLo);
-      hi = Math.min(hi, newHi);
-    }
-    if (decision === 'continue') decision = lo > 0 ? 'canary_higher' : hi < 0 ? 'canary_lower' : 'continue';
-    return state();
+function initialState(m: Mixture): RunningState {
+  return {
+    ...m,
+    looks: 0,
+    pValue: 1,
+    lo: m.kind === 'proportion' ? -1 : Number.NEGATIVE_INFINITY,
+    hi: m.kind === 'proportion' ? 1 : Number.POSITIVE_INFINITY,
+    standardError: Number.NaN,
+    decision: 'continue',
+    counts: { n: 0, nPrimary: 0, nCanary: 0, estimate: Number.NaN },
   };
+}
 
-  if (kind === 'paired') {
-    const d: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
-    let b = 0;
-    let c = 0;
-    let mode: 'values' | 'counts' | undefined;
-    const test: PairedSequentialTest = {
-      update(batch) {
-        const isCounts = batch !== null && typeof batch === 'object' && !Array.isArray(batch);
-        const m = isCounts ? 'counts' : 'values';
-        if (mode && mode !== m)
-          throw new TypeError(
-            `${fn}.update: a paired test takes either differences or { b, c, n } counts at every look, not both`,
-          );
-        mode = m;
-        if (isCounts) {
-          const k = readPairedCounts(`${fn}.update`, batch);
-          b += k.b;
-          c += k.c;
-          d.n += k.n;
-        } else mergeValues(d, checkSample(`${fn}.update`, 'batch', batch, 0));
-        let estimate = Number.NaN;
-        let v = Number.NaN;
-        if (mode === 'counts' && d.n > 0) {
-          estimate = (c - b) / d.n;
-          // Var(d) = P(discordant) − θ²; with no discordant pair, (b + c + 1)/(n + 2) keeps it honest.
-          const disc = b + c > 0 ? (b + c) / d.n : 1 / (d.n + 2);
-          v = Math.max(disc - estimate * estimate, disc / (d.n + 2)) / d.n;
-        } else if (mode === 'values' && d.n >= 2) {
-          estimate = d.mean;
-          v = d.m2 / (d.n - 1) / d.n;
-        }
-        counts = { n: d.n, nPrimary: d.n, nCanary: d.n, estimate };
-        return look(estimate, v, d.n);
-      },
-      state,
-    };
-    return test;
+function snapshot(st: RunningState): SequentialTestState {
+  return {
+    method: st.method,
+    looks: st.looks,
+    ...st.counts,
+    standardError: st.standardError,
+    pValue: st.pValue,
+    ci: [st.lo, st.hi],
+    decision: st.decision,
+    alpha: st.alpha,
+  };
+}
+
+/** One look with the cumulative estimate, its variance (NaN/0 when it cannot be computed) and N. */
+function look(st: RunningState, estimate: number, v: number, nTotal: number): SequentialTestState {
+  st.looks++;
+  if (!(v > 0) || !Number.isFinite(estimate)) return snapshot(st);
+  st.standardError = Math.sqrt(v);
+  const r = st.tau2 > 0 ? st.tau2 / v : nTotal * st.rho2;
+  const logLambda = -0.5 * Math.log1p(r) + ((r / (1 + r)) * estimate * estimate) / (2 * v);
+  st.pValue = Math.min(st.pValue, Math.exp(-logLambda));
+  const half = Math.sqrt(((v * (1 + r)) / r) * (2 * st.logInvAlpha + Math.log1p(r)));
+  const newLo = estimate - half;
+  const newHi = estimate + half;
+  if (newHi < st.lo)
+    st.hi = st.lo; // no overlap (drift): collapse to the nearest end of the running interval
+  else if (newLo > st.hi) st.lo = st.hi;
+  else {
+    st.lo = Math.max(st.lo, newLo);
+    st.hi = Math.min(st.hi, newHi);
   }
+  if (st.decision === 'continue')
+    st.decision = st.lo > 0 ? 'canary_higher' : st.hi < 0 ? 'canary_lower' : 'continue';
+  return snapshot(st);
+}
 
-  const primary: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
-  const canary: Arm = { n: 0, mean: 0, m2: 0, successes: 0 };
-  const minPerArm = kind === 'mean' ? 2 : 1;
-  const armVariance = (arm: Arm): number => {
-    if (kind === 'mean') return arm.m2 / (arm.n - 1) / arm.n;
-    // A rate observed at 0 or 1 is not known exactly: (x + 1)/(n + 2) in the variance.
-    const p = arm.successes === 0 || arm.successes === arm.n ? (arm.successes + 1) / (arm.n + 2) : arm.mean;
-    return (p * (1 - p)) / arm.n;
-  };
-  const armsLook = (): SequentialTestState => {
-    const both = primary.n > 0 && canary.n > 0;
-    counts = {
-      n: primary.n + canary.n,
-      nPrimary: primary.n,
-      nCanary: canary.n,
-      estimate: both ? canary.mean - primary.mean : Number.NaN,
-    };
-    if (primary.n < minPerArm || canary.n < minPerArm) return look(Number.NaN, Number.NaN, counts.n);
-    return look(counts.estimate, armVariance(primary) + armVariance(canary), counts.n);
-  };
+/** A paired test's data so far: running differences, or discordant counts b, c (d.n pairs). */
+interface PairedState {
+  d: Arm;
+  b: number;
+  c: number;
+  mode: 'values' | 'counts' | undefined;
+}
 
-  if (kind === 'mean') {
-    const test: SequentialTest<readonly number[]> = {
-      update(batchPrimary, batchCanary) {
-        checkSample(`${fn}.update`, 'primary', batchPrimary, 0);
-        checkSample(`${fn}.update`, 'canary', batchCanary, 0);
-        mergeValues(primary, batchPrimary);
-        mergeValues(canary, batchCanary);
-        return armsLook();
-      },
-      state,
-    };
-    return test;
+function updatePaired(
+  fn: string,
+  st: RunningState,
+  ps: PairedState,
+  batch: PairedBatch,
+): SequentialTestState {
+  const isCounts = batch !== null && typeof batch === 'object' && !Array.isArray(batch);
+  const m = isCounts ? 'counts' : 'values';
+  if (ps.mode && ps.mode !== m)
+    throw new TypeError(
+      `${fn}.update: a paired test takes either differences or { b, c, n } counts at every look, not both`,
+    );
+  ps.mode = m;
+  const d = ps.d;
+  if (isCounts) {
+    const k = readPairedCounts(`${fn}.update`, batch);
+    ps.b += k.b;
+    ps.c += k.c;
+    d.n += k.n;
+  } else mergeValues(d, checkSample(`${fn}.update`, 'batch', batch, 0));
+  let estimate = Number.NaN;
+  let v = Number.NaN;
+  if (ps.mode === 'counts' && d.n > 0) {
+    estimate = (ps.c - ps.b) / d.n;
+    // Var(d) = P(discordant) − θ²; with no discordant pair, (b + c + 1)/(n + 2) keeps it honest.
+    const disc = ps.b + ps.c > 0 ? (ps.b + ps.c) / d.n : 1 / (d.n + 2);
+    v = Math.max(disc - estimate * estimate, disc / (d.n + 2)) / d.n;
+  } else if (ps.mode === 'values' && d.n >= 2) {
+    estimate = d.mean;
+    v = d.m2 / (d.n - 1) / d.n;
   }
-  const test: SequentialTest<ArmBatchCounts> = {
-    update(batchPrimary, batchCanary) {
-      const p = readCounts(`${fn}.update`, 'primary', batchPrimary);
-      const c = readCounts(`${fn}.update`, 'canary', batchCanary);
-      mergeCounts(primary, p);
-      mergeCounts(canary, c);
-      return armsLook();
-    },
-    state,
+  st.counts = { n: d.n, nPrimary: d.n, nCanary: d.n, estimate };
+  return look(st, estimate, v, d.n);
+}
+
+/** The two arms of a 'mean' or 'proportion' test. */
+interface ArmsState {
+  primary: Arm;
+  canary: Arm;
+}
+
+/** Variance of one arm's mean (a rate observed at 0 or 1 enters as (x + 1)/(n + 2)). */
+function armVariance(kind: Mixture['kind'], arm: Arm): number {
+  if (kind === 'mean') return arm.m2 / (arm.n - 1) / arm.n;
+  // A rate observed at 0 or 1 is not known exactly: (x + 1)/(n + 2) in the variance.
+  const p = arm.successes === 0 || arm.successes === arm.n ? (arm.successes + 1) / (arm.n + 2) : arm.mean;
+  return (p * (1 - p)) / arm.n;
+}
+
+function armsLook(st: RunningState, { primary, canary }: ArmsState): SequentialTestState {
+  const minPerArm = st.kind === 'mean' ? 2 : 1;
+  const both = primary.n > 0 && canary.n > 0;
+  st.counts = {
+    n: primary.n + canary.n,
+    nPrimary: primary.n,
+    nCanary: canary.n,
+    estimate: both ? canary.mean - primary.mean : Number.NaN,
   };
-  return test;
-}
-
-/** Chan et al.'s pairwise update of (n, mean, M2) with a batch of values. */
-function mergeValues(arm: Arm, values: readonly number[]): void {
-  const nb = values.length;
-  if (nb === 0) return;
-  let sum = 0;
-  for (const v of values) sum += v;
-  const meanB = sum / nb;
-  let m2B = 0;
-  for (const v of values) m2B += (v - meanB) * (v - meanB);
-  const n = arm.n + nb;
-  const d = meanB - arm.mean;
-  arm.mean += (d * nb) / n;
-  arm.m2 += m2B + (d * d * arm.n * nb) / n;
-  arm.n = n;
-}
-
-function mergeCounts(arm: Arm, batch: ArmBatchCounts): void {
-  if (batch.n === 0) return;
-  arm.successes += batch.successes;
-  arm.n += batch.n;
-  arm.mean = arm.successes / arm.n;
-}
-
-function readCounts(fn: string, name: string, batch: unknown): ArmBatchCounts {
-  if (batch === null || typeof batch !== 'object') {
-    throw new TypeError(`${fn}: ${name} must be { successes, n }, got ${describe(batch)}`);
-  }
-  const b = batch as Partial<ArmBatchCounts>;
-  const n = checkCount(fn, `${name}.n`, b.n, 0);
-  const successes = checkCount(fn, `${name}.successes`, b.successes, 0);
-  if (successes > n)
-    throw new RangeError(`${fn}: ${name}.successes must be <= ${name}.n (${n}), got ${successes}`);
-  return { successes, n };
-}
-
-function readPairedCounts(fn: string, batch: unknown): PairedBatchCounts {
-  const x = batch as Partial<PairedBatchCounts>;
-  const n = checkCount(fn, 'batch.n', x.n, 0);
-  const b = checkCount(fn, 'batch.b', x.b, 0);
-  const c = checkCount(fn, 'batch.c', x.c, 0);
-  if (b + c > n) throw new RangeError(`${fn}: batch.b + batch.c must be <= batch.n (${n}), got ${b + c}`);
-  return { b, c, n };
+  if (primary.n < minPerArm || canary.n < minPerArm) return look(st, Number.NaN, Number.NaN, st.counts.n);
+  return look(
+    st,
+    st.counts.estimate,
+    armVariance(st.kind, primary) + armVariance(st.kind, canary),
+    st.counts.n,
+  );
 }
