@@ -1,4 +1,11 @@
 // canarylab public API: named re-exports only. Notebooks and the CLI import from here.
+import { type DemoRun, type EnsureDemoRunOptions, ensureDemoRun as ensureDemoRunWith } from './notebook/demo';
+import {
+  type PipelineResult,
+  type RunPipelineOptions,
+  runPipeline as runPipelineWith,
+} from './pipeline/runPipeline';
+import { startSimulator } from './sim/server';
 
 export {
   type AlwaysValidInput,
@@ -205,6 +212,7 @@ export { ConfigError, friendlyIssueMessage } from './input/schemaErrors';
 export { type ColumnMapping, parseColumnMapping } from './logs/mapping';
 export { LogSourceError, type LogSourceErrorCode } from './logs/source';
 export { type LogSummary, type SummarizeLogsOptions, summarizeLogs } from './logs/summarizeLogs';
+export type { EnsureDemoRunOptions } from './notebook/demo';
 // Notebook helpers (display in tslab, record rows, the demo run)
 export {
   type CallRow,
@@ -215,7 +223,6 @@ export {
   type DemoRun,
   decisionHtml,
   demoArms,
-  ensureDemoRun,
   type FrameLike,
   formatCell,
   type HtmlSink,
@@ -262,8 +269,32 @@ export {
   type PipelineResult,
   RunFolderConflictError,
   type RunPipelineOptions,
-  runPipeline,
+  type SimulatorStarter,
+  SimulatorStarterMissingError,
 } from './pipeline/runPipeline';
+
+/**
+ * Runs the whole pipeline for a config (items → calls → scores → analysis → decision → report), starting the
+ * embedded simulator when the config has a `simulator:` section (a caller's own `startSimulator` wins).
+ *
+ * @example
+ * const result = await runPipeline({ config: await loadEvalConfig('eval.yaml'), log: (l) => console.error(l) });
+ * result.decision.verdict; // 'promote' | 'hold' | 'rollback'
+ */
+export function runPipeline(opts: RunPipelineOptions): Promise<PipelineResult> {
+  return runPipelineWith({ startSimulator, ...opts });
+}
+
+/**
+ * Makes sure a run folder holds the notebooks' demo run up to a stage, running it on the embedded simulator
+ * when something is missing.
+ *
+ * @example
+ * const { runDir } = await ensureDemoRun({ outDir: process.env.CANARYLAB_RUNS_DIR ?? 'runs', need: 'scores' });
+ */
+export function ensureDemoRun(opts: EnsureDemoRunOptions = {}): Promise<DemoRun> {
+  return ensureDemoRunWith({ startSimulator, ...opts });
+}
 export {
   analyzeStage,
   decideStage,
