@@ -48,56 +48,11 @@ export function cohenKappa(
   const confidence = opts.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1))
     throw new RangeError(`cohenKappa: confidence: expected 0 < c < 1, got ${confidence}`);
-  for (let i = 0; i < n; i++) {
-    for (const [side, v] of [
-      ['a', a[i]],
-      ['b', b[i]],
-    ] as const) {
-      if (
-        !['string', 'number', 'boolean'].includes(typeof v) ||
-        (typeof v === 'number' && !Number.isFinite(v))
-      ) {
-        throw new RangeError(
-          `cohenKappa: ${side}[${i}]: expected a string, finite number or boolean label, got ${String(v)}`,
-        );
-      }
-    }
-  }
-  let categories: Label[];
-  if (opts.categories) {
-    categories = [...opts.categories];
-    if (new Set(categories).size !== categories.length)
-      throw new RangeError('cohenKappa: categories: repeated label');
-  } else {
-    categories = [...new Set<Label>([...a, ...b])];
-    const allNumbers = categories.every((c) => typeof c === 'number');
-    categories.sort(
-      allNumbers ? (x, y) => (x as number) - (y as number) : (x, y) => String(x).localeCompare(String(y)),
-    );
-  }
+  checkLabels(a, b);
+  const categories = kappaCategories(a, b, opts.categories);
   const k = categories.length;
-  const index = new Map<Label, number>(categories.map((c, i) => [c, i]));
-  const table = Array.from({ length: k }, () => new Float64Array(k));
-  for (let i = 0; i < n; i++) {
-    const r = index.get(a[i]);
-    const c = index.get(b[i]);
-    if (r === undefined || c === undefined) {
-      throw new RangeError(
-        `cohenKappa: pair ${i}: label ${String(r === undefined ? a[i] : b[i])} is not in categories`,
-      );
-    }
-    table[r][c]++;
-  }
-  // Agreement weights w (1 on the diagonal), as in the SAS manual and statsmodels' variance.
-  const scores = categories.every((c) => typeof c === 'number')
-    ? (categories as number[])
-    : categories.map((_, i) => i);
-  const range = k > 1 ? scores[k - 1] - scores[0] : 1;
-  const w = (i: number, j: number): number => {
-    if (!opts.weights) return i === j ? 1 : 0;
-    const d = Math.abs(scores[i] - scores[j]) / range;
-    return 1 - (opts.weights === 'quadratic' ? d * d : d);
-  };
+  const table = contingencyTable(a, b, categories);
+  const w = agreementWeights(categories, opts.weights);
   const row = new Float64Array(k);
   const col = new Float64Array(k);
   for (let i = 0; i < k; i++) {
@@ -115,7 +70,102 @@ export function cohenKappa(
     }
   }
   const kappa = pe === 1 ? Number.NaN : (po - pe) / (1 - pe);
-  // Asymptotic variance (Fleiss, Cohen & Everitt 1969), statsmodels' `var_kappa`.
+  const variance = kappaVariance({ table, n, w, row, col, kappa, pe });
+  const se = Math.sqrt(Math.max(0, variance));
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  return {
+    kappa,
+    n,
+    observedAgreement: po,
+    expectedAgreement: pe,
+    se,
+    ci: [kappa - z * se, kappa + z * se],
+    categories,
+  };
+}
+
+/** Throws unless every label of a and b is a string, a finite number or a boolean. */
+function checkLabels(a: readonly Label[], b: readonly Label[]): void {
+  for (let i = 0; i < a.length; i++) {
+    for (const [side, v] of [
+      ['a', a[i]],
+      ['b', b[i]],
+    ] as const) {
+      if (
+        !['string', 'number', 'boolean'].includes(typeof v) ||
+        (typeof v === 'number' && !Number.isFinite(v))
+      ) {
+        throw new RangeError(
+          `cohenKappa: ${side}[${i}]: expected a string, finite number or boolean label, got ${String(v)}`,
+        );
+      }
+    }
+  }
+}
+
+/** The given categories (checked for repeats), or the labels used, numerically or alphabetically sorted. */
+function kappaCategories(a: readonly Label[], b: readonly Label[], given?: readonly Label[]): Label[] {
+  if (given) {
+    const categories = [...given];
+    if (new Set(categories).size !== categories.length)
+      throw new RangeError('cohenKappa: categories: repeated label');
+    return categories;
+  }
+  const categories = [...new Set<Label>([...a, ...b])];
+  const allNumbers = categories.every((c) => typeof c === 'number');
+  categories.sort(
+    allNumbers ? (x, y) => (x as number) - (y as number) : (x, y) => String(x).localeCompare(String(y)),
+  );
+  return categories;
+}
+
+/** table[r][c]: number of pairs rated categories[r] by a and categories[c] by b. */
+function contingencyTable(a: readonly Label[], b: readonly Label[], categories: Label[]): Float64Array[] {
+  const k = categories.length;
+  const index = new Map<Label, number>(categories.map((c, i) => [c, i]));
+  const table = Array.from({ length: k }, () => new Float64Array(k));
+  for (let i = 0; i < a.length; i++) {
+    const r = index.get(a[i]);
+    const c = index.get(b[i]);
+    if (r === undefined || c === undefined) {
+      throw new RangeError(
+        `cohenKappa: pair ${i}: label ${String(r === undefined ? a[i] : b[i])} is not in categories`,
+      );
+    }
+    table[r][c]++;
+  }
+  return table;
+}
+
+/** Agreement weights w (1 on the diagonal), as in the SAS manual and statsmodels' variance. */
+function agreementWeights(
+  categories: Label[],
+  weights: 'linear' | 'quadratic' | undefined,
+): (i: number, j: number) => number {
+  const k = categories.length;
+  const scores = categories.every((c) => typeof c === 'number')
+    ? (categories as number[])
+    : categories.map((_, i) => i);
+  const range = k > 1 ? scores[k - 1] - scores[0] : 1;
+  return (i: number, j: number): number => {
+    if (!weights) return i === j ? 1 : 0;
+    const d = Math.abs(scores[i] - scores[j]) / range;
+    return 1 - (weights === 'quadratic' ? d * d : d);
+  };
+}
+
+/** Asymptotic variance of kappa (Fleiss, Cohen & Everitt 1969), statsmodels' `var_kappa`. */
+function kappaVariance(o: {
+  table: Float64Array[];
+  n: number;
+  w: (i: number, j: number) => number;
+  row: Float64Array;
+  col: Float64Array;
+  kappa: number;
+  pe: number;
+}): number {
+  const { table, n, w, row, col, kappa, pe } = o;
+  const k = table.length;
   const wRow = new Float64Array(k); // w̄_i. = Σ_j p_.j w_ij
   const wCol = new Float64Array(k); // w̄_.j = Σ_i p_i. w_ij
   for (let i = 0; i < k; i++) {
@@ -130,18 +180,7 @@ export function cohenKappa(
       if (table[i][j] > 0) termA += (table[i][j] / n) * (w(i, j) - (wRow[i] + wCol[j]) * (1 - kappa)) ** 2;
     }
   }
-  const variance = (termA - (kappa - pe * (1 - kappa)) ** 2) / ((1 - pe) ** 2 * n);
-  const se = Math.sqrt(Math.max(0, variance));
-  const z = normalQuantile(1 - (1 - confidence) / 2);
-  return {
-    kappa,
-    n,
-    observedAgreement: po,
-    expectedAgreement: pe,
-    se,
-    ci: [kappa - z * se, kappa + z * se],
-    categories,
-  };
+  return (termA - (kappa - pe * (1 - kappa)) ** 2) / ((1 - pe) ** 2 * n);
 }
 
 /**
