@@ -19,8 +19,10 @@
  */
 import type { SimJudgeProfile } from '../config/simulator';
 import { extractFinalNumber, numbersMatch } from '../scoring/extractFinalNumber';
-import type { ParsedJudgePrompt } from '../scoring/judgePrompt';
-import type { Rng } from '../stats/random';
+import { type ParsedJudgePrompt, parseJudgePrompt } from '../scoring/judgePrompt';
+import { createRng, type Rng } from '../stats/random';
+import type { SimMsg } from './protocols/types';
+import { fnv1a, nextOccurrence } from './seed';
 
 export type { SimJudgeProfile };
 
@@ -121,4 +123,30 @@ export function simJudgeReply(args: {
     reason = a === true ? 'both final answers match the reference' : 'neither answer can be told better';
   }
   return wrap(JSON.stringify({ winner, reason }), rng);
+}
+
+/**
+ * Judge mode's reply when the messages are a judge prompt (undefined when they are not): seeded by the
+ * request without its fence token and how many times it was seen; unusable as the judge's malformedPlan
+ * says while it lasts (it is consumed here), then with probability `malformed`.
+ */
+export function simJudgeAnswer(args: {
+  messages: SimMsg[];
+  model: string;
+  profile: SimJudgeProfile;
+  plan: Array<'malformed' | 'ok'>;
+  seed: number;
+  /** How many times each judge request was seen (updated here). */
+  seen: Map<number, number>;
+}): string | undefined {
+  const { messages, profile } = args;
+  const parsed = parseJudgePrompt(messages as Parameters<typeof parseJudgePrompt>[0]);
+  if (!parsed) return undefined;
+  // Seeded by the judge request's content without its per-call fence token.
+  const key = fnv1a(judgeRequestKey(parsed, messages.length), fnv1a(args.model));
+  const seen = nextOccurrence(args.seen, key);
+  const rng = createRng(fnv1a(`${args.seed}|judge|${seen}`, key));
+  const planned = args.plan.shift();
+  const malformed = planned !== undefined ? planned === 'malformed' : rng.next() < profile.malformed;
+  return simJudgeReply({ parsed, profile, rng, malformed });
 }
