@@ -14,10 +14,8 @@ export {
   ecdfPoints,
   type LatencyEcdfInput,
   latencyEcdfSpec,
-  PERCENTILE_METRICS,
-  type PercentileBarsInput,
-  percentileBarsSpec,
 } from './latency';
+export { PERCENTILE_METRICS, type PercentileBarsInput, percentileBarsSpec } from './latencyPercentiles';
 export {
   type PairwiseInput,
   pairwiseSpec,

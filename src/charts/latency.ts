@@ -7,7 +7,6 @@ import type { Arm, MetricComparison } from '../types';
 import {
   ARM_DASHES,
   ARMS,
-  armAxisX,
   armColor,
   armShape,
   ChartInputError,
@@ -111,51 +110,18 @@ const MARKERS = [
  * latencyEcdfSpec({ primary: [120, 180, 240], canary: [100, 150, 400] });
  */
 export function latencyEcdfSpec(input: LatencyEcdfInput): TopLevelSpec {
-  const fn = 'latencyEcdfSpec';
   const maxPoints = input.maxPoints ?? 500;
-  const sizeOf = (a: readonly number[] | LogHistogram) => (isHistogram(a) ? a.count : a.length);
-  for (const arm of ARMS) {
-    const a = input[arm];
-    if (!isHistogram(a)) checkFinite(fn, arm, a);
-  }
-  if (sizeOf(input.primary) === 0 && sizeOf(input.canary) === 0) {
-    throw new ChartInputError(`${fn}: primary and canary are both empty; expected latencies of ok calls`);
-  }
+  checkLatencies(input);
   const curve: Json[] = [];
   const markers: Json[] = [];
   let downsampled = false;
   for (const arm of ARMS) {
     const values = input[arm];
     if (sizeOf(values) === 0) continue;
-    let pts: EcdfPoint[];
-    let computed: number[];
-    if (isHistogram(values)) {
-      const all = histogramEcdf(values);
-      pts = thinEcdf(all, maxPoints);
-      if (pts.length < all.length) downsampled = true;
-      computed = MARKERS.map((m) => histogramQuantile(values, m.p));
-    } else {
-      pts = ecdfPoints(values, maxPoints);
-      if (pts.length < new Set(values).size) downsampled = true;
-      computed = samplePercentiles(
-        values,
-        MARKERS.map((m) => m.p),
-      );
-    }
-    for (const p of pts) curve.push({ arm, latencyMs: r6(p.x), share: r6(p.cdf) });
-    MARKERS.forEach((m, j) => {
-      const mc = input.percentiles?.find((c) => c.metric === m.metric && !c.segment);
-      const fromComparison = mc?.[arm].estimate;
-      const value =
-        typeof fromComparison === 'number' && Number.isFinite(fromComparison) ? fromComparison : computed[j];
-      markers.push({
-        arm,
-        percentile: m.label,
-        p: m.p,
-        base: 0,
-        latencyMs: r6(value),
-      });
-    });
+    const ecdf = armEcdf(values, maxPoints);
+    if (ecdf.downsampled) downsampled = true;
+    for (const p of ecdf.pts) curve.push({ arm, latencyMs: r6(p.x), share: r6(p.cdf) });
+    markers.push(...armMarkers(input, arm, ecdf.computed));
   }
   const x = {
     field: 'latencyMs',
@@ -163,18 +129,6 @@ export function latencyEcdfSpec(input: LatencyEcdfInput): TopLevelSpec {
     title: withUnit('Latency', 'ms'),
     axis: { format: ',.0f' },
   };
-  // One short tag per percentile, left of the leftmost marker; the values per arm in a key at lower right.
-  const tags = MARKERS.flatMap((m) => {
-    const xs = markers.filter((k) => k.percentile === m.label).map((k) => k.latencyMs as number);
-    return xs.length > 0 ? [{ percentile: m.label, p: m.p, latencyMs: Math.min(...xs) }] : [];
-  });
-  const key = MARKERS.map((m, i) => ({
-    py: HEIGHT - 6 - 14 * (MARKERS.length - 1 - i),
-    text: `${m.label}: ${ARMS.flatMap((arm) => {
-      const k = markers.find((x) => x.arm === arm && x.percentile === m.label);
-      return k ? [`${arm} ${unitStyle('ms').fmt(k.latencyMs as number)}`] : [];
-    }).join(' · ')}`,
-  }));
   const n = (arm: Arm) => formatNumber(sizeOf(input[arm]));
   return topLevel({
     title: {
@@ -187,190 +141,171 @@ export function latencyEcdfSpec(input: LatencyEcdfInput): TopLevelSpec {
     width: 520,
     height: HEIGHT,
     layer: [
-      {
-        data: { values: curve },
-        mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
-        encoding: {
-          x,
-          y: {
-            field: 'share',
-            type: 'quantitative',
-            title: 'Share of calls at or below (%)',
-            scale: { domain: [0, 1] },
-            axis: { format: '.0%' },
-          },
-          color: armColor(true),
-          strokeDash: {
-            field: 'arm',
-            type: 'nominal',
-            title: 'Arm',
-            scale: { domain: [...ARMS], range: ARMS.map((a) => ARM_DASHES[a]) },
-            legend: { orient: 'top', title: null },
-          },
-        },
-      },
-      {
-        data: { values: markers },
-        mark: { type: 'rule', strokeDash: [2, 2], strokeWidth: 1 },
-        encoding: {
-          x,
-          y: { field: 'base', type: 'quantitative' },
-          y2: { field: 'p' },
-          color: armColor(true),
-        },
-      },
-      {
-        data: { values: markers },
-        mark: { type: 'point', filled: true, size: 60, stroke: INK, strokeWidth: 0.5 },
-        encoding: {
-          x,
-          y: { field: 'p', type: 'quantitative' },
-          color: armColor(true),
-          shape: armShape(true),
-          tooltip: [
-            { field: 'arm', type: 'nominal', title: 'Arm' },
-            { field: 'percentile', type: 'nominal', title: 'Percentile' },
-            { field: 'latencyMs', type: 'quantitative', title: 'Latency (ms)', format: ',.0f' },
-          ],
-        },
-      },
-      {
-        data: { values: tags },
-        mark: {
-          type: 'text',
-          align: 'right',
-          baseline: 'middle',
-          dx: -8,
-          fontSize: 10,
-          fontWeight: 'bold',
-          color: INK,
-        },
-        encoding: {
-          x,
-          y: { field: 'p', type: 'quantitative' },
-          text: { field: 'percentile', type: 'nominal' },
-        },
-      },
-      {
-        data: { values: key },
-        mark: { type: 'text', align: 'right', baseline: 'bottom', fontSize: 10, color: INK },
-        encoding: {
-          x: { value: 'width' },
-          y: { field: 'py', type: 'quantitative', scale: null },
-          text: { field: 'text', type: 'nominal' },
-        },
-      },
+      ecdfCurveLayer(x, curve),
+      ...percentileMarkerLayers(x, markers),
+      ...percentileLabelLayers(x, markers),
     ],
   });
 }
 
-/** Input of {@link percentileBarsSpec}. */
-export interface PercentileBarsInput {
-  /** Comparisons; the chart reads the non-segment latency_p50/p95/p99_ms and ttft_p50/p95_ms ones. */
-  comparisons: readonly MetricComparison[];
-  /** Confidence of the intervals, for the subtitle (default 0.95). */
-  confidence?: number;
+const sizeOf = (a: readonly number[] | LogHistogram) => (isHistogram(a) ? a.count : a.length);
+
+/** @throws {ChartInputError} when a latency is not finite or both arms are empty */
+function checkLatencies(input: LatencyEcdfInput): void {
+  const fn = 'latencyEcdfSpec';
+  for (const arm of ARMS) {
+    const a = input[arm];
+    if (!isHistogram(a)) checkFinite(fn, arm, a);
+  }
+  if (sizeOf(input.primary) === 0 && sizeOf(input.canary) === 0) {
+    throw new ChartInputError(`${fn}: primary and canary are both empty; expected latencies of ok calls`);
+  }
 }
 
-/** The metrics of {@link percentileBarsSpec}, in panel order. */
-export const PERCENTILE_METRICS: ReadonlyArray<{ metric: string; label: string }> = [
-  { metric: 'latency_p50_ms', label: 'P50 latency' },
-  { metric: 'latency_p95_ms', label: 'P95 latency' },
-  { metric: 'latency_p99_ms', label: 'P99 latency' },
-  { metric: 'ttft_p50_ms', label: 'P50 time to first token' },
-  { metric: 'ttft_p95_ms', label: 'P95 time to first token' },
-];
-
 /**
- * Bars of each arm's latency percentiles (P50/P95/P99 and TTFT P50/P95, whichever are present), one panel per
- * percentile, with confidence-interval whiskers.
- *
- * @throws {ChartInputError} when none of the percentile metrics is present or one has a non-finite estimate
- * @example
- * percentileBarsSpec({ comparisons: analysis.comparisons });
+ * One arm's curve (at most `maxPoints` ECDF points), whether it was thinned, and the P50/P95/P99 of its
+ * values or histogram.
  */
-export function percentileBarsSpec(input: PercentileBarsInput): TopLevelSpec {
-  const fn = 'percentileBarsSpec';
-  const rows: Json[] = [];
-  const present: string[] = [];
-  let unit = 'ms';
-  for (const { metric, label } of PERCENTILE_METRICS) {
-    const mc = input.comparisons.find((c) => c.metric === metric && !c.segment);
-    if (!mc) continue;
-    unit = mc.unit;
-    present.push(label);
-    for (const arm of ARMS) {
-      const e = mc[arm];
-      if (!Number.isFinite(e.estimate)) {
-        throw new ChartInputError(
-          `${fn}: ${metric}.${arm}.estimate is ${e.estimate}; expected a finite number`,
-        );
-      }
-      rows.push({
-        metric: label,
-        arm,
-        estimate: r6(e.estimate),
-        lo: r6(e.ci[0]),
-        hi: r6(e.ci[1]),
-        n: e.n,
-      });
-    }
+function armEcdf(
+  values: readonly number[] | LogHistogram,
+  maxPoints: number,
+): { pts: EcdfPoint[]; downsampled: boolean; computed: number[] } {
+  if (isHistogram(values)) {
+    const all = histogramEcdf(values);
+    const pts = thinEcdf(all, maxPoints);
+    return {
+      pts,
+      downsampled: pts.length < all.length,
+      computed: MARKERS.map((m) => histogramQuantile(values, m.p)),
+    };
   }
-  if (rows.length === 0) {
-    throw new ChartInputError(
-      `${fn}: comparisons have none of ${PERCENTILE_METRICS.map((m) => m.metric).join(', ')}`,
-    );
-  }
-  const style = unitStyle(unit);
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
-  const y = { field: 'estimate', type: 'quantitative', title: withUnit('Latency', style.label) };
-  return topLevel({
-    title: {
-      text: 'Latency percentiles per arm',
-      subtitle: `Bars: estimate; whiskers: ${conf}% confidence interval`,
-    },
-    data: { values: rows },
-    facet: {
-      column: {
-        field: 'metric',
+  const pts = ecdfPoints(values, maxPoints);
+  return {
+    pts,
+    downsampled: pts.length < new Set(values).size,
+    computed: samplePercentiles(
+      values,
+      MARKERS.map((m) => m.p),
+    ),
+  };
+}
+
+/** One arm's percentile markers: the comparisons' estimates where given, else the computed percentiles. */
+function armMarkers(input: LatencyEcdfInput, arm: Arm, computed: readonly number[]): Json[] {
+  return MARKERS.map((m, j) => {
+    const mc = input.percentiles?.find((c) => c.metric === m.metric && !c.segment);
+    const fromComparison = mc?.[arm].estimate;
+    const value =
+      typeof fromComparison === 'number' && Number.isFinite(fromComparison) ? fromComparison : computed[j];
+    return {
+      arm,
+      percentile: m.label,
+      p: m.p,
+      base: 0,
+      latencyMs: r6(value),
+    };
+  });
+}
+
+/** The ECDF step lines: colour and dash by arm. */
+function ecdfCurveLayer(x: Json, curve: Json[]): Json {
+  return {
+    data: { values: curve },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+    encoding: {
+      x,
+      y: {
+        field: 'share',
+        type: 'quantitative',
+        title: 'Share of calls at or below (%)',
+        scale: { domain: [0, 1] },
+        axis: { format: '.0%' },
+      },
+      color: armColor(true),
+      strokeDash: {
+        field: 'arm',
         type: 'nominal',
-        sort: present,
-        title: null,
-        header: { labelOrient: 'bottom' },
+        title: 'Arm',
+        scale: { domain: [...ARMS], range: ARMS.map((a) => ARM_DASHES[a]) },
+        legend: { orient: 'top', title: null },
       },
     },
-    spec: {
-      width: 90,
-      height: 240,
-      layer: [
-        {
-          mark: { type: 'bar' },
-          encoding: {
-            x: armAxisX(),
-            y: { ...y, axis: { format: style.format } },
-            color: armColor(false),
-            tooltip: [
-              { field: 'arm', type: 'nominal', title: 'Arm' },
-              { field: 'estimate', type: 'quantitative', title: 'Estimate', format: style.format },
-              { field: 'lo', type: 'quantitative', title: 'CI low', format: style.format },
-              { field: 'hi', type: 'quantitative', title: 'CI high', format: style.format },
-              { field: 'n', type: 'quantitative', title: 'n' },
-            ],
-          },
-        },
-        {
-          mark: { type: 'rule', color: INK, strokeWidth: 1.5 },
-          encoding: { x: armAxisX(), y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } },
-        },
-        {
-          mark: { type: 'tick', color: INK, thickness: 1.5, size: 12 },
-          encoding: { x: armAxisX(), y: { field: 'lo', type: 'quantitative' } },
-        },
-        {
-          mark: { type: 'tick', color: INK, thickness: 1.5, size: 12 },
-          encoding: { x: armAxisX(), y: { field: 'hi', type: 'quantitative' } },
-        },
-      ],
+  };
+}
+
+/** Each percentile marker: a dotted rule up from the axis and a point in the arm's colour and shape. */
+function percentileMarkerLayers(x: Json, markers: Json[]): Json[] {
+  return [
+    {
+      data: { values: markers },
+      mark: { type: 'rule', strokeDash: [2, 2], strokeWidth: 1 },
+      encoding: {
+        x,
+        y: { field: 'base', type: 'quantitative' },
+        y2: { field: 'p' },
+        color: armColor(true),
+      },
     },
+    {
+      data: { values: markers },
+      mark: { type: 'point', filled: true, size: 60, stroke: INK, strokeWidth: 0.5 },
+      encoding: {
+        x,
+        y: { field: 'p', type: 'quantitative' },
+        color: armColor(true),
+        shape: armShape(true),
+        tooltip: [
+          { field: 'arm', type: 'nominal', title: 'Arm' },
+          { field: 'percentile', type: 'nominal', title: 'Percentile' },
+          { field: 'latencyMs', type: 'quantitative', title: 'Latency (ms)', format: ',.0f' },
+        ],
+      },
+    },
+  ];
+}
+
+/**
+ * The percentile labels: one short tag per percentile, left of the leftmost marker; the values per arm in a
+ * key at lower right.
+ */
+function percentileLabelLayers(x: Json, markers: Json[]): Json[] {
+  const tags = MARKERS.flatMap((m) => {
+    const xs = markers.filter((k) => k.percentile === m.label).map((k) => k.latencyMs as number);
+    return xs.length > 0 ? [{ percentile: m.label, p: m.p, latencyMs: Math.min(...xs) }] : [];
   });
+  const key = MARKERS.map((m, i) => ({
+    py: HEIGHT - 6 - 14 * (MARKERS.length - 1 - i),
+    text: `${m.label}: ${ARMS.flatMap((arm) => {
+      const k = markers.find((x) => x.arm === arm && x.percentile === m.label);
+      return k ? [`${arm} ${unitStyle('ms').fmt(k.latencyMs as number)}`] : [];
+    }).join(' · ')}`,
+  }));
+  return [
+    {
+      data: { values: tags },
+      mark: {
+        type: 'text',
+        align: 'right',
+        baseline: 'middle',
+        dx: -8,
+        fontSize: 10,
+        fontWeight: 'bold',
+        color: INK,
+      },
+      encoding: {
+        x,
+        y: { field: 'p', type: 'quantitative' },
+        text: { field: 'percentile', type: 'nominal' },
+      },
+    },
+    {
+      data: { values: key },
+      mark: { type: 'text', align: 'right', baseline: 'bottom', fontSize: 10, color: INK },
+      encoding: {
+        x: { value: 'width' },
+        y: { field: 'py', type: 'quantitative', scale: null },
+        text: { field: 'text', type: 'nominal' },
+      },
+    },
+  ];
 }
