@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { Locate } from '../input/schemaErrors';
 import { ConfigError, formatPath } from '../input/schemaErrors';
 import { languageIs, lengthBounds, oneLine, type ScriptName } from '../scoring/formatRubrics';
 import { isValidJson, matchesJsonSchema } from '../scoring/jsonRubrics';
@@ -12,7 +13,8 @@ import { numericAnswer } from '../scoring/numericAnswer';
 import { levenshteinRatio, rougeL, tokenF1 } from '../scoring/similarity';
 import { contains, exactMatch, notContains, regexMatch, startsWith } from '../scoring/textRubrics';
 import type { Scorer } from '../scoring/types';
-import type { EvalConfig, LoadedEvalConfig, Locate, ScorerConfig } from './evalConfig';
+import type { EvalConfig, ScorerConfig } from './schema';
+import type { LoadedEvalConfig } from './types';
 
 /** Adds `pass` (score ≥ passAt) to a scoring-only scorer. */
 function withPassAt(scorer: Scorer, passAt: number | undefined): Scorer {

@@ -2,7 +2,8 @@
  * The gateways of a run: one chat client per arm and judge (on its own endpoint or the simulator's), the
  * batch arms that send the calls, and the LLM judges (single and pairwise) behind the spend cap.
  */
-import type { ArmConfig, EvalConfig, PriceInput, ResolvedEndpoints } from '../config/evalConfig';
+import type { ArmConfig, EvalConfig, PriceInput } from '../config/schema';
+import type { ResolvedEndpoints } from '../config/types';
 import { budgetedGateway, type SpendBudget, type TokenPrice } from '../gateway/budget';
 import { type ChatClient, createChatClient } from '../gateway/client';
 import { createGateway, type Gateway } from '../gateway/gateway';

@@ -4,7 +4,8 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { GSM8K_FILE, type LoadedEvalConfig } from '../config/evalConfig';
+import { GSM8K_FILE } from '../config/defaults';
+import type { LoadedEvalConfig } from '../config/types';
 import { type LoadItemsOptions, loadCsvItems, loadGsm8kItems, loadJsonlItems } from '../runner/dataset';
 import { createRng } from '../stats/random';
 import type { EvalItem } from '../types';

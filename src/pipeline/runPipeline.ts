@@ -6,14 +6,10 @@
  * this one chains them.
  */
 import { join } from 'node:path';
-import {
-  type LoadedEvalConfig,
-  PRICING_FILE,
-  type ResolvedEndpoints,
-  resolveConfigPath,
-  resolveSecrets,
-} from '../config/evalConfig';
+import { PRICING_FILE, resolveConfigPath } from '../config/defaults';
 import { buildScorers } from '../config/scorers';
+import { resolveSecrets } from '../config/secrets';
+import type { LoadedEvalConfig, ResolvedEndpoints } from '../config/types';
 import type { SpendBudget } from '../gateway/budget';
 import { loadPricing, type Pricing } from '../gateway/pricing';
 import { type BatchArm, type RunBatchSummary, runBatch } from '../runner/runBatch';

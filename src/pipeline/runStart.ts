@@ -3,7 +3,7 @@
  * notes), items.jsonl and policy.json, written before the first call.
  */
 import { join, resolve } from 'node:path';
-import type { ResolvedEndpoints } from '../config/evalConfig';
+import type { ResolvedEndpoints } from '../config/types';
 import { redactUrl } from '../gateway/redact';
 import type { Arm, EvalItem } from '../types';
 import { baseOf, type Connections } from './gateways';

@@ -2,7 +2,8 @@
  * The embedded simulator in a run: started (through the injected starter) when an arm or the judge has no
  * base URL, warmed up before the first recorded call, and described in run.json's notes.
  */
-import { type ResolvedEndpoints, simulatorOptions } from '../config/evalConfig';
+import { simulatorOptions } from '../config/resolveSimulator';
+import type { ResolvedEndpoints } from '../config/types';
 import type { ChatClient } from '../gateway/client';
 import { loadTokenizer } from '../gateway/tokens';
 import { startSimulator } from '../sim/server';

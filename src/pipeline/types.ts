@@ -1,6 +1,7 @@
 /** The pipeline's options and result, the simulator starter it is given, and the context its stages share. */
 import type { RunAnalysis } from '../analysis/types';
-import type { LoadedEvalConfig, simulatorOptions } from '../config/evalConfig';
+import type { simulatorOptions } from '../config/resolveSimulator';
+import type { LoadedEvalConfig } from '../config/types';
 import type { DecisionDetails } from '../decision/decide';
 import type { WrittenReport } from '../report/writeReport';
 import type { BatchProgress, RunBatchSummary } from '../runner/runBatch';
