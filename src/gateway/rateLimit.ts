@@ -89,18 +89,18 @@ function positive(fn: string, name: string, v: unknown, integer = false): number
   return v;
 }
 
-/**
- * Creates a limiter. Waiters are served first come, first served.
- *
- * @example
- * const limiter = createRateLimiter({ rpm: 500, tpm: 200_000, adaptive: { initial: 32, max: 64 } });
- * const permit = await limiter.acquire({ tokens: 900 });
- * try { ... } finally { permit.release({ actualTokens: 812 }); }
- */
-export function createRateLimiter(
-  options: RateLimitOptions = {},
-  now: () => number = () => performance.now(),
-): RateLimiter {
+/** The limits of one limiter, checked: buckets for rpm and tpm, and the concurrency limit and its bounds. */
+interface LimiterSettings {
+  requests: TokenBucket | undefined;
+  tokens: TokenBucket | undefined;
+  /** AIMD: halve on a 429, grow back by one slot per window of successes. */
+  adaptive: boolean;
+  limit: number;
+  minLimit: number;
+  maxLimit: number;
+}
+
+function limiterSettings(options: RateLimitOptions, now: () => number): LimiterSettings {
   const fn = 'createRateLimiter';
   const burst = options.burstSeconds === undefined ? 1 : positive(fn, 'burstSeconds', options.burstSeconds);
   const t0 = now();
@@ -135,112 +135,156 @@ export function createRateLimiter(
   } else if (hardMax !== undefined) {
     limit = hardMax;
   }
+  return { requests, tokens, adaptive: adaptiveOpt !== undefined, limit, minLimit, maxLimit };
+}
 
-  const queue: Waiter[] = [];
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let granted = 0;
-  let decreases = 0;
-  let lastDecreaseAt = Number.NEGATIVE_INFINITY;
-  let pausedUntil = Number.NEGATIVE_INFINITY;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timerAt = Number.POSITIVE_INFINITY;
+/** The state of one limiter: its queue of waiters, the slots in flight, the pause and the adaptive limit. */
+class Limiter {
+  private readonly queue: Waiter[] = [];
+  private inFlight = 0;
+  private maxInFlight = 0;
+  private granted = 0;
+  private decreases = 0;
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private pausedUntil = Number.NEGATIVE_INFINITY;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private limit: number;
 
-  function schedule(delayMs: number): void {
-    const at = now() + delayMs;
-    if (timer !== undefined && timerAt <= at) return;
-    if (timer !== undefined) clearTimeout(timer);
-    timerAt = at;
-    timer = setTimeout(
+  constructor(
+    private readonly s: LimiterSettings,
+    private readonly now: () => number,
+  ) {
+    this.limit = s.limit;
+  }
+
+  acquire({ tokens: n, signal }: { tokens: number; signal?: AbortSignal }): Promise<Permit> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<Permit>((resolve, reject) => {
+      const waiter: Waiter = { tokens: Math.max(0, n), enqueuedAt: this.now(), resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const i = this.queue.indexOf(waiter);
+          if (i !== -1) this.queue.splice(i, 1);
+          reject(signal.reason);
+          this.pump();
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.queue.push(waiter);
+      this.pump();
+    });
+  }
+
+  stats(): RateLimiterStats {
+    const { limit } = this;
+    return {
+      concurrencyLimit: Number.isFinite(limit) ? Math.floor(limit) : limit,
+      inFlight: this.inFlight,
+      maxInFlight: this.maxInFlight,
+      queued: this.queue.length,
+      granted: this.granted,
+      decreases: this.decreases,
+    };
+  }
+
+  private schedule(delayMs: number): void {
+    const at = this.now() + delayMs;
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
       () => {
-        timer = undefined;
-        timerAt = Number.POSITIVE_INFINITY;
-        pump();
+        this.timer = undefined;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.pump();
       },
       Math.max(1, delayMs),
     );
   }
 
-  function pump(): void {
-    while (queue.length > 0) {
-      if (inFlight >= Math.floor(limit)) return; // a release will pump again
-      const head = queue[0];
-      const t = now();
+  /** Grants permits to the head of the queue while a slot is free and the buckets and pause allow. */
+  private pump(): void {
+    const { requests, tokens } = this.s;
+    while (this.queue.length > 0) {
+      if (this.inFlight >= Math.floor(this.limit)) return; // a release will pump again
+      const head = this.queue[0];
+      const t = this.now();
       const wait = Math.max(
-        pausedUntil - t,
+        this.pausedUntil - t,
         requests ? requests.waitMs(1, t) : 0,
         tokens ? tokens.waitMs(head.tokens, t) : 0,
       );
       if (wait > 0) {
-        schedule(wait);
+        this.schedule(wait);
         return;
       }
-      queue.shift();
+      this.queue.shift();
       if (head.onAbort) head.signal?.removeEventListener('abort', head.onAbort);
       requests?.take(1);
       tokens?.take(head.tokens);
-      inFlight++;
-      granted++;
-      if (inFlight > maxInFlight) maxInFlight = inFlight;
-      head.resolve(makePermit(head.tokens, t, t - head.enqueuedAt));
+      this.inFlight++;
+      this.granted++;
+      if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+      head.resolve(this.makePermit(head.tokens, t, t - head.enqueuedAt));
     }
   }
 
-  function makePermit(estimate: number, startedAt: number, waitedMs: number): Permit {
+  private makePermit(estimate: number, startedAt: number, waitedMs: number): Permit {
     let released = false;
     return {
       waitedMs,
-      release(result = {}) {
+      release: (result = {}) => {
         if (released) return;
         released = true;
-        inFlight--;
-        const t = now();
-        if (tokens && result.actualTokens !== undefined && Number.isFinite(result.actualTokens)) {
-          tokens.adjust(result.actualTokens - estimate, t);
-        }
-        if (result.rateLimited) {
-          if (result.retryAfterMs !== undefined) pausedUntil = Math.max(pausedUntil, t + result.retryAfterMs);
-          // One decrease per round: only requests started after the last decrease may cut again.
-          if (adaptiveOpt && startedAt >= lastDecreaseAt) {
-            limit = Math.max(minLimit, Math.floor(limit / 2));
-            lastDecreaseAt = t;
-            decreases++;
-          }
-        } else if (adaptiveOpt && limit < maxLimit) {
-          limit = Math.min(maxLimit, limit + 1 / Math.floor(limit));
-        }
-        pump();
+        this.release(estimate, startedAt, result);
       },
     };
   }
 
+  /** A slot comes back: correct the token estimate, feed the AIMD controller, then serve the queue. */
+  private release(
+    estimate: number,
+    startedAt: number,
+    result: { actualTokens?: number; rateLimited?: boolean; retryAfterMs?: number },
+  ): void {
+    const { tokens, adaptive, minLimit, maxLimit } = this.s;
+    this.inFlight--;
+    const t = this.now();
+    if (tokens && result.actualTokens !== undefined && Number.isFinite(result.actualTokens)) {
+      tokens.adjust(result.actualTokens - estimate, t);
+    }
+    if (result.rateLimited) {
+      if (result.retryAfterMs !== undefined)
+        this.pausedUntil = Math.max(this.pausedUntil, t + result.retryAfterMs);
+      // One decrease per round: only requests started after the last decrease may cut again.
+      if (adaptive && startedAt >= this.lastDecreaseAt) {
+        this.limit = Math.max(minLimit, Math.floor(this.limit / 2));
+        this.lastDecreaseAt = t;
+        this.decreases++;
+      }
+    } else if (adaptive && this.limit < maxLimit) {
+      this.limit = Math.min(maxLimit, this.limit + 1 / Math.floor(this.limit));
+    }
+    this.pump();
+  }
+}
+
+/**
+ * Creates a limiter. Waiters are served first come, first served.
+ *
+ * @example
+ * const limiter = createRateLimiter({ rpm: 500, tpm: 200_000, adaptive: { initial: 32, max: 64 } });
+ * const permit = await limiter.acquire({ tokens: 900 });
+ * try { ... } finally { permit.release({ actualTokens: 812 }); }
+ */
+export function createRateLimiter(
+  options: RateLimitOptions = {},
+  now: () => number = () => performance.now(),
+): RateLimiter {
+  const l = new Limiter(limiterSettings(options, now), now);
   return {
-    acquire({ tokens: n, signal }) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      return new Promise<Permit>((resolve, reject) => {
-        const waiter: Waiter = { tokens: Math.max(0, n), enqueuedAt: now(), resolve, reject, signal };
-        if (signal) {
-          waiter.onAbort = () => {
-            const i = queue.indexOf(waiter);
-            if (i !== -1) queue.splice(i, 1);
-            reject(signal.reason);
-            pump();
-          };
-          signal.addEventListener('abort', waiter.onAbort, { once: true });
-        }
-        queue.push(waiter);
-        pump();
-      });
-    },
-    stats() {
-      return {
-        concurrencyLimit: Number.isFinite(limit) ? Math.floor(limit) : limit,
-        inFlight,
-        maxInFlight,
-        queued: queue.length,
-        granted,
-        decreases,
-      };
-    },
+    acquire: (o) => l.acquire(o),
+    stats: () => l.stats(),
   };
 }
