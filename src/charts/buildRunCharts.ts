@@ -6,7 +6,8 @@ import { costSpec } from './cost';
 import { gateAxis, gateDashboardSpec } from './gates';
 import { latencyEcdfSpec } from './latency';
 import { PERCENTILE_METRICS, percentileBarsSpec } from './latencyPercentiles';
-import { pairwiseSpec, qualityDifferencesSpec, qualityEstimatesSpec } from './quality';
+import { pairwiseSpec } from './pairwise';
+import { qualityDifferencesSpec, qualityEstimatesSpec } from './quality';
 import { errorKindsSpec, successRateSpec } from './reliability';
 import { type SequentialChartInput, sequentialSpec } from './sequential';
 

@@ -16,9 +16,8 @@ export {
   latencyEcdfSpec,
 } from './latency';
 export { PERCENTILE_METRICS, type PercentileBarsInput, percentileBarsSpec } from './latencyPercentiles';
+export { type PairwiseInput, pairwiseSpec } from './pairwise';
 export {
-  type PairwiseInput,
-  pairwiseSpec,
   type QualityDifferencesInput,
   type QualityEstimatesInput,
   qualityDifferencesSpec,

@@ -1,16 +1,13 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { PairwiseSummary } from '../analysis/types';
 import { formatMetricValue, formatNumber } from '../format';
 import type { ArmEstimate, GateStatus } from '../types';
 import {
-  ARM_COLORS,
   ARMS,
   armIntervalLayers,
   ChartInputError,
   formatPercent,
   INK,
   type Json,
-  labelledStackLayers,
   marginStatus,
   r6,
   STATUS_COLORS,
@@ -156,13 +153,48 @@ const VERDICT: Readonly<Record<GateStatus, string>> = {
  * qualityDifferencesSpec({ differences: analysis.quality, margin: 0.02 });
  */
 export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevelSpec {
-  const fn = 'qualityDifferencesSpec';
   const kind = input.kind ?? 'pass';
   const pass = kind === 'pass';
-  const scale = pass ? 100 : 1;
   // A difference of pass rates in percentage points (one decimal, as chart labels); of scores, 2 decimals.
   const fmt = (x: number) =>
     formatMetricValue(x, pass ? 'proportion' : '', { signed: true, digits: pass ? 1 : 2 });
+  const { rows, margins } = differenceRows(input, kind, fmt);
+  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const sameMargin = margins.size === 1;
+  const marginText = sameMargin ? fmt(-[...margins][0]) : 'per scorer';
+  const y = { field: 'scorer', type: 'nominal', title: null, sort: rows.map((r) => r.scorer) };
+  return topLevel({
+    title: {
+      text: 'Quality: paired difference canary − primary per scorer',
+      subtitle: `Points: difference on the paired items; bars: ${conf}% confidence interval; dashed line: non-inferiority margin (${marginText})`,
+    },
+    data: { values: rows },
+    width: 420,
+    height: { step: 42 },
+    layer: [
+      {
+        data: { values: [{ zero: 0 }] },
+        mark: { type: 'rule', color: '#888888' },
+        encoding: { x: { field: 'zero', type: 'quantitative' } },
+      },
+      sameMargin ? sharedMarginLayer(rows[0].limit, marginText) : perScorerMarginLayer(y),
+      ...differenceLayers(pass, y),
+    ],
+  });
+}
+
+/**
+ * A row per scorer of the kind: difference, interval and −margin (in points for pass rates), the verdict
+ * against the margin and its label; and the set of margins used.
+ * @throws {ChartInputError} when a difference is not finite, a margin is not > 0, or no scorer is of the kind
+ */
+function differenceRows(
+  input: QualityDifferencesInput,
+  kind: 'pass' | 'score',
+  fmt: (x: number) => string,
+): { rows: Json[]; margins: Set<number> } {
+  const fn = 'qualityDifferencesSpec';
+  const scale = kind === 'pass' ? 100 : 1;
   const rows: Json[] = [];
   const margins = new Set<number>();
   input.differences.forEach((d, i) => {
@@ -191,12 +223,52 @@ export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevel
     });
   });
   if (rows.length === 0) throw new ChartInputError(`${fn}: no scorer of kind '${kind}' to draw`);
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  return { rows, margins };
+}
+
+/** One margin for every scorer: a dashed line at −margin across the chart, labelled at the top. */
+function sharedMarginLayer(limit: unknown, marginText: string): Json {
+  return {
+    data: { values: [{ limit, label: `margin ${marginText}` }] },
+    layer: [
+      {
+        mark: { type: 'rule', strokeDash: [6, 4], color: INK, strokeWidth: 1.5 },
+        encoding: { x: { field: 'limit', type: 'quantitative' } },
+      },
+      {
+        mark: {
+          type: 'text',
+          align: 'right',
+          baseline: 'top',
+          dx: -4,
+          dy: 2,
+          fontSize: 10,
+          color: INK,
+        },
+        encoding: {
+          x: { field: 'limit', type: 'quantitative' },
+          y: { value: 0 },
+          text: { field: 'label', type: 'nominal' },
+        },
+      },
+    ],
+  };
+}
+
+/** Margins that differ between scorers: a tick at each row's −margin. */
+function perScorerMarginLayer(y: Json): Json {
+  return {
+    mark: { type: 'tick', color: INK, thickness: 2 },
+    encoding: { x: { field: 'limit', type: 'quantitative' }, y },
+  };
+}
+
+/** Each scorer's interval (rule), difference (point) and label, coloured and shaped by the verdict. */
+function differenceLayers(pass: boolean, y: Json): Json[] {
   const xTitle = pass
     ? 'Difference in pass rate, canary − primary (percentage points)'
     : 'Difference in mean score, canary − primary (score units)';
   const x = { field: 'delta', type: 'quantitative', title: xTitle };
-  const y = { field: 'scorer', type: 'nominal', title: null, sort: rows.map((r) => r.scorer) };
   const verdicts = STATUSES.map((s) => VERDICT[s]);
   const color = {
     field: 'verdict',
@@ -206,44 +278,7 @@ export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevel
     legend: { orient: 'top' },
   };
   const shape = { ...color, scale: { domain: verdicts, range: STATUSES.map((s) => STATUS_SHAPES[s]) } };
-  const sameMargin = margins.size === 1;
-  const marginText = sameMargin ? fmt(-[...margins][0]) : 'per scorer';
-  const layer: Json[] = [
-    {
-      data: { values: [{ zero: 0 }] },
-      mark: { type: 'rule', color: '#888888' },
-      encoding: { x: { field: 'zero', type: 'quantitative' } },
-    },
-    sameMargin
-      ? {
-          data: { values: [{ limit: rows[0].limit, label: `margin ${marginText}` }] },
-          layer: [
-            {
-              mark: { type: 'rule', strokeDash: [6, 4], color: INK, strokeWidth: 1.5 },
-              encoding: { x: { field: 'limit', type: 'quantitative' } },
-            },
-            {
-              mark: {
-                type: 'text',
-                align: 'right',
-                baseline: 'top',
-                dx: -4,
-                dy: 2,
-                fontSize: 10,
-                color: INK,
-              },
-              encoding: {
-                x: { field: 'limit', type: 'quantitative' },
-                y: { value: 0 },
-                text: { field: 'label', type: 'nominal' },
-              },
-            },
-          ],
-        }
-      : {
-          mark: { type: 'tick', color: INK, thickness: 2 },
-          encoding: { x: { field: 'limit', type: 'quantitative' }, y },
-        },
+  return [
     {
       mark: { type: 'rule', strokeWidth: 3 },
       encoding: { x: { field: 'lo', type: 'quantitative', title: xTitle }, x2: { field: 'hi' }, y, color },
@@ -267,125 +302,4 @@ export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevel
       encoding: { x: { field: 'hi', type: 'quantitative' }, y, text: { field: 'label', type: 'nominal' } },
     },
   ];
-  return topLevel({
-    title: {
-      text: 'Quality: paired difference canary − primary per scorer',
-      subtitle: `Points: difference on the paired items; bars: ${conf}% confidence interval; dashed line: non-inferiority margin (${marginText})`,
-    },
-    data: { values: rows },
-    width: 420,
-    height: { step: 42 },
-    layer,
-  });
-}
-
-/**
- * A pairwise judge's verdicts from the canary's point of view: the part of the analysis's PairwiseSummary
- * (RunAnalysis.pairwiseJudges) the chart reads; `winRate` is the canary win rate, ties as half.
- */
-export type PairwiseInput = Pick<
-  PairwiseSummary,
-  'judge' | 'wins' | 'ties' | 'losses' | 'orderInconsistent' | 'n'
-> &
-  Partial<Pick<PairwiseSummary, 'winRate'>>;
-
-/**
- * Pairwise judge verdicts as 100% bars, one per judge: canary wins, ties, primary wins (canary losses); each
- * segment labelled with its outcome and count, a dashed line at 50%.
- *
- * @throws {ChartInputError} when no judge is given or counts are not integers ≥ 0 adding up to n > 0
- * @example
- * pairwiseSpec({ judges: analysis.pairwiseJudges });
- */
-export function pairwiseSpec(input: { judges: readonly PairwiseInput[]; confidence?: number }): TopLevelSpec {
-  const fn = 'pairwiseSpec';
-  if (!Array.isArray(input.judges as unknown) || input.judges.length === 0) {
-    throw new ChartInputError(`${fn}: judges is empty; expected at least one judge's verdict counts`);
-  }
-  const outcomes = [
-    { key: 'wins', label: 'canary wins', color: ARM_COLORS.canary, ink: '#000000' },
-    { key: 'ties', label: 'tie', color: '#BBBBBB', ink: '#000000' },
-    { key: 'losses', label: 'primary wins', color: ARM_COLORS.primary, ink: '#FFFFFF' },
-  ] as const;
-  const rows: Json[] = [];
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
-  const subtitle: string[] = [];
-  input.judges.forEach((j, i) => {
-    for (const k of ['wins', 'ties', 'losses', 'orderInconsistent', 'n'] as const) {
-      if (!Number.isInteger(j[k]) || j[k] < 0) {
-        throw new ChartInputError(`${fn}: judges[${i}].${k} is ${String(j[k])}; expected a count ≥ 0`);
-      }
-    }
-    if (j.n === 0 || j.wins + j.ties + j.losses !== j.n) {
-      throw new ChartInputError(
-        `${fn}: judges[${i}] (${j.judge}): wins + ties + losses = ${j.wins + j.ties + j.losses} but n = ${j.n}; expected equal and > 0`,
-      );
-    }
-    let start = 0;
-    for (const o of outcomes) {
-      const count = j[o.key];
-      const share = count / j.n;
-      if (count > 0) {
-        rows.push({
-          judge: j.judge,
-          outcome: o.label,
-          count,
-          start: r6(start),
-          end: r6(start + share),
-          mid: r6(start + share / 2),
-          label: share >= 0.2 ? `${o.label} ${count}` : String(count),
-          ink: o.ink,
-        });
-      }
-      start += share;
-    }
-    const wr = j.winRate;
-    const rate =
-      wr && Number.isFinite(wr.estimate)
-        ? `canary win rate (ties as half) ${formatPercent(wr.estimate)}` +
-          (Number.isFinite(wr.ci[0]) && Number.isFinite(wr.ci[1])
-            ? ` (${conf}% CI ${formatPercent(wr.ci[0])} to ${formatPercent(wr.ci[1])})`
-            : '')
-        : `canary wins ${j.wins}, ties ${j.ties}, primary wins ${j.losses}`;
-    subtitle.push(
-      `${j.judge}: ${rate}; ${formatNumber(j.n)} judgments, ${j.orderInconsistent} order-inconsistent (counted as ties)`,
-    );
-  });
-  const y = { field: 'judge', type: 'nominal', title: 'Judge', sort: input.judges.map((j) => j.judge) };
-  return topLevel({
-    title: { text: 'Quality: pairwise judge verdicts', subtitle },
-    data: { values: rows },
-    width: 460,
-    height: { step: 46 },
-    layer: [
-      ...labelledStackLayers({
-        y,
-        x: {
-          field: 'start',
-          type: 'quantitative',
-          title: 'Share of judgments (%)',
-          scale: { domain: [0, 1] },
-          axis: { format: '.0%' },
-        },
-        color: {
-          field: 'outcome',
-          type: 'nominal',
-          title: 'Verdict',
-          sort: outcomes.map((o) => o.label),
-          scale: { domain: outcomes.map((o) => o.label), range: outcomes.map((o) => o.color) },
-          legend: { orient: 'top', title: null },
-        },
-        tooltip: [
-          { field: 'judge', type: 'nominal', title: 'Judge' },
-          { field: 'outcome', type: 'nominal', title: 'Verdict' },
-          { field: 'count', type: 'quantitative', title: 'Judgments' },
-        ],
-      }),
-      {
-        data: { values: [{ half: 0.5 }] },
-        mark: { type: 'rule', strokeDash: [4, 3], color: INK },
-        encoding: { x: { field: 'half', type: 'quantitative' } },
-      },
-    ],
-  });
 }
