@@ -4,13 +4,16 @@
  * canary-vs-primary win rate with its interval and Bradley–Terry ratings.
  */
 
-import { bradleyTerry } from '../stats/bradleyTerry';
-import { normalQuantile, tQuantile } from '../stats/distributions';
-import { variance } from '../stats/variance';
 import type { PairwiseRecord, ScoreRecord } from '../types';
 import { cohenKappa, scorerAgreement } from './agreement';
-import type { JudgedPairRecord } from './judgePairs';
-import type { PairwiseSummary } from './pairwiseSummaryType';
+import { judgmentOf, pairId, pickJudge, wilsonFractional } from './pairwiseRecords';
+
+export { wilsonFractional } from './pairwiseRecords';
+export {
+  type PairwiseSummaryOptions,
+  type PairwiseWinSummary,
+  pairwiseSummary,
+} from './pairwiseSummary';
 
 type Winner = PairwiseRecord['winner'];
 const WINNERS: readonly Winner[] = ['primary', 'canary', 'tie'];
@@ -58,34 +61,8 @@ export interface JudgeReliability {
   lengthBias?: ProportionEstimate;
 }
 
-/**
- * Wilson score interval of x successes in n, where x may be fractional (a tie counting half). For an integer
- * x this is exactly `wilsonInterval` (statsmodels' 'wilson'); with half-counted ties it is conservative,
- * since a tie-as-half outcome varies less than a 0/1 one of the same mean.
- * @throws {RangeError} when n < 1 or x is outside [0, n]
- */
-export function wilsonFractional(x: number, n: number, confidence = 0.95): [number, number] {
-  if (!(Number.isInteger(n) && n >= 1))
-    throw new RangeError(`wilsonFractional: n must be an integer >= 1, got ${n}`);
-  if (!(x >= 0 && x <= n)) throw new RangeError(`wilsonFractional: x must be in [0, ${n}], got ${x}`);
-  const z = normalQuantile(1 - (1 - confidence) / 2);
-  const z2 = z * z;
-  const denom = n + z2;
-  const centre = (x + z2 / 2) / denom;
-  const half = (z / denom) * Math.sqrt((x * (n - x)) / n + z2 / 4);
-  return [x === 0 ? 0 : Math.max(0, centre - half), x === n ? 1 : Math.min(1, centre + half)];
-}
-
 function proportion(count: number, n: number, confidence: number): ProportionEstimate {
   return { count, n, estimate: count / n, ci: wilsonFractional(count, n, confidence) };
-}
-
-function pairId(r: { itemId: string; repeat?: number }): string {
-  return JSON.stringify([r.itemId, r.repeat ?? 0]);
-}
-
-function judgmentOf(r: PairwiseRecord): number {
-  return (r as JudgedPairRecord).judgment ?? 0;
 }
 
 function kappaOf(
@@ -144,7 +121,17 @@ export function judgeReliability(opts: JudgeReliabilityOptions): JudgeReliabilit
   const usable = all.filter((r) => r.error === undefined);
   const first = usable.filter((r) => judgmentOf(r) === 0);
   const out: JudgeReliability = { judge, n: first.length, errors: all.length - usable.length, agreement: [] };
+  measurePosition(out, first, confidence);
+  const selfConsistency = measureSelfConsistency(usable, confidence);
+  if (selfConsistency) out.selfConsistency = selfConsistency;
+  out.agreement.push(...measureAgreement(opts, judge, first, confidence));
+  const lengthBias = measureLengthBias(first, confidence);
+  if (lengthBias) out.lengthBias = lengthBias;
+  return out;
+}
 
+/** Sets positionFlipRate and firstPositionPreference from the first judgments (when they have data). */
+function measurePosition(out: JudgeReliability, first: readonly PairwiseRecord[], confidence: number): void {
   const both = first.filter(
     (r) => r.verdicts?.primaryFirst !== undefined && r.verdicts?.canaryFirst !== undefined,
   );
@@ -166,8 +153,13 @@ export function judgeReliability(opts: JudgeReliabilityOptions): JudgeReliabilit
     }
   }
   if (decisiveOrders > 0) out.firstPositionPreference = proportion(shownFirst, decisiveOrders, confidence);
+}
 
-  // Self-consistency: judgment 0 vs judgment 1 of the same pair.
+/** Self-consistency: judgment 0 vs judgment 1 of the same pair; undefined when no pair has both. */
+function measureSelfConsistency(
+  usable: readonly PairwiseRecord[],
+  confidence: number,
+): JudgeReliability['selfConsistency'] {
   const byJudgment = new Map<string, Map<number, Winner>>();
   for (const r of usable) {
     const m = byJudgment.get(pairId(r)) ?? new Map<number, Winner>();
@@ -184,12 +176,20 @@ export function judgeReliability(opts: JudgeReliabilityOptions): JudgeReliabilit
       j1.push(b);
     }
   }
-  if (j0.length > 0) {
-    const same = j0.filter((w, i) => w === j1[i]).length;
-    const k = cohenKappa(j0, j1, { categories: WINNERS, confidence });
-    out.selfConsistency = { ...proportion(same, j0.length, confidence), kappa: k.kappa };
-  }
+  if (j0.length === 0) return undefined;
+  const same = j0.filter((w, i) => w === j1[i]).length;
+  const k = cohenKappa(j0, j1, { categories: WINNERS, confidence });
+  return { ...proportion(same, j0.length, confidence), kappa: k.kappa };
+}
 
+/** Kappa with otherJudge, with the rubric's implied winners, and between each pair of scorers, in that order. */
+function measureAgreement(
+  opts: JudgeReliabilityOptions,
+  judge: string,
+  first: readonly PairwiseRecord[],
+  confidence: number,
+): AgreementResult[] {
+  const agreement: AgreementResult[] = [];
   const mine = new Map(first.map((r) => [pairId(r), r.winner]));
   if (opts.otherJudge !== undefined) {
     const other = new Map<string, Winner>();
@@ -197,43 +197,26 @@ export function judgeReliability(opts: JudgeReliabilityOptions): JudgeReliabilit
       if (r.judge === opts.otherJudge && r.error === undefined && judgmentOf(r) === 0)
         other.set(pairId(r), r.winner);
     }
-    const a: Winner[] = [];
-    const b: Winner[] = [];
-    for (const [id, w] of mine) {
-      const o = other.get(id);
-      if (o !== undefined) {
-        a.push(w);
-        b.push(o);
-      }
-    }
+    const [a, b] = matchedWinners(mine, other);
     if (a.length === 0) {
       throw new RangeError(
         `judgeReliability: otherJudge: no pair judged by both ${judge} and ${opts.otherJudge}`,
       );
     }
-    out.agreement.push(kappaOf([judge, opts.otherJudge], 'winner', a, b, confidence, WINNERS));
+    agreement.push(kappaOf([judge, opts.otherJudge], 'winner', a, b, confidence, WINNERS));
   }
   if (opts.rubric !== undefined) {
-    const implied = rubricWinners(opts.scores ?? [], opts.rubric);
-    const a: Winner[] = [];
-    const b: Winner[] = [];
-    for (const [id, w] of mine) {
-      const o = implied.get(id);
-      if (o !== undefined) {
-        a.push(w);
-        b.push(o);
-      }
-    }
+    const [a, b] = matchedWinners(mine, rubricWinners(opts.scores ?? [], opts.rubric));
     if (a.length === 0) {
       throw new RangeError(
         `judgeReliability: rubric: no pair has ${judge}'s verdict and ${opts.rubric}'s scores on both arms`,
       );
     }
-    out.agreement.push(kappaOf([judge, opts.rubric], 'winner', a, b, confidence, WINNERS));
+    agreement.push(kappaOf([judge, opts.rubric], 'winner', a, b, confidence, WINNERS));
   }
   for (const [a, b] of opts.scorers ?? []) {
     const k = scorerAgreement({ scores: opts.scores ?? [], a, b, on: 'pass' });
-    out.agreement.push({
+    agreement.push({
       between: [a, b],
       on: 'pass',
       n: k.n,
@@ -242,7 +225,28 @@ export function judgeReliability(opts: JudgeReliabilityOptions): JudgeReliabilit
       observedAgreement: k.observedAgreement,
     });
   }
+  return agreement;
+}
 
+/** The judge's winners and the other rater's, over the pairs both have, in the judge's order. */
+function matchedWinners(mine: Map<string, Winner>, other: Map<string, Winner>): [Winner[], Winner[]] {
+  const a: Winner[] = [];
+  const b: Winner[] = [];
+  for (const [id, w] of mine) {
+    const o = other.get(id);
+    if (o !== undefined) {
+      a.push(w);
+      b.push(o);
+    }
+  }
+  return [a, b];
+}
+
+/** Share of decisive verdicts between answers of different length won by the longer one. */
+function measureLengthBias(
+  first: readonly PairwiseRecord[],
+  confidence: number,
+): ProportionEstimate | undefined {
   let longerWins = 0;
   let decisive = 0;
   for (const r of first) {
@@ -251,8 +255,7 @@ export function judgeReliability(opts: JudgeReliabilityOptions): JudgeReliabilit
     const longer = r.lengths.primary > r.lengths.canary ? 'primary' : 'canary';
     if (r.winner === longer) longerWins++;
   }
-  if (decisive > 0) out.lengthBias = proportion(longerWins, decisive, confidence);
-  return out;
+  return decisive > 0 ? proportion(longerWins, decisive, confidence) : undefined;
 }
 
 /** The winner a rubric implies per (item, repeat): the arm with the higher score; equal scores tie. */
@@ -268,117 +271,6 @@ export function rubricWinners(scores: readonly ScoreRecord[], scorer: string): M
   for (const [id, e] of byPair) {
     if (e.primary === undefined || e.canary === undefined) continue;
     out.set(id, e.primary > e.canary ? 'primary' : e.canary > e.primary ? 'canary' : 'tie');
-  }
-  return out;
-}
-
-function pickJudge(fn: string, records: readonly PairwiseRecord[], judge: string | undefined): string {
-  const names = [...new Set(records.map((r) => r.judge))].sort();
-  if (judge !== undefined) {
-    if (!names.includes(judge))
-      throw new RangeError(`${fn}: judge: no records of "${judge}" (judges: ${names.join(', ') || 'none'})`);
-    return judge;
-  }
-  if (names.length !== 1) {
-    throw new RangeError(
-      names.length === 0 ? `${fn}: no pairwise records` : `${fn}: judge: name one of ${names.join(', ')}`,
-    );
-  }
-  return names[0];
-}
-
-/** Canary-vs-primary outcome of one pairwise judge: the analysis's {@link PairwiseSummary}. */
-export type PairwiseWinSummary = PairwiseSummary;
-
-/** Options of {@link pairwiseSummary}. */
-export interface PairwiseSummaryOptions {
-  /** The judge to summarise; may be omitted when the records have only one judge. */
-  judge?: string;
-  /** Default 0.95. */
-  confidence?: number;
-  /**
-   * Interval of the win rate: 'wilson' (default), the Wilson interval of (wins + ties/2) of n; 't' (the
-   * analysis's), the t interval of the mean per-judgment score (1 win, ½ tie, 0 loss) clamped to [0, 1],
-   * NaN with fewer than 2 judgments.
-   */
-  interval?: 'wilson' | 't';
-  /** Also the canary's win rate among decisive verdicts (`decisiveWinRate`); default true. */
-  decisiveWinRate?: boolean;
-  /**
-   * When Bradley–Terry ratings are fitted: 'defined' (default), whenever they exist; 'bothWon' (the
-   * analysis's), only when each side won at least one judgment.
-   */
-  bradleyTerryWhen?: 'defined' | 'bothWon';
-  /** Bootstrap intervals of the Bradley–Terry ratings. */
-  bootstrap?: { resamples: number; seed: number };
-}
-
-/**
- * Win/tie/loss counts of the canary against the primary, the win rate with ties as half and its interval,
- * and Bradley–Terry ratings, from one judge's PairwiseRecords (errors left out; only the first judgment of
- * each pair, since repeated judgments of the same pair measure self-consistency, not new samples).
- * @throws {RangeError} when `judge` is omitted and the records have several judges, names a judge without
- *   records, or no record of the judge is usable
- * @example
- * // 6 canary wins, 2 ties, 2 losses: (6 + 1) / 10 = 0.7
- * pairwiseSummary(records).winRate.estimate; // => 0.7
- */
-export function pairwiseSummary(
-  records: readonly PairwiseRecord[],
-  opts: PairwiseSummaryOptions = {},
-): PairwiseSummary {
-  const confidence = opts.confidence ?? 0.95;
-  const judge = pickJudge('pairwiseSummary', records, opts.judge);
-  const rs = records.filter((r) => r.judge === judge && judgmentOf(r) === 0);
-  const counted = rs.filter((r) => r.error === undefined);
-  const n = counted.length;
-  if (n === 0) throw new RangeError(`pairwiseSummary: every judgment of ${judge} failed; no win rate`);
-  const wins = counted.filter((r) => r.winner === 'canary').length;
-  const losses = counted.filter((r) => r.winner === 'primary').length;
-  const ties = n - wins - losses;
-  const x = wins + ties / 2;
-  const estimate = x / n;
-  let ci: [number, number];
-  if (opts.interval === 't') {
-    const values = counted.map((r) => (r.winner === 'canary' ? 1 : r.winner === 'tie' ? 0.5 : 0));
-    ci = [Number.NaN, Number.NaN];
-    if (n >= 2) {
-      const half = tQuantile(1 - (1 - confidence) / 2, n - 1) * Math.sqrt(variance(values) / n);
-      ci = [Math.max(0, estimate - half), Math.min(1, estimate + half)];
-    }
-  } else {
-    ci = wilsonFractional(x, n, confidence);
-  }
-  const out: PairwiseSummary = {
-    judge,
-    wins,
-    ties,
-    losses,
-    orderInconsistent: counted.filter((r) => r.orderConsistent === false).length,
-    n,
-    errors: rs.length - n,
-    winRate: { n, estimate, ci },
-  };
-  if (opts.decisiveWinRate !== false && wins + losses > 0) {
-    out.decisiveWinRate = {
-      n: wins + losses,
-      estimate: wins / (wins + losses),
-      ci: wilsonFractional(wins, wins + losses, confidence),
-    };
-  }
-  if (opts.bradleyTerryWhen === 'bothWon' && !(wins > 0 && losses > 0)) return out;
-  try {
-    out.bradleyTerry = bradleyTerry(
-      counted.map((r) => ({
-        a: 'primary',
-        b: 'canary',
-        winner:
-          r.winner === 'primary' ? ('a' as const) : r.winner === 'canary' ? ('b' as const) : ('tie' as const),
-      })),
-      { ties: 'half', ...(opts.bootstrap ? { bootstrap: { ...opts.bootstrap, confidence } } : {}) },
-    );
-  } catch {
-    // the ratings do not exist (one side never won nor tied), or a bootstrap resample had none
   }
   return out;
 }

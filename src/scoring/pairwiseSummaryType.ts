@@ -3,7 +3,7 @@ import type { ArmEstimate } from '../types';
 
 /**
  * One pairwise judge's verdicts, canary's point of view (computed by `pairwiseSummary` in
- * ./judgeReliability.ts; charts and the report read `Pick`s of it).
+ * ./pairwiseSummary.ts; charts and the report read `Pick`s of it).
  */
 export interface PairwiseSummary {
   judge: string;
