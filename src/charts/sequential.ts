@@ -44,6 +44,8 @@ export interface SequentialChartInput {
   alpha?: number;
 }
 
+const FN = 'sequentialSpec';
+
 /**
  * The sequential monitoring trajectory: the confidence sequence (band) and running estimate (line and
  * points) of canary − primary over the looks, with zero ("no difference") and the decision boundary as
@@ -55,8 +57,7 @@ export interface SequentialChartInput {
  * sequentialSpec({ looks: [{ look: 1, n: 200, estimate: 0.01, ci: [-0.05, 0.07] }], boundary: -0.02 });
  */
 export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
-  const fn = 'sequentialSpec';
-  if (!Array.isArray(input.looks as unknown)) throw new ChartInputError(`${fn}: looks must be an array`);
+  if (!Array.isArray(input.looks as unknown)) throw new ChartInputError(`${FN}: looks must be an array`);
   const unit = input.unit ?? 'ratio';
   const style = unitStyle(unit);
   const scale = style.proportion ? 100 : 1;
@@ -65,11 +66,55 @@ export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
   const fmt = (x: number) =>
     style.proportion ? formatMetricValue(x, unit, { signed: true, digits: 1 }) : formatSigned(x, style.fmt);
   const useN = input.looks.length > 0 && input.looks.every((l) => Number.isFinite(l.n));
+  const { rows, skipped } = lookRows(input.looks, scale, useN);
+  const what = input.metric ?? 'difference';
+  const yTitle = withUnit('canary − primary', style.proportion ? 'percentage points' : unitLabel);
+  const xTitle = useN ? 'Observations so far, both arms (count)' : 'Look (number)';
+  const x = { field: 'x', type: 'quantitative', title: xTitle, axis: { format: ',d', tickMinStep: 1 } };
+  const refs = referenceLines(input, scale, fmt);
+  const y = { field: 'estimate', type: 'quantitative', title: yTitle, axis: { format: '.3~r' } };
+  return topLevel({
+    title: { text: `Sequential monitoring of ${what}`, subtitle: sequentialSubtitle(input, skipped, fmt) },
+    width: 520,
+    height: 280,
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'area', color: OKABE_ITO.skyBlue, opacity: 0.35, interpolate: 'step-after' },
+        encoding: {
+          x,
+          y: { field: 'lo', type: 'quantitative', title: yTitle },
+          y2: { field: 'hi' },
+        },
+      },
+      ...refs.map(referenceLayer),
+      estimateLayer({ rows, x, y, useN, unitLabel }),
+    ],
+  });
+}
+
+/** A labelled horizontal line: zero, or the decision boundary. */
+interface ReferenceLine {
+  value: number | null;
+  label: string;
+  dash: number[];
+}
+
+/**
+ * A row per look with a finite estimate and interval (scaled; x is n when every look has it, else the look
+ * number), and how many looks were left out.
+ * @throws {ChartInputError} when a look number is not an integer ≥ 1 or no look can be drawn
+ */
+function lookRows(
+  looks: readonly SequentialChartLook[],
+  scale: number,
+  useN: boolean,
+): { rows: Json[]; skipped: number } {
   const rows: Json[] = [];
   let skipped = 0;
-  input.looks.forEach((l, i) => {
+  looks.forEach((l, i) => {
     if (!Number.isInteger(l.look) || l.look < 1) {
-      throw new ChartInputError(`${fn}: looks[${i}].look is ${String(l.look)}; expected an integer ≥ 1`);
+      throw new ChartInputError(`${FN}: looks[${i}].look is ${String(l.look)}; expected an integer ≥ 1`);
     }
     const ok = Number.isFinite(l.estimate) && Number.isFinite(l.ci?.[0]) && Number.isFinite(l.ci?.[1]);
     if (!ok) {
@@ -86,18 +131,24 @@ export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
     });
   });
   if (rows.length === 0) {
-    throw new ChartInputError(`${fn}: no look has a finite estimate and interval; nothing to draw`);
+    throw new ChartInputError(`${FN}: no look has a finite estimate and interval; nothing to draw`);
   }
-  const what = input.metric ?? 'difference';
-  const yTitle = withUnit('canary − primary', style.proportion ? 'percentage points' : unitLabel);
-  const xTitle = useN ? 'Observations so far, both arms (count)' : 'Look (number)';
-  const x = { field: 'x', type: 'quantitative', title: xTitle, axis: { format: ',d', tickMinStep: 1 } };
-  const refs: Array<{ value: number | null; label: string; dash: number[] }> = [
-    { value: 0, label: 'no difference (0)', dash: [1, 0] },
-  ];
+  return { rows, skipped };
+}
+
+/**
+ * Zero, and the decision boundary when given (scaled, labelled with its value).
+ * @throws {ChartInputError} when the boundary is not finite
+ */
+function referenceLines(
+  input: SequentialChartInput,
+  scale: number,
+  fmt: (x: number) => string,
+): ReferenceLine[] {
+  const refs: ReferenceLine[] = [{ value: 0, label: 'no difference (0)', dash: [1, 0] }];
   if (input.boundary !== undefined) {
     if (!Number.isFinite(input.boundary)) {
-      throw new ChartInputError(`${fn}: boundary is ${input.boundary}; expected a finite number`);
+      throw new ChartInputError(`${FN}: boundary is ${input.boundary}; expected a finite number`);
     }
     refs.push({
       value: r6(scale * input.boundary),
@@ -105,6 +156,15 @@ export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
       dash: [6, 4],
     });
   }
+  return refs;
+}
+
+/** What the band and line show, how many looks there were, and the last look's estimate and p-value. */
+function sequentialSubtitle(
+  input: SequentialChartInput,
+  skipped: number,
+  fmt: (x: number) => string,
+): string[] {
   const last = input.looks[input.looks.length - 1];
   const alpha = input.alpha ?? 0.05;
   const subtitle = [
@@ -120,72 +180,64 @@ export function sequentialSpec(input: SequentialChartInput): TopLevelSpec {
           : ''),
     );
   }
-  const y = { field: 'estimate', type: 'quantitative', title: yTitle, axis: { format: '.3~r' } };
-  return topLevel({
-    title: { text: `Sequential monitoring of ${what}`, subtitle },
-    width: 520,
-    height: 280,
+  return subtitle;
+}
+
+/** A reference line across the chart with its label at the left end. */
+function referenceLayer(ref: ReferenceLine): Json {
+  return {
+    data: { values: [ref] },
     layer: [
       {
-        data: { values: rows },
-        mark: { type: 'area', color: OKABE_ITO.skyBlue, opacity: 0.35, interpolate: 'step-after' },
-        encoding: {
-          x,
-          y: { field: 'lo', type: 'quantitative', title: yTitle },
-          y2: { field: 'hi' },
-        },
+        mark: { type: 'rule', color: INK, strokeWidth: 1.2, strokeDash: ref.dash },
+        encoding: { y: { field: 'value', type: 'quantitative' } },
       },
-      ...refs.map((ref) => ({
-        data: { values: [ref] },
-        layer: [
-          {
-            mark: { type: 'rule', color: INK, strokeWidth: 1.2, strokeDash: ref.dash },
-            encoding: { y: { field: 'value', type: 'quantitative' } },
-          },
-          {
-            mark: {
-              type: 'text',
-              align: 'left',
-              baseline: 'bottom',
-              dx: 4,
-              dy: -3,
-              fontSize: 10,
-              color: INK,
-            },
-            encoding: {
-              x: { value: 0 },
-              y: { field: 'value', type: 'quantitative' },
-              text: { field: 'label', type: 'nominal' },
-            },
-          },
-        ],
-      })),
       {
-        data: { values: rows },
         mark: {
-          type: 'line',
-          color: OKABE_ITO.black,
-          strokeWidth: 1.5,
-          point: { filled: true, size: 30, color: OKABE_ITO.black },
+          type: 'text',
+          align: 'left',
+          baseline: 'bottom',
+          dx: 4,
+          dy: -3,
+          fontSize: 10,
+          color: INK,
         },
         encoding: {
-          x,
-          y,
-          tooltip: [
-            { field: 'look', type: 'quantitative', title: 'Look' },
-            { field: 'x', type: 'quantitative', title: useN ? 'Observations' : 'Look' },
-            {
-              field: 'estimate',
-              type: 'quantitative',
-              title: withUnit('Estimate', unitLabel),
-              format: '.3~g',
-            },
-            { field: 'lo', type: 'quantitative', title: 'CS low', format: '.3~g' },
-            { field: 'hi', type: 'quantitative', title: 'CS high', format: '.3~g' },
-            { field: 'pValue', type: 'quantitative', title: 'Always-valid p', format: '.3~g' },
-          ],
+          x: { value: 0 },
+          y: { field: 'value', type: 'quantitative' },
+          text: { field: 'label', type: 'nominal' },
         },
       },
     ],
-  });
+  };
+}
+
+/** The running estimate: a line with a point per look, and each look's numbers in its tooltip. */
+function estimateLayer(o: { rows: Json[]; x: Json; y: Json; useN: boolean; unitLabel: string }): Json {
+  return {
+    data: { values: o.rows },
+    mark: {
+      type: 'line',
+      color: OKABE_ITO.black,
+      strokeWidth: 1.5,
+      point: { filled: true, size: 30, color: OKABE_ITO.black },
+    },
+    encoding: {
+      x: o.x,
+      y: o.y,
+      tooltip: [
+        { field: 'look', type: 'quantitative', title: 'Look' },
+        { field: 'x', type: 'quantitative', title: o.useN ? 'Observations' : 'Look' },
+        {
+          field: 'estimate',
+          type: 'quantitative',
+          title: withUnit('Estimate', o.unitLabel),
+          format: '.3~g',
+        },
+        { field: 'lo', type: 'quantitative', title: 'CS low', format: '.3~g' },
+        { field: 'hi', type: 'quantitative', title: 'CS high', format: '.3~g' },
+        { field: 'pValue', type: 'quantitative', title: 'Always-valid p', format: '.3~g' },
+      ],
+    },
+  };
 }
