@@ -6,7 +6,8 @@
 import { type SrmResult, srmCheck } from '../routing/srm';
 import type { AlwaysValidInterval, Decision, GateResult, MetricComparison } from '../types';
 import { evaluateGate } from './gateEvaluation';
-import { DEFAULT_POLICY, type Policy, type RolloutStep } from './policy';
+import type { RolloutStep } from './policyFields';
+import { DEFAULT_POLICY, type Policy } from './policySchema';
 import { fallbackStep, findStep, type RolloutPosition } from './rolloutPlan';
 import type { SequentialSummary } from './sequentialTypes';
 import { SRM_METRIC, verdictOf } from './verdict';

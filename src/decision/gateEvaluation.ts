@@ -9,7 +9,7 @@ import {
   judgedInterval,
   readGate,
 } from './gateReading';
-import type { Gate } from './policy';
+import type { Gate } from './policyFields';
 import {
   additionalSamples,
   consistencyAdditionalWindows,

@@ -4,7 +4,7 @@
  */
 import { formatMetricValue, formatRelative } from '../format';
 import type { AlwaysValidInterval, MetricComparison } from '../types';
-import type { Gate } from './policy';
+import type { Gate } from './policyFields';
 
 /** What {@link evaluateGate} may know besides the gate and the comparisons. */
 export interface GateContext {

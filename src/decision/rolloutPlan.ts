@@ -2,7 +2,7 @@
 
 import type { Stage } from '../types';
 import { decisionMsg } from './errors';
-import type { RolloutStep } from './policy';
+import type { RolloutStep } from './policyFields';
 
 /** Where the rollout stands now: a step of the policy's plan. Defaults to its first step. */
 export interface RolloutPosition {

@@ -9,7 +9,7 @@ import type { RunAnalysis, RunData } from '../analysis/types';
 import { sequentialCountsFrom } from './countsFromRun';
 import { decisionMsg, SequentialHistoryError } from './errors';
 import { readHistory, writeHistory } from './historyFile';
-import { DEFAULT_EXPECTED_LOOKS } from './policy';
+import { DEFAULT_EXPECTED_LOOKS } from './policyFields';
 import { checkCounts, checkPairs, copyCounts } from './sequentialCounts';
 import { replaySequential } from './sequentialReplay';
 import type {

@@ -7,7 +7,7 @@ import {
   type SequentialTest,
   type SequentialTestState,
 } from '../stats/sequentialTest';
-import { DEFAULT_EXPECTED_LOOKS } from './policy';
+import { DEFAULT_EXPECTED_LOOKS } from './policyFields';
 import { addCounts, zeroCounts } from './sequentialCounts';
 import { sequentialReason } from './sequentialReason';
 import type {

@@ -1,7 +1,8 @@
 /** From judged gates to promote / hold / rollback, with the reasons in words, in the order a reader needs them. */
 import type { SrmResult } from '../routing/srm';
 import type { Decision, GateResult } from '../types';
-import type { Policy, RolloutStep } from './policy';
+import type { RolloutStep } from './policyFields';
+import type { Policy } from './policySchema';
 import { describeStep } from './rolloutPlan';
 import type { SequentialSummary } from './sequentialTypes';
 
