@@ -27,6 +27,9 @@ import { needsSimulator, startRunSimulator, warmUpSimulator } from './simulator'
 import type { PipelineResult, RunContext, RunPipelineOptions } from './types';
 
 export { evaluationCost } from './cost';
+
+import { SimulatorStarterMissingError } from './errors';
+
 export { BudgetReachedError, RunFolderConflictError, SimulatorStarterMissingError } from './errors';
 export { DEFAULT_JUDGE_CRITERIA } from './gateways';
 export type { PipelineResult, RunPipelineOptions, SimulatorStarter, StartedSimulator } from './types';
@@ -107,7 +110,11 @@ async function runLocked(ctx: RunContext, inputs: RunInputs): Promise<PipelineRe
  * Runs the whole pipeline for a config. Everything that can be wrong with the config (a missing
  * environment variable, a model without a price, a bad dataset line) fails before the first call.
  *
+ * The embedded simulator (a config with `simulator:`) is started by `opts.startSimulator`: this layer does
+ * not import it. The package's runPipeline (src/index.ts) passes the simulator's starter.
+ *
  * @throws {ConfigError} for a missing environment variable or price (before any call)
+ * @throws {SimulatorStarterMissingError} when the config needs the simulator and no `startSimulator` is given
  * @throws {RunFolderConflictError} when the run folder exists and `resume` is not set, or `resume` finds
  *   no run of this config, or the config changed since the run started
  * @example
@@ -125,6 +132,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<PipelineRes
     items: await loadConfigItems(loaded, opts.limit !== undefined ? { limit: opts.limit } : {}),
     rubrics: buildScorers(loaded),
   };
+  // The simulator is injected (the pipeline does not import it): without a starter, fail before the run folder.
+  if (!opts.startSimulator && needsSimulator({ cfg }, inputs.endpoints))
+    throw new SimulatorStarterMissingError();
   const runId = await chooseRunId(opts, outDir, loaded.hash);
   const runDir = join(outDir, runId);
   // One writer per run folder: a second `run` (or analyze/decide/report) on it fails here, before any call.

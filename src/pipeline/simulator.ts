@@ -6,7 +6,7 @@ import { simulatorOptions } from '../config/resolveSimulator';
 import type { ResolvedEndpoints } from '../config/types';
 import type { ChatClient } from '../gateway/client';
 import { loadTokenizer } from '../gateway/tokens';
-import { startSimulator } from '../sim/server';
+import { SimulatorStarterMissingError } from './errors';
 import type { RunContext, StartedSimulator } from './types';
 
 /** An endpoint without a base URL is served by the simulator. */
@@ -21,10 +21,15 @@ export function needsSimulator(ctx: Pick<RunContext, 'cfg'>, endpoints: Resolved
   return Boolean(needSim && ctx.cfg.simulator);
 }
 
-/** Starts the simulator of the config's `simulator:` section (loopback, ephemeral port). */
+/**
+ * Starts the simulator of the config's `simulator:` section (loopback, ephemeral port) with the starter
+ * given to the pipeline.
+ * @throws {SimulatorStarterMissingError} when runPipeline was given no `startSimulator`
+ */
 export async function startRunSimulator(ctx: RunContext): Promise<StartedSimulator> {
   const { cfg, loaded, opts } = ctx;
-  const start = opts.startSimulator ?? startSimulator;
+  const start = opts.startSimulator;
+  if (!start) throw new SimulatorStarterMissingError();
   const sim = await start(
     simulatorOptions(cfg.simulator as NonNullable<typeof cfg.simulator>, loaded.baseDir),
   );

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEvalConfig } from '../../src/config/evalConfig';
+import { runPipeline } from '../../src/index';
 import { ConfigError } from '../../src/input/schemaErrors';
-import { runPipeline } from '../../src/pipeline/runPipeline';
 import type { CallRecord, ScoreRecord } from '../../src/types';
 import { solution } from '../sim/protocolFixtures';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { DEMO, ensureDemoRun } from '../../src/notebook/demo';
+import { ensureDemoRun } from '../../src/index';
+import { DEMO } from '../../src/notebook/demo';
 
 const dir = mkdtempSync(join(tmpdir(), 'canarylab-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEvalConfig } from '../../src/config/evalConfig';
-import { evaluationCost, runPipeline } from '../../src/pipeline/runPipeline';
+import { runPipeline } from '../../src/index';
+import { evaluationCost } from '../../src/pipeline/runPipeline';
 
 const dir = mkdtempSync(join(tmpdir(), 'canarylab-pipeline-'));
 
