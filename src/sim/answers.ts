@@ -3,7 +3,7 @@
  * A prompt matches when its last user message is the question, or contains it (prompt templates around it).
  */
 import { readFile } from 'node:fs/promises';
-import type { AnswerField } from './config';
+import { ANSWER_FIELDS, type AnswerField } from './config';
 import { simMsg } from './messages';
 
 export interface AnswerEntry {
@@ -49,12 +49,7 @@ async function build(path: string): Promise<AnswerBook> {
     }
     if (typeof row.question !== 'string') continue;
     const solutions: Partial<Record<AnswerField, string>> = {};
-    for (const field of [
-      '6b_finetuning',
-      '6b_verification',
-      '175b_finetuning',
-      '175b_verification',
-    ] as const) {
+    for (const field of ANSWER_FIELDS) {
       const v = row[field] as { solution?: unknown } | undefined;
       if (v && typeof v.solution === 'string') solutions[field] = v.solution;
     }

@@ -23,6 +23,7 @@ import {
   type SimRequest,
   type SimUsage,
   sendJson,
+  stringItems,
 } from './types';
 
 const ERROR: Record<SimError['kind'], { status: number; type: string }> = {
@@ -62,9 +63,12 @@ function errorMessage(e: SimError): string {
 
 let requestCounter = 0;
 
+/** A request id in Anthropic's form, the next of this process. */
+const nextRequestId = (): string => `req_sim${(++requestCounter).toString(36).padStart(8, '0')}`;
+
 function anthropicError(res: ServerResponse, e: SimError): void {
   const { status, type } = ERROR[e.kind];
-  const requestId = `req_sim${(++requestCounter).toString(36).padStart(8, '0')}`;
+  const requestId = nextRequestId();
   const headers: Record<string, string> = { 'request-id': requestId };
   if (e.kind === 'rate_limit' || e.kind === 'overloaded') {
     if (e.retryAfterS !== undefined) headers['retry-after'] = String(e.retryAfterS);
@@ -192,9 +196,7 @@ export const anthropicDialect: SimDialect = {
       if (hasCacheControl(m.content)) breakpoint = out.length;
     }
     if (out[firstTurn]?.role !== 'user') return bad('messages: first message must use the "user" role');
-    const stops = Array.isArray(payload.stop_sequences)
-      ? payload.stop_sequences.filter((s): s is string => typeof s === 'string')
-      : [];
+    const stops = stringItems(payload.stop_sequences);
     const req: SimRequest = {
       model,
       messages: out,
@@ -221,7 +223,7 @@ export const anthropicDialect: SimDialect = {
     if (a.finish !== 'content_filter') content.push({ type: 'text', text: a.text });
     return JSON.stringify(message(a, content, true));
   },
-  completionHeaders: () => ({ 'request-id': `req_sim${(++requestCounter).toString(36).padStart(8, '0')}` }),
+  completionHeaders: () => ({ 'request-id': nextRequestId() }),
   framer(a) {
     // With thinking, block 0 is the thinking block (its text, then its signature) and the answer is block 1.
     const index = a.reasoningTokens > 0 ? 1 : 0;

@@ -13,7 +13,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { SimAnswer, SimDialect, SimError, SimMsg, SimRequest, SimUsage } from './types';
-import { isObject, sendJson } from './types';
+import { isObject, sendJson, stringItems } from './types';
 
 const ERROR: Record<SimError['kind'], { code: number; status: string }> = {
   unauthorized: { code: 400, status: 'INVALID_ARGUMENT' },
@@ -153,9 +153,7 @@ export const geminiDialect: SimDialect = {
       out.push({ role, content: partsText(c.parts) });
     }
     const g = isObject(payload.generationConfig) ? payload.generationConfig : {};
-    const stops = Array.isArray(g.stopSequences)
-      ? g.stopSequences.filter((s): s is string => typeof s === 'string')
-      : [];
+    const stops = stringItems(g.stopSequences);
     const req: SimRequest = {
       model,
       messages: out,

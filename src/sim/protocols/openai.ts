@@ -14,6 +14,7 @@ import {
   type SimRequest,
   type SimUsage,
   sendJson,
+  stringItems,
 } from './types';
 
 const FINGERPRINT = 'fp_canarylab_sim';
@@ -96,12 +97,7 @@ export const openaiDialect: SimDialect = {
       return { kind: 'bad_request', message: simMsg.badMessages, param: 'messages', code: 'invalid_type' };
     }
     const stop = payload.stop;
-    const stops =
-      typeof stop === 'string'
-        ? [stop]
-        : Array.isArray(stop)
-          ? stop.filter((s): s is string => typeof s === 'string')
-          : [];
+    const stops = typeof stop === 'string' ? [stop] : stringItems(stop);
     const maxTokens =
       typeof payload.max_completion_tokens === 'number'
         ? payload.max_completion_tokens

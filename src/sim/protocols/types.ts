@@ -152,6 +152,11 @@ export function sendJson(
   res.end(s);
 }
 
+/** The strings of an array, other items skipped; none when it is not an array (stop sequences). */
+export function stringItems(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+}
+
 /** Text of OpenAI-shaped content: a string, or the text parts of an array. */
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
