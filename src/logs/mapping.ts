@@ -60,3 +60,22 @@ export function parseColumnMapping(text: string): ColumnMapping {
   }
   return out;
 }
+
+/**
+ * Which shape a table or file has from the columns it has: routing (userId + success) or shadow (prompt +
+ * tokens + valid), and what is missing — the needed columns (model, latency, timestamp) and, when neither
+ * shape is complete, a phrase naming both. `missing` is empty when the columns are usable.
+ */
+export function logShape(
+  cols: Record<LogField, string>,
+  has: (column: string) => boolean,
+): { routing: boolean; shadow: boolean; missing: string[] } {
+  const routing = has(cols.userId) && has(cols.success);
+  const shadow = !routing && has(cols.prompt) && has(cols.tokens) && has(cols.valid);
+  const missing = [cols.model, cols.latency, cols.timestamp].filter((c) => !has(c));
+  if (!routing && !shadow)
+    missing.push(
+      `${cols.userId}+${cols.success} (routing) or ${cols.prompt}+${cols.tokens}+${cols.valid} (shadow)`,
+    );
+  return { routing, shadow, missing };
+}

@@ -15,46 +15,16 @@
  * from the model (`primaryModel` / `canaryModel`). Spans that are not GenAI calls (no `gen_ai.*` model
  * attribute) are skipped and counted.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { summarizeCalls } from '../analysis/summary/build';
 import type { RunSummary } from '../analysis/summary/types';
 import type { Pricing } from '../gateway/pricing';
-import type { Arm, CallRecord, ErrorKind } from '../types';
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-} from './genAiAttributes';
+import type { CallRecord } from '../types';
+import { documents, OtlpParseFailure } from './otlpDocuments';
+import { OtlpError, type OtlpErrorCode } from './otlpError';
+import { type SpanContext, spanToCall } from './otlpSpan';
 
-/** Stable codes of {@link OtlpError}. */
-export type OtlpErrorCode =
-  /** A line or document that is not an OTLP JSON trace export, or a span with an invalid field. */
-  | 'CANARYLAB_ERR_OTLP_SPAN'
-  /** The file cannot be read. */
-  | 'CANARYLAB_ERR_OTLP_FILE'
-  /** A span's arm cannot be told (no arm attribute value and a model of neither arm). */
-  | 'CANARYLAB_ERR_OTLP_ARM';
-
-/** A problem with an OTLP export, located: `file:line: field: what was expected`. */
-export class OtlpError extends Error {
-  readonly code: OtlpErrorCode;
-  readonly file: string;
-  /** 1-based line of the export document (0 for the whole file). */
-  readonly line: number;
-  readonly field: string;
-  constructor(a: { code: OtlpErrorCode; file: string; line: number; field: string; expected: string }) {
-    super(a.line > 0 ? `${a.file}:${a.line}: ${a.field}: ${a.expected}` : `${a.file}: ${a.expected}`);
-    this.name = 'OtlpError';
-    this.code = a.code;
-    this.file = a.file;
-    this.line = a.line;
-    this.field = a.field;
-  }
-}
+export { OtlpError, type OtlpErrorCode } from './otlpError';
+export { errorKindOf } from './otlpSpan';
 
 /** Options of {@link streamOtlpCalls}. */
 export interface OtlpOptions {
@@ -93,67 +63,6 @@ export interface OtlpFacts {
   models: { primary: string[]; canary: string[] };
 }
 
-type AnyValue = {
-  stringValue?: string;
-  intValue?: string | number;
-  doubleValue?: number;
-  boolValue?: boolean;
-  arrayValue?: { values?: AnyValue[] };
-};
-type KeyValue = { key?: string; value?: AnyValue };
-
-function scalar(v: AnyValue | undefined): string | number | boolean | undefined {
-  if (!v) return undefined;
-  if (v.stringValue !== undefined) return v.stringValue;
-  if (v.intValue !== undefined) return typeof v.intValue === 'number' ? v.intValue : Number(v.intValue);
-  if (v.doubleValue !== undefined) return v.doubleValue;
-  if (v.boolValue !== undefined) return v.boolValue;
-  const first = v.arrayValue?.values?.[0];
-  return first ? scalar(first) : undefined;
-}
-
-function attributes(list: unknown): Map<string, string | number | boolean> {
-  const out = new Map<string, string | number | boolean>();
-  if (!Array.isArray(list)) return out;
-  for (const kv of list as KeyValue[]) {
-    if (kv && typeof kv.key === 'string') {
-      const v = scalar(kv.value);
-      if (v !== undefined) out.set(kv.key, v);
-    }
-  }
-  return out;
-}
-
-/** Nanoseconds since the epoch as OTLP JSON writes them: a decimal string, or a number. */
-function nanos(x: unknown): bigint | undefined {
-  if (typeof x === 'string' && /^\d{1,20}$/.test(x)) return BigInt(x);
-  if (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0) return BigInt(x);
-  // SDKs that keep hrtime pairs ([seconds, nanoseconds]).
-  if (Array.isArray(x) && x.length === 2 && x.every((n) => Number.isSafeInteger(n) && n >= 0)) {
-    return BigInt(x[0]) * 1_000_000_000n + BigInt(x[1]);
-  }
-  return undefined;
-}
-
-/**
- * `error.type` → the project's error kinds. The convention leaves its values to the instrumentation: an
- * HTTP status code, an exception class name, or `_OTHER`; anything unrecognised counts as a server error.
- */
-export function errorKindOf(errorType: string | undefined, httpStatus?: number): ErrorKind {
-  const t = (errorType ?? '').toLowerCase();
-  const status = httpStatus ?? (/^\d{3}$/.test(t) ? Number(t) : undefined);
-  if (status === 429 || /rate.?limit|too.?many|resource_exhausted|quota/.test(t)) return 'rate_limit';
-  if (/timeout|timed.?out|deadline/.test(t) || status === 408 || status === 504) return 'timeout';
-  if (/content.?filter|safety|blocked/.test(t)) return 'content_filter';
-  if (/econn|network|connection|socket|dns|enotfound|epipe/.test(t)) return 'network';
-  if (/invalid.?response|malformed|parse|json/.test(t)) return 'invalid_response';
-  if (status !== undefined && status >= 400 && status < 500) return 'client';
-  if (/bad.?request|invalid.?request|not.?found|unauthori[sz]ed|permission|authentication/.test(t)) {
-    return 'client';
-  }
-  return 'server';
-}
-
 /**
  * Reads OTLP JSON trace exports (files; each one JSON document, or one document per line) and yields one
  * CallRecord per GenAI span, in file order; memory holds one document at a time. `facts` fills in as the
@@ -172,12 +81,12 @@ export async function* streamOtlpCalls(
   opts: OtlpOptions,
   facts: OtlpFacts = newOtlpFacts(),
 ): AsyncGenerator<CallRecord> {
-  const armValues = opts.armValues ?? {
-    primary: ['primary', 'control'],
-    canary: ['canary', 'treatment'],
+  const ctx: SpanContext = {
+    ...opts,
+    armValues: opts.armValues ?? { primary: ['primary', 'control'], canary: ['canary', 'treatment'] },
+    perUser: new Map<string, number>(),
   };
   const seenModels = { primary: new Set<string>(), canary: new Set<string>() };
-  const perUser = new Map<string, number>();
   for (const file of files) {
     for await (const { line, doc } of documents(file)) {
       facts.documents++;
@@ -199,115 +108,33 @@ export async function* streamOtlpCalls(
         problem('resourceSpans', 'an OTLP JSON trace export ({ "resourceSpans": [ … ] })');
         continue;
       }
-      for (const rs of (doc as { resourceSpans: unknown[] }).resourceSpans) {
-        const scopeSpans = (rs as { scopeSpans?: unknown })?.scopeSpans;
-        if (!Array.isArray(scopeSpans)) continue;
-        for (const ss of scopeSpans) {
-          const spans = (ss as { spans?: unknown })?.spans;
-          if (!Array.isArray(spans)) continue;
-          for (const span of spans as Record<string, unknown>[]) {
-            facts.spans++;
-            const attrs = attributes(span?.attributes);
-            const requestModel = attrs.get(ATTR_GEN_AI_REQUEST_MODEL);
-            const responseModel = attrs.get(ATTR_GEN_AI_RESPONSE_MODEL);
-            if (requestModel === undefined && responseModel === undefined) {
-              facts.otherSpans++;
-              continue;
-            }
-            const spanId = typeof span.spanId === 'string' ? span.spanId : undefined;
-            const where = `span ${spanId ?? '?'}`;
-            const model = String(requestModel ?? responseModel);
-            const start = nanos(span.startTimeUnixNano);
-            const end = nanos(span.endTimeUnixNano);
-            if (start === undefined || end === undefined || end < start) {
-              problem(
-                `${where}: startTimeUnixNano/endTimeUnixNano`,
-                'nanosecond timestamps with end ≥ start',
-              );
-              continue;
-            }
-            const latencyMs = Number(end - start) / 1e6;
-            const startMs = Number(start / 1_000_000n);
-            if (!Number.isFinite(latencyMs) || startMs > 8.64e15) {
-              problem(`${where}: startTimeUnixNano`, 'a time within the JavaScript date range');
-              continue;
-            }
-            const tokens = (key: string): number | undefined | null => {
-              const v = attrs.get(key);
-              if (v === undefined) return undefined;
-              return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
-            };
-            const input = tokens(ATTR_GEN_AI_USAGE_INPUT_TOKENS);
-            const output = tokens(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS);
-            if (input === null || output === null) {
-              problem(`${where}: gen_ai.usage.*_tokens`, 'non-negative integer token counts');
-              continue;
-            }
-            const statusCode = (span.status as { code?: unknown } | undefined)?.code;
-            const errorType = attrs.get(ATTR_ERROR_TYPE);
-            const failed = statusCode === 2 || statusCode === 'STATUS_CODE_ERROR' || errorType !== undefined;
-            const httpStatusAttr = attrs.get(ATTR_HTTP_RESPONSE_STATUS_CODE);
-            const httpStatus = typeof httpStatusAttr === 'number' ? httpStatusAttr : undefined;
-
-            let arm: Arm | undefined;
-            const flag = opts.armAttribute ? attrs.get(opts.armAttribute) : undefined;
-            if (flag !== undefined) {
-              const v = String(flag);
-              if (armValues.primary.includes(v)) arm = 'primary';
-              else if (armValues.canary.includes(v)) arm = 'canary';
-            }
-            if (!arm) {
-              if (opts.primaryModel !== undefined && model === opts.primaryModel) arm = 'primary';
-              else if (opts.canaryModel !== undefined && model === opts.canaryModel) arm = 'canary';
-              else if (opts.primaryModel !== undefined && opts.canaryModel === undefined) arm = 'canary';
-              else if (opts.canaryModel !== undefined && opts.primaryModel === undefined) arm = 'primary';
-            }
-            if (!arm) {
-              problem(
-                `${where}: ${opts.armAttribute ?? 'arm'}`,
-                `an arm: ${opts.armAttribute ? `${opts.armAttribute} in ${JSON.stringify(armValues)}, or ` : ''}a model named by --primary-model / --canary-model (got model ${JSON.stringify(model)})`,
-                'CANARYLAB_ERR_OTLP_ARM',
-              );
-              continue;
-            }
-            seenModels[arm].add(model);
-            const user = attrs.get(opts.userAttribute ?? 'user.id') ?? attrs.get('enduser.id');
-            const userKey = user === undefined ? undefined : String(user);
-            let itemId = spanId ?? `${facts.spans}`;
-            if (userKey !== undefined) {
-              const k = perUser.get(userKey) ?? 0;
-              perUser.set(userKey, k + 1);
-              itemId = `${userKey}#${k}`;
-            }
-            const usage = { promptTokens: input ?? 0, completionTokens: output ?? 0 };
-            const record: CallRecord = {
-              runId: opts.runId,
-              itemId,
-              arm,
-              model,
-              repeat: 0,
-              ok: !failed,
-              attempts: 1,
-              latencyMs,
-              usage,
-              costUsd: opts.pricing ? opts.pricing.costUsd({ model, usage }) : 0,
-              startedAt: new Date(startMs).toISOString(),
-              cached: false,
-            };
-            if (failed)
-              record.errorKind = errorKindOf(
-                errorType === undefined ? undefined : String(errorType),
-                httpStatus,
-              );
-            if (httpStatus !== undefined) record.httpStatus = httpStatus;
-            facts.genAiSpans++;
-            yield record;
-          }
+      for (const span of spansOf(doc as { resourceSpans: unknown[] })) {
+        facts.spans++;
+        const r = spanToCall(span, facts.spans, ctx);
+        if (r.kind === 'other') facts.otherSpans++;
+        else if (r.kind === 'problem') problem(r.field, r.expected, r.code);
+        else {
+          seenModels[r.record.arm].add(r.record.model);
+          facts.genAiSpans++;
+          yield r.record;
         }
       }
     }
   }
   facts.models = { primary: [...seenModels.primary].sort(), canary: [...seenModels.canary].sort() };
+}
+
+/** The spans of an export document, in order (resourceSpans → scopeSpans → spans; malformed levels skipped). */
+function* spansOf(doc: { resourceSpans: unknown[] }): Generator<Record<string, unknown>> {
+  for (const rs of doc.resourceSpans) {
+    const scopeSpans = (rs as { scopeSpans?: unknown })?.scopeSpans;
+    if (!Array.isArray(scopeSpans)) continue;
+    for (const ss of scopeSpans) {
+      const spans = (ss as { spans?: unknown })?.spans;
+      if (!Array.isArray(spans)) continue;
+      yield* spans as Record<string, unknown>[];
+    }
+  }
 }
 
 /** Empty facts, to pass to {@link streamOtlpCalls} and read after the stream ends. */
@@ -322,77 +149,6 @@ export function newOtlpFacts(): OtlpFacts {
     models: { primary: [], canary: [] },
   };
 }
-
-/**
- * The export documents of one file: a whole-file JSON document (pretty-printed exports), or one document
- * per line (the Collector's file exporter). Decided by the first non-blank character after the first line:
- * a file whose first line parses alone is read line by line.
- */
-async function* documents(file: string): AsyncGenerator<{ line: number; doc: unknown }> {
-  const lines: string[] = [];
-  let lineNo = 0;
-  let perLine: boolean | undefined;
-  let stream: ReturnType<typeof createReadStream>;
-  try {
-    stream = createReadStream(file, { encoding: 'utf8' });
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', reject);
-    });
-  } catch (e) {
-    throw new OtlpError({
-      code: 'CANARYLAB_ERR_OTLP_FILE',
-      file,
-      line: 0,
-      field: '',
-      expected: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    });
-  }
-  const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const raw of rl) {
-    lineNo++;
-    const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (perLine === undefined) {
-      if (text.trim() === '') continue;
-      try {
-        const doc = JSON.parse(text);
-        perLine = true;
-        yield { line: lineNo, doc };
-      } catch {
-        perLine = false;
-        lines.push(text);
-      }
-      continue;
-    }
-    if (perLine) {
-      if (text.trim() === '') continue;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch {
-        doc = new OtlpParseFailure();
-      }
-      yield { line: lineNo, doc };
-    } else {
-      lines.push(text);
-    }
-  }
-  if (perLine === false) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(lines.join('\n'));
-    } catch {
-      doc = new OtlpParseFailure();
-    }
-    yield { line: 1, doc };
-  }
-  if (lineNo === 0) {
-    throw new OtlpError({ code: 'CANARYLAB_ERR_OTLP_FILE', file, line: 0, field: '', expected: 'is empty' });
-  }
-}
-
-/** A document that is not JSON (yielded so the caller reports it with its line, as any invalid document). */
-class OtlpParseFailure {}
 
 /** What {@link summarizeOtlp} returns (the same facts a log engine reports). */
 export interface OtlpSummary {

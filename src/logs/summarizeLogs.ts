@@ -8,7 +8,8 @@ import type { Pricing } from '../gateway/pricing';
 import type { InvalidLine } from '../routing/logs';
 import { type ArmRules, armResolver, assembleSummary, type LogImportFacts } from './assemble';
 import { clickhouseAggregates } from './clickhouse';
-import { duckdbAggregates, duckdbGlob, type EngineResult, openDuckDB } from './duckdb';
+import { duckdbAggregates, duckdbGlob, openDuckDB } from './duckdb';
+import type { EngineResult } from './engineTypes';
 import type { ColumnMapping } from './mapping';
 import { isOtlpFile, summarizeOtlp } from './otlp';
 import { isClickHouseSource, parseClickHouseSource, resolveFileSource } from './source';
@@ -64,67 +65,11 @@ export async function summarizeLogs(spec: string, opts: SummarizeLogsOptions = {
   const windowMs = opts.windowMs ?? DEFAULT_LOG_WINDOW_MS;
   if (!(Number.isSafeInteger(windowMs) && windowMs >= 1000))
     throw new RangeError(`summarizeLogs: windowMs must be an integer >= 1000, got ${windowMs}`);
-  let engine: 'duckdb' | 'clickhouse';
-  let result: EngineResult;
-  let name: string;
-  if (isClickHouseSource(spec)) {
-    const src = parseClickHouseSource(spec);
-    name = src.name;
-    engine = 'clickhouse';
-    result = await clickhouseAggregates(src, {
-      mapping: opts.mapping,
-      windowMs,
-      skipInvalid: opts.skipInvalid === true,
-      env: opts.env ?? process.env,
-    });
-  } else {
-    engine = 'duckdb';
-    const db = await openDuckDB();
-    try {
-      const src = await resolveFileSource(spec, (p) => duckdbGlob(db, p));
-      name = src.name;
-      // OpenTelemetry GenAI spans (OTLP JSON exports) are read by their own reader, not SQL.
-      if (src.format === 'jsonl' && (await isOtlpFile(src.files[0]))) {
-        db.close();
-        const o = await summarizeOtlp(src.files, {
-          runId: name,
-          source: name,
-          windowMs,
-          skipInvalid: opts.skipInvalid === true,
-          ...(opts.pricing ? { pricing: opts.pricing } : {}),
-          ...(opts.primaryModel ? { primaryModel: opts.primaryModel } : {}),
-          ...(opts.canaryModel ? { canaryModel: opts.canaryModel } : {}),
-          ...(opts.armAttribute ? { armAttribute: opts.armAttribute } : {}),
-          ...(opts.armValues ? { armValues: opts.armValues } : {}),
-        });
-        return {
-          summary: o.summary,
-          source: name,
-          engine: 'js',
-          facts: {
-            lines: { shadow: 0, routing: o.facts.genAiSpans },
-            models: o.facts.models,
-            split: o.facts.split,
-          },
-          invalidLines: o.invalidLines,
-          invalid: o.facts.invalidMessages.map((message) => ({
-            file: name,
-            line: 0,
-            field: '(span)',
-            message,
-          })),
-        };
-      }
-      result = await duckdbAggregates(db, src, {
-        mapping: opts.mapping,
-        windowMs,
-        skipInvalid: opts.skipInvalid === true,
-      });
-    } catch (e) {
-      db.close();
-      throw e;
-    }
-  }
+  const run = isClickHouseSource(spec)
+    ? await runClickHouse(spec, opts, windowMs)
+    : await runFiles(spec, opts, windowMs);
+  if (!('result' in run)) return run;
+  const { engine, name, result } = run;
   try {
     const { summary, facts } = assembleSummary(result.aggs, {
       source: name,
@@ -156,4 +101,84 @@ export async function summarizeLogs(spec: string, opts: SummarizeLogsOptions = {
   } finally {
     result.close();
   }
+}
+
+/** An SQL engine's grouped rows of a source, with the source's name. */
+interface EngineRun {
+  engine: 'duckdb' | 'clickhouse';
+  name: string;
+  result: EngineResult;
+}
+
+async function runClickHouse(spec: string, opts: SummarizeLogsOptions, windowMs: number): Promise<EngineRun> {
+  const src = parseClickHouseSource(spec);
+  const result = await clickhouseAggregates(src, {
+    mapping: opts.mapping,
+    windowMs,
+    skipInvalid: opts.skipInvalid === true,
+    env: opts.env ?? process.env,
+  });
+  return { engine: 'clickhouse', name: src.name, result };
+}
+
+/** Files: DuckDB's grouped rows, or (OpenTelemetry OTLP JSON exports) the whole summary from the OTLP reader. */
+async function runFiles(
+  spec: string,
+  opts: SummarizeLogsOptions,
+  windowMs: number,
+): Promise<EngineRun | LogSummary> {
+  const db = await openDuckDB();
+  try {
+    const src = await resolveFileSource(spec, (p) => duckdbGlob(db, p));
+    // OpenTelemetry GenAI spans (OTLP JSON exports) are read by their own reader, not SQL.
+    if (src.format === 'jsonl' && (await isOtlpFile(src.files[0]))) {
+      db.close();
+      return await otlpLogSummary(src.files, src.name, opts, windowMs);
+    }
+    const result = await duckdbAggregates(db, src, {
+      mapping: opts.mapping,
+      windowMs,
+      skipInvalid: opts.skipInvalid === true,
+    });
+    return { engine: 'duckdb', name: src.name, result };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+async function otlpLogSummary(
+  files: readonly string[],
+  name: string,
+  opts: SummarizeLogsOptions,
+  windowMs: number,
+): Promise<LogSummary> {
+  const o = await summarizeOtlp(files, {
+    runId: name,
+    source: name,
+    windowMs,
+    skipInvalid: opts.skipInvalid === true,
+    ...(opts.pricing ? { pricing: opts.pricing } : {}),
+    ...(opts.primaryModel ? { primaryModel: opts.primaryModel } : {}),
+    ...(opts.canaryModel ? { canaryModel: opts.canaryModel } : {}),
+    ...(opts.armAttribute ? { armAttribute: opts.armAttribute } : {}),
+    ...(opts.armValues ? { armValues: opts.armValues } : {}),
+  });
+  return {
+    summary: o.summary,
+    source: name,
+    engine: 'js',
+    facts: {
+      lines: { shadow: 0, routing: o.facts.genAiSpans },
+      models: o.facts.models,
+      split: o.facts.split,
+    },
+    invalidLines: o.invalidLines,
+    invalid: o.facts.invalidMessages.map((message) => ({
+      file: name,
+      line: 0,
+      field: '(span)',
+      message,
+    })),
+  };
 }
