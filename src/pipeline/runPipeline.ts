@@ -17,6 +17,7 @@ import { acquireRunLock, type RunLock } from '../runner/runFolder';
 import type { Scorer } from '../scoring/types';
 import type { EvalItem } from '../types';
 import { spendBudget } from './cost';
+import { SimulatorStarterMissingError } from './errors';
 import { finishRun } from './finishRun';
 import { batchArms, buildJudges, type Connections } from './gateways';
 import { loadConfigItems } from './items';
@@ -27,9 +28,6 @@ import { needsSimulator, startRunSimulator, warmUpSimulator } from './simulator'
 import type { PipelineResult, RunContext, RunPipelineOptions } from './types';
 
 export { evaluationCost } from './cost';
-
-import { SimulatorStarterMissingError } from './errors';
-
 export { BudgetReachedError, RunFolderConflictError, SimulatorStarterMissingError } from './errors';
 export { DEFAULT_JUDGE_CRITERIA } from './gateways';
 export type { PipelineResult, RunPipelineOptions, SimulatorStarter, StartedSimulator } from './types';
