@@ -52,111 +52,148 @@ const HEX4 = /[0-9a-fA-F]{4}/y;
  * jsonSyntaxError('{"a": 1,}'); // { offset: 8, problem: 'expected a property name in double quotes' }
  */
 export function jsonSyntaxError(text: string): JsonSyntaxProblem | undefined {
-  const n = text.length;
-  const stack: string[] = [];
-  let i = 0;
-  let state: 'value' | 'valueOrClose' | 'keyOrClose' | 'key' | 'colon' | 'after' = 'value';
-  const fail = (offset: number, problem: string): JsonSyntaxProblem => ({ offset, problem });
-  const readString = (): JsonSyntaxProblem | undefined => {
-    const start = i;
-    i++;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        i++;
-        return undefined;
-      }
-      if (c === 0x5c) {
-        const e = text[i + 1];
-        if (e === 'u') {
-          HEX4.lastIndex = i + 2;
-          if (!HEX4.test(text)) return fail(i, 'a \\u escape needs four hexadecimal digits');
-          i += 6;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
-        else return fail(i, 'invalid escape sequence in a string');
-      } else if (c < 0x20) {
-        return fail(i, 'a control character (tab, newline…) inside a string must be escaped');
-      } else i++;
-    }
-    return fail(start, 'a string is not closed (missing ")');
-  };
+  const s: Scanner = { text, n: text.length, i: 0, stack: [], state: 'value' };
   for (;;) {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-    if (i >= n) {
-      if (state === 'after' && stack.length === 0) return undefined;
-      return fail(
-        n,
-        stack.length > 0
-          ? `the text ends inside an unclosed ${stack.at(-1) === '{' ? 'object' : 'array'}`
-          : 'the text ends before a value',
-      );
-    }
-    const c = text[i];
-    if (state === 'value' || state === 'valueOrClose') {
-      if (state === 'valueOrClose' && c === ']') {
-        stack.pop();
-        i++;
-        state = 'after';
-      } else if (c === '{' || c === '[') {
-        stack.push(c);
-        i++;
-        state = c === '{' ? 'keyOrClose' : 'valueOrClose';
-      } else if (c === '"') {
-        const e = readString();
-        if (e) return e;
-        state = 'after';
-      } else if (c === '-' || (c >= '0' && c <= '9')) {
-        NUMBER.lastIndex = i;
-        const m = NUMBER.exec(text);
-        if (!m) return fail(i, 'invalid number');
-        i += m[0].length;
-        state = 'after';
-      } else if (text.startsWith('true', i) || text.startsWith('null', i)) {
-        i += 4;
-        state = 'after';
-      } else if (text.startsWith('false', i)) {
-        i += 5;
-        state = 'after';
-      } else {
-        return fail(
-          i,
-          'expected a value (a string in double quotes, a number, {…}, […], true, false or null)',
-        );
-      }
-    } else if (state === 'keyOrClose' || state === 'key') {
-      if (state === 'keyOrClose' && c === '}') {
-        stack.pop();
-        i++;
-        state = 'after';
-      } else if (c === '"') {
-        const e = readString();
-        if (e) return e;
-        state = 'colon';
-      } else return fail(i, 'expected a property name in double quotes');
-    } else if (state === 'colon') {
-      if (c !== ':') return fail(i, "expected ':' after a property name");
-      i++;
-      state = 'value';
-    } else {
-      const top = stack.at(-1);
-      if (top === undefined) return fail(i, 'unexpected text after the JSON value');
-      const close = top === '{' ? '}' : ']';
-      if (c === ',') {
-        i++;
-        state = top === '{' ? 'key' : 'value';
-      } else if (c === close) {
-        stack.pop();
-        i++;
-      } else {
-        return fail(
-          i,
-          top === '{'
-            ? "expected ',' or '}' after a property value"
-            : "expected ',' or ']' after an array element",
-        );
-      }
-    }
+    while (s.i < s.n && (text[s.i] === ' ' || text[s.i] === '\t' || text[s.i] === '\n' || text[s.i] === '\r'))
+      s.i++;
+    if (s.i >= s.n) return endOfText(s);
+    const c = text[s.i];
+    const problem =
+      s.state === 'value' || s.state === 'valueOrClose'
+        ? readValue(s, c)
+        : s.state === 'keyOrClose' || s.state === 'key'
+          ? readKey(s, c)
+          : s.state === 'colon'
+            ? readColon(s, c)
+            : readAfterValue(s, c);
+    if (problem) return problem;
   }
+}
+
+/** The scan of {@link jsonSyntaxError}: position, open containers ('{' or '['), and what may come next. */
+interface Scanner {
+  text: string;
+  n: number;
+  i: number;
+  stack: string[];
+  state: 'value' | 'valueOrClose' | 'keyOrClose' | 'key' | 'colon' | 'after';
+}
+
+function fail(offset: number, problem: string): JsonSyntaxProblem {
+  return { offset, problem };
+}
+
+/** At the end of the text: valid after a complete top-level value, else what is missing. */
+function endOfText(s: Scanner): JsonSyntaxProblem | undefined {
+  if (s.state === 'after' && s.stack.length === 0) return undefined;
+  return fail(
+    s.n,
+    s.stack.length > 0
+      ? `the text ends inside an unclosed ${s.stack.at(-1) === '{' ? 'object' : 'array'}`
+      : 'the text ends before a value',
+  );
+}
+
+/** A value (or, right after '[', the closing ']'). */
+function readValue(s: Scanner, c: string): JsonSyntaxProblem | undefined {
+  const { text } = s;
+  if (s.state === 'valueOrClose' && c === ']') {
+    s.stack.pop();
+    s.i++;
+    s.state = 'after';
+  } else if (c === '{' || c === '[') {
+    s.stack.push(c);
+    s.i++;
+    s.state = c === '{' ? 'keyOrClose' : 'valueOrClose';
+  } else if (c === '"') {
+    const e = readString(s);
+    if (e) return e;
+    s.state = 'after';
+  } else if (c === '-' || (c >= '0' && c <= '9')) {
+    NUMBER.lastIndex = s.i;
+    const m = NUMBER.exec(text);
+    if (!m) return fail(s.i, 'invalid number');
+    s.i += m[0].length;
+    s.state = 'after';
+  } else if (text.startsWith('true', s.i) || text.startsWith('null', s.i)) {
+    s.i += 4;
+    s.state = 'after';
+  } else if (text.startsWith('false', s.i)) {
+    s.i += 5;
+    s.state = 'after';
+  } else {
+    return fail(s.i, 'expected a value (a string in double quotes, a number, {…}, […], true, false or null)');
+  }
+  return undefined;
+}
+
+/** A property name (or, right after '{', the closing '}'). */
+function readKey(s: Scanner, c: string): JsonSyntaxProblem | undefined {
+  if (s.state === 'keyOrClose' && c === '}') {
+    s.stack.pop();
+    s.i++;
+    s.state = 'after';
+  } else if (c === '"') {
+    const e = readString(s);
+    if (e) return e;
+    s.state = 'colon';
+  } else return fail(s.i, 'expected a property name in double quotes');
+  return undefined;
+}
+
+function readColon(s: Scanner, c: string): JsonSyntaxProblem | undefined {
+  if (c !== ':') return fail(s.i, "expected ':' after a property name");
+  s.i++;
+  s.state = 'value';
+  return undefined;
+}
+
+/** After a value: ',' or the container's closing bracket; nothing after the top-level value. */
+function readAfterValue(s: Scanner, c: string): JsonSyntaxProblem | undefined {
+  const top = s.stack.at(-1);
+  if (top === undefined) return fail(s.i, 'unexpected text after the JSON value');
+  const close = top === '{' ? '}' : ']';
+  if (c === ',') {
+    s.i++;
+    s.state = top === '{' ? 'key' : 'value';
+  } else if (c === close) {
+    s.stack.pop();
+    s.i++;
+  } else {
+    return fail(
+      s.i,
+      top === '{'
+        ? "expected ',' or '}' after a property value"
+        : "expected ',' or ']' after an array element",
+    );
+  }
+  return undefined;
+}
+
+/** A string starting at the '"' under s.i; leaves s.i after the closing quote. */
+function readString(s: Scanner): JsonSyntaxProblem | undefined {
+  const { text, n } = s;
+  const start = s.i;
+  s.i++;
+  while (s.i < n) {
+    const c = text.charCodeAt(s.i);
+    if (c === 0x22) {
+      s.i++;
+      return undefined;
+    }
+    if (c === 0x5c) {
+      const e = text[s.i + 1];
+      if (e === 'u') {
+        HEX4.lastIndex = s.i + 2;
+        if (!HEX4.test(text)) return fail(s.i, 'a \\u escape needs four hexadecimal digits');
+        s.i += 6;
+      } else if (e !== undefined && '"\\/bfnrt'.includes(e)) s.i += 2;
+      else return fail(s.i, 'invalid escape sequence in a string');
+    } else if (c < 0x20) {
+      return fail(s.i, 'a control character (tab, newline…) inside a string must be escaped');
+    } else s.i++;
+  }
+  return fail(start, 'a string is not closed (missing ")');
 }
 
 /**
