@@ -8,6 +8,10 @@
  * Reproducibility: each request draws its randomness from a generator seeded by (seed, model, messages, how
  * many times this same request was seen), so the same requests get the same latencies, faults and answers
  * whatever order concurrent requests arrive in, and a retry of a request gets a fresh draw.
+ *
+ * This file listens, routes and queues; a chat request's course is in chat.ts (admission, then draws.ts for
+ * its latency and fault, answer.ts for its text and usage, deliver.ts for the writes at the drawn times),
+ * the wire formats in protocols/, the settings in src/config/simulator.ts (re-exported by config.ts).
  */
 import { access } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -70,7 +74,7 @@ class SimServer {
   private readonly sim: SimState;
   private readonly sockets = new Set<Socket>();
   private idCounter = 0;
-  /** Requests whose body has arrived, handled after the current I/O batch (see onRequest). */
+  /** Requests whose body has arrived, handled after the current I/O batch (see acceptChat). */
   private pendingChats: PendingChat[] = [];
   private pendingHead = 0;
   private drainScheduled = false;

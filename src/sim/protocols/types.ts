@@ -1,7 +1,7 @@
 /**
  * A protocol ("dialect") of the simulator: how a request of that wire format is read into the simulator's
  * neutral request, and how its answers, streams and errors are written. Latency, faults, answers and token
- * counts are drawn by the server (src/sim/server.ts) the same way whatever the dialect, so one model profile
+ * counts are drawn by the simulator (src/sim/chat.ts) the same way whatever the dialect, so one model profile
  * behaves alike behind every protocol.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
