@@ -14,9 +14,8 @@ import {
   type Settings,
 } from './analyzeSummaries';
 import { perItemMetrics } from './metrics/perItem';
-import { keyOf } from './metrics/quality';
 import { perItemSegmentComparisons } from './metrics/segments';
-import { splitArms } from './metrics/shared';
+import { keyOf, splitArms } from './metrics/shared';
 import { chooseWindowWidth, segmentsFromItems, summarizeCalls } from './summary/build';
 import { SummaryError } from './summary/histogram';
 import type { RunSummary } from './summary/types';

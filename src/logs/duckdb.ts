@@ -4,7 +4,7 @@
  * (GROUPING SETS), plus a second light scan for the distinct users per arm (the sample-ratio check).
  *
  * Validation stays line-level: every row gets a `problem` (the first field that breaks the rules of
- * parseLine in src/routing/logs.ts, or NULL) computed in SQL; when any row has one, a second pass over the
+ * parseLine in src/routing/logLine.ts, or NULL) computed in SQL; when any row has one, a second pass over the
  * raw lines (read_csv … WITH ORDINALITY gives the exact line number, blank lines included) locates them and
  * parseLine writes the `file:line: field: expected` message. JSON lines are first read with read_json
  * (fast); if DuckDB refuses the file (a malformed line, a BOM, a line that is not an object) the same
@@ -13,7 +13,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type InvalidLine, ProductionLogError, parseLine } from '../routing/logs';
+import { parseLine } from '../routing/logLine';
+import { type InvalidLine, ProductionLogError } from '../routing/logs';
 import { num, splitAggregates } from './duckdbRows';
 import {
   aggregateSql,

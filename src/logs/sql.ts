@@ -1,15 +1,12 @@
 /**
  * The validation rules of a log row, as data shared by the SQL engines and the messages: what each field
- * must be (the same rules as parseLine in src/routing/logs.ts), and SQL quoting helpers.
+ * must be (the same rules as parseLine in src/routing/logLine.ts), and SQL quoting helpers.
  */
 
-/** Latency upper bound: a call over one day is a logging mistake (and would overflow derived times). */
-import { MAX_LATENCY_MS } from '../routing/logs';
+/** The bounds of latency (one day) and of epoch-ms timestamps (2000–2200): parseLine's, one place. */
+import { MAX_LATENCY_MS } from '../routing/logLine';
 
-export { MAX_LATENCY_MS };
-/** Epoch-ms timestamps between 2000-01-01 and 2200-01-01: rules out seconds and garbage. */
-export const MIN_TIMESTAMP_MS = 946_684_800_000;
-export const MAX_TIMESTAMP_MS = 7_258_118_400_000;
+export { MAX_LATENCY_MS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS } from '../routing/logLine';
 
 /** What each field must be, for `file:line: field: expected …` messages (one place). */
 export const EXPECTED: Record<string, string> = {

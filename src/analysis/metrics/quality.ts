@@ -9,10 +9,7 @@ import { wilcoxonSignedRank } from '../../stats/wilcoxonSignedRank';
 import type { Arm, ArmEstimate, CallRecord, MetricComparison, ScoreRecord } from '../../types';
 import { METRIC_UNITS, type Settings } from '../options';
 import type { QualityComparison } from '../types';
-import { type MetricContext, safeTest, wilson } from './shared';
-
-/** The key of one call or score: item and repeat. */
-export const keyOf = (itemId: string, repeat: number | undefined) => `${itemId}\u0000${repeat ?? 0}`;
+import { keyOf, type MetricContext, safeTest, wilson } from './shared';
 
 /** One scorer's records of the items scored for both arms (`keys`), and the calls left out. */
 interface PairedScores {

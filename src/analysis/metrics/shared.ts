@@ -53,6 +53,9 @@ export function segmentCollector(segment: SegmentKey | undefined): {
   return { out, push };
 }
 
+/** The key of one call or score: item and repeat. */
+export const keyOf = (itemId: string, repeat: number | undefined) => `${itemId}\u0000${repeat ?? 0}`;
+
 /** The calls of each arm, in their order. */
 export function splitArms(calls: readonly CallRecord[]): Record<Arm, CallRecord[]> {
   return {
