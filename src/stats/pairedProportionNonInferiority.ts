@@ -1,10 +1,9 @@
-import { normalQuantile, normalSf } from './distributions';
 import {
   type NonInferiorityOptions,
   type NonInferiorityResult,
   readNonInferiorityOptions,
 } from './pairedNonInferiority';
-import { scoreLowerBound, scoreZ } from './scoreTest';
+import { scoreNonInferiority, scoreZ } from './scoreTest';
 import { checkCount } from './validate';
 
 /**
@@ -66,19 +65,11 @@ export function pairedProportionNonInferiority(
   const c = checkCount(fn, 'c', counts?.c, 0);
   if (b + c > n) throw new RangeError(`${fn}: b + c must be <= n (${n}), got ${b + c}`);
   const { margin, alpha } = readNonInferiorityOptions(fn, opts, 1);
-  const estimate = (c - b) / n;
-  const statistic = tangoStatistic(b, c, n, -margin);
-  const pValue = normalSf(statistic);
-  const zc = normalQuantile(1 - alpha);
-  const lowerBound = scoreLowerBound((d: number) => tangoStatistic(b, c, n, d), estimate, zc);
-  return {
+  return scoreNonInferiority({
     method: "Tango's score test for paired proportions (non-inferiority)",
-    estimate,
-    lowerBound,
-    statistic,
-    pValue,
+    z: (d: number) => tangoStatistic(b, c, n, d),
+    estimate: (c - b) / n,
     margin,
     alpha,
-    nonInferior: lowerBound > -margin,
-  };
+  });
 }

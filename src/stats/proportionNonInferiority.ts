@@ -1,10 +1,9 @@
-import { normalQuantile, normalSf } from './distributions';
 import {
   type NonInferiorityOptions,
   type NonInferiorityResult,
   readNonInferiorityOptions,
 } from './pairedNonInferiority';
-import { scoreLowerBound, scoreZ } from './scoreTest';
+import { scoreNonInferiority, scoreZ } from './scoreTest';
 import { checkCount } from './validate';
 
 /** Success counts of two independent arms (for example success rates on separate traffic). */
@@ -119,22 +118,14 @@ export function proportionNonInferiority(
   const total = nPrimary + nCanary;
   const correction = variant === 'miettinen-nurminen' ? total / (total - 1) : 1;
   const z = (delta: number) => scoreStatistic(sCanary, nCanary, sPrimary, nPrimary, delta, correction);
-  const estimate = sCanary / nCanary - sPrimary / nPrimary;
-  const statistic = z(-margin);
-  const pValue = normalSf(statistic);
-  const zc = normalQuantile(1 - alpha);
-  const lowerBound = scoreLowerBound(z, estimate, zc);
-  return {
+  return scoreNonInferiority({
     method:
       variant === 'farrington-manning'
         ? 'Farrington-Manning score test for two proportions (non-inferiority)'
         : 'Miettinen-Nurminen score test for two proportions (non-inferiority)',
-    estimate,
-    lowerBound,
-    statistic,
-    pValue,
+    z,
+    estimate: sCanary / nCanary - sPrimary / nPrimary,
     margin,
     alpha,
-    nonInferior: lowerBound > -margin,
-  };
+  });
 }

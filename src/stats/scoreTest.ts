@@ -1,8 +1,11 @@
 /**
  * Shared pieces of the score-test non-inferiority functions (Tango for paired proportions,
  * Farrington–Manning / Miettinen–Nurminen for independent ones): the z value of a score statistic and the
- * inversion of a decreasing score statistic into a one-sided lower confidence bound.
+ * inversion of a decreasing score statistic into a one-sided lower confidence bound, and the result both
+ * build from them.
  */
+import { normalQuantile, normalSf } from './distributions';
+import type { NonInferiorityResult } from './pairedNonInferiority';
 
 /** numerator/√variance, or ±∞ / 0 by the numerator's sign when the restricted variance is 0. */
 export function scoreZ(numerator: number, variance: number): number {
@@ -27,4 +30,33 @@ export function scoreLowerBound(z: (delta: number) => number, estimate: number, 
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/**
+ * The non-inferiority result of a score statistic z(δ) of the difference canary − primary: statistic
+ * z(−margin), one-sided p = 1 − Φ(statistic), `lowerBound` = {@link scoreLowerBound} at z₁₋α, and
+ * `nonInferior` = lowerBound > −margin.
+ */
+export function scoreNonInferiority(o: {
+  method: string;
+  z: (delta: number) => number;
+  estimate: number;
+  margin: number;
+  alpha: number;
+}): NonInferiorityResult {
+  const { method, z, estimate, margin, alpha } = o;
+  const statistic = z(-margin);
+  const pValue = normalSf(statistic);
+  const zc = normalQuantile(1 - alpha);
+  const lowerBound = scoreLowerBound(z, estimate, zc);
+  return {
+    method,
+    estimate,
+    lowerBound,
+    statistic,
+    pValue,
+    margin,
+    alpha,
+    nonInferior: lowerBound > -margin,
+  };
 }
