@@ -12,8 +12,9 @@
  *   {@link DEFAULT_MAX_OUTPUT_TOKENS} (32,768: the largest output of the playbook's models, gpt-4.1) —
  *   set `max_tokens` to make the cap tighter.
  */
-import { GatewayError } from './errors';
+import { BudgetExceededError } from './errors';
 import type { CallRequest, Gateway, GatewayFailure, GatewayOutcome } from './gateway';
+import { msg } from './messages';
 import { type TokenPrice, usageCostUsd } from './pricing';
 import { estimateUsage } from './tokens';
 import type { ChatMessage, ChatParams } from './types';
@@ -24,27 +25,7 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 32_768;
 export const TEMPLATE_TOKENS_PER_MESSAGE = 16;
 export const TEMPLATE_TOKENS_PER_REQUEST = 64;
 
-/** The spend cap was reached: the call was not sent. Stable code `CANARYLAB_ERR_BUDGET`. */
-export class BudgetExceededError extends GatewayError {
-  override readonly code = 'CANARYLAB_ERR_BUDGET';
-  override readonly kind = 'client';
-  readonly capUsd: number;
-  readonly spentUsd: number;
-  constructor(options: { model: string; capUsd: number; spentUsd: number }) {
-    super(
-      `budget reached: $${options.spentUsd.toFixed(4)} of the $${options.capUsd} cap (maxCostUsd) spent; the next call's worst case does not fit, so it was not sent`,
-      { model: options.model },
-    );
-    this.name = 'BudgetExceededError';
-    this.capUsd = options.capUsd;
-    this.spentUsd = options.spentUsd;
-  }
-}
-
-/** True for the budget refusal (also across module copies: matched on the code). */
-export function isBudgetExceeded(e: unknown): e is BudgetExceededError {
-  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'CANARYLAB_ERR_BUDGET';
-}
+export { BudgetExceededError, isBudgetExceeded } from './errors';
 
 /** A reservation held while one call is in flight. */
 export interface Reservation {
@@ -75,9 +56,9 @@ export class SpendBudget {
     const { capUsd } = options;
     const spentUsd = options.spentUsd ?? 0;
     if (!(Number.isFinite(capUsd) && capUsd >= 0))
-      throw new RangeError(`SpendBudget: capUsd must be a finite number >= 0, got ${capUsd}`);
+      throw new RangeError(msg.budgetAmount('SpendBudget: capUsd', capUsd));
     if (!(Number.isFinite(spentUsd) && spentUsd >= 0))
-      throw new RangeError(`SpendBudget: spentUsd must be a finite number >= 0, got ${spentUsd}`);
+      throw new RangeError(msg.budgetAmount('SpendBudget: spentUsd', spentUsd));
     this.capUsd = capUsd;
     this.spent = spentUsd;
     if (spentUsd >= capUsd) this.done = true;
@@ -113,8 +94,7 @@ export class SpendBudget {
 
   /** Holds `amountUsd` for one call; null when the budget is exhausted (the call must not be sent). */
   reserve(amountUsd: number): Promise<Reservation | null> {
-    if (!(Number.isFinite(amountUsd) && amountUsd >= 0))
-      throw new RangeError(`SpendBudget.reserve: expected a finite amount >= 0, got ${amountUsd}`);
+    if (!(Number.isFinite(amountUsd) && amountUsd >= 0)) throw new RangeError(msg.reserveAmount(amountUsd));
     if (this.done) return Promise.resolve(null);
     if (this.waiters.length === 0 && this.fits(amountUsd)) return Promise.resolve(this.grant(amountUsd));
     if (this.inFlight === 0) {
@@ -234,10 +214,7 @@ export function budgetedGateway(
 ): Gateway {
   const { budget, price } = options;
   for (const k of ['inputPer1M', 'outputPer1M'] as const) {
-    if (!(Number.isFinite(price?.[k]) && price[k] >= 0))
-      throw new TypeError(
-        `budgetedGateway: price.${k} must be a finite number >= 0 (a spend cap needs a price)`,
-      );
+    if (!(Number.isFinite(price?.[k]) && price[k] >= 0)) throw new TypeError(msg.budgetPrice(k));
   }
   return {
     get model() {

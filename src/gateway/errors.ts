@@ -2,8 +2,9 @@
  * Typed gateway errors with stable codes (in the manner of undici's lib/core/errors.js). Each carries the
  * CallRecord `kind` and a `code` that never changes between releases; match on `code`, not on the message.
  * Model errors (`model_not_found`, `context_length_exceeded`) are client-kind with their own codes, and are
- * the only errors a gateway may answer with a fallback model.
+ * the only errors a gateway may answer with a fallback model. Their messages are built in messages.ts.
  */
+import { msg } from './messages';
 import type { ErrorKind } from './types';
 
 export interface GatewayErrorOptions {
@@ -160,6 +161,25 @@ export class ContentFilterError extends GatewayError {
     super(message, options);
     this.name = 'ContentFilterError';
   }
+}
+
+/** The spend cap was reached: the call was not sent. Stable code `CANARYLAB_ERR_BUDGET`. */
+export class BudgetExceededError extends GatewayError {
+  override readonly code = 'CANARYLAB_ERR_BUDGET';
+  override readonly kind = 'client';
+  readonly capUsd: number;
+  readonly spentUsd: number;
+  constructor(options: { model: string; capUsd: number; spentUsd: number }) {
+    super(msg.budgetReached(options.spentUsd, options.capUsd), { model: options.model });
+    this.name = 'BudgetExceededError';
+    this.capUsd = options.capUsd;
+    this.spentUsd = options.spentUsd;
+  }
+}
+
+/** True for the budget refusal (also across module copies: matched on the code). */
+export function isBudgetExceeded(e: unknown): e is BudgetExceededError {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'CANARYLAB_ERR_BUDGET';
 }
 
 /** Bad arguments or configuration, thrown synchronously before any request is made. */

@@ -58,7 +58,13 @@ export const msg = {
     `model ${model} returned an invalid completion: usage.${field}: expected an integer from 0 to ${MAX_USAGE_TOKENS.toLocaleString('en-US')}, got ${typeof got === 'number' ? String(got) : typeof got}`,
   streamEnded: (model: string) => `stream from model ${model} ended before [DONE] or a finish reason`,
   bodyTooLarge: (model: string, limit: number) => `response of model ${model} exceeded ${limit} bytes`,
+  budgetReached: (spentUsd: number, capUsd: number) =>
+    `budget reached: $${spentUsd.toFixed(4)} of the $${capUsd} cap (maxCostUsd) spent; the next call's worst case does not fit, so it was not sent`,
   // configuration (thrown at creation, before any request)
+  budgetAmount: (what: string, got: number) => `${what} must be a finite number >= 0, got ${got}`,
+  reserveAmount: (got: number) => `SpendBudget.reserve: expected a finite amount >= 0, got ${got}`,
+  budgetPrice: (key: string) =>
+    `budgetedGateway: price.${key} must be a finite number >= 0 (a spend cap needs a price)`,
   badOption: (fn: string, name: string, expected: string, got: unknown) =>
     `${fn}: ${name} must be ${expected}, got ${describe(got)}`,
   // Never describe the value: it is a secret.

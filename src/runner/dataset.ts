@@ -1,3 +1,4 @@
+/** Dataset files (JSONL, CSV, GSM8K) read into validated EvalItems, streamed, filtered and sampled. */
 import { createReadStream } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse';
 import { loadGsm8kSolutions } from '../datasets/gsm8k';
@@ -5,6 +6,7 @@ import { readJsonl } from '../input/jsonl';
 import { describeValue } from '../input/jsonValue';
 import { createRng } from '../stats/random';
 import type { ChatMessage, EvalItem } from '../types';
+import { runnerMsg } from './errors';
 
 /** Options of dataset loading. */
 export interface LoadItemsOptions {
@@ -25,29 +27,31 @@ const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
 export function toEvalItem(value: unknown, where: string): EvalItem {
   const row = value as Record<string, unknown>;
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-    throw new TypeError(`${where}: expected a JSON object per line`);
+    throw new TypeError(runnerMsg.itemNotObject(where));
   }
   const id = row.id;
   if ((typeof id !== 'string' || id.trim() === '') && (typeof id !== 'number' || !Number.isFinite(id))) {
-    throw new TypeError(`${where}: id: expected a non-empty string or a number`);
+    throw new TypeError(runnerMsg.itemField(where, 'id', 'a non-empty string or a number'));
   }
   let messages: ChatMessage[];
   if (row.messages !== undefined) {
     if (!Array.isArray(row.messages) || row.messages.length === 0) {
-      throw new TypeError(`${where}: messages: expected a non-empty array of { role, content }`);
+      throw new TypeError(runnerMsg.itemField(where, 'messages', 'a non-empty array of { role, content }'));
     }
     messages = row.messages.map((m: Record<string, unknown>, i: number) => {
       if (!m || typeof m !== 'object' || !ROLES.has(m.role as string)) {
-        throw new TypeError(`${where}: messages[${i}].role: expected one of ${[...ROLES].join(', ')}`);
+        throw new TypeError(
+          runnerMsg.itemField(where, `messages[${i}].role`, `one of ${[...ROLES].join(', ')}`),
+        );
       }
       if (typeof m.content !== 'string')
-        throw new TypeError(`${where}: messages[${i}].content: expected a string`);
+        throw new TypeError(runnerMsg.itemField(where, `messages[${i}].content`, 'a string'));
       return { role: m.role as ChatMessage['role'], content: m.content };
     });
   } else if (typeof row.prompt === 'string') {
     messages = [{ role: 'user', content: row.prompt }];
   } else {
-    throw new TypeError(`${where}: prompt: expected a string (or a messages array)`);
+    throw new TypeError(runnerMsg.itemField(where, 'prompt', 'a string (or a messages array)'));
   }
   const item: EvalItem = { id: String(id), messages };
   if (row.reference !== undefined) {
@@ -56,7 +60,11 @@ export function toEvalItem(value: unknown, where: string): EvalItem {
       !(typeof row.reference === 'number' && Number.isFinite(row.reference))
     ) {
       throw new TypeError(
-        `${where}: reference: expected a string or a finite number, got ${describeValue(row.reference)}`,
+        runnerMsg.itemField(
+          where,
+          'reference',
+          `a string or a finite number, got ${describeValue(row.reference)}`,
+        ),
       );
     }
     item.reference = row.reference;
@@ -64,16 +72,16 @@ export function toEvalItem(value: unknown, where: string): EvalItem {
   if (row.meta !== undefined) {
     const meta = row.meta as Record<string, unknown>;
     if (!meta || typeof meta !== 'object' || Array.isArray(meta))
-      throw new TypeError(`${where}: meta: expected an object`);
+      throw new TypeError(runnerMsg.itemField(where, 'meta', 'an object'));
     for (const k of ['userId', 'tier'] as const) {
       if (meta[k] !== undefined && typeof meta[k] !== 'string')
-        throw new TypeError(`${where}: meta.${k}: expected a string`);
+        throw new TypeError(runnerMsg.itemField(where, `meta.${k}`, 'a string'));
     }
     if (
       meta.tags !== undefined &&
       !(Array.isArray(meta.tags) && meta.tags.every((t) => typeof t === 'string'))
     ) {
-      throw new TypeError(`${where}: meta.tags: expected an array of strings`);
+      throw new TypeError(runnerMsg.itemField(where, 'meta.tags', 'an array of strings'));
     }
     item.meta = meta as EvalItem['meta'];
   }
@@ -127,7 +135,7 @@ async function* csvRows(file: string): AsyncGenerator<{ line: number; value: unk
     // csv-parse's messages quote the field's text (`value is "…"`): a fixed description per code instead.
     const err = e as Error & { lines?: number; code?: string };
     const problem = CSV_PROBLEMS[err.code ?? ''] ?? 'the row cannot be read';
-    throw new SyntaxError(`${file}:${err.lines ?? '?'}: not valid CSV (${problem})`);
+    throw new SyntaxError(runnerMsg.badCsv(file, err.lines ?? '?', problem));
   }
 }
 
@@ -175,9 +183,7 @@ async function* iterateItems(
     const item = toEvalItem(value, `${file}:${line}`);
     const first = seen.get(item.id);
     if (first !== undefined)
-      throw new TypeError(
-        `${file}:${line}: id: duplicate id ${describeValue(item.id)} (first at line ${first})`,
-      );
+      throw new TypeError(runnerMsg.duplicateId(`${file}:${line}`, describeValue(item.id), first));
     seen.set(item.id, line);
     if (opts.tag !== undefined && !item.meta?.tags?.includes(opts.tag)) continue;
     eligible++;

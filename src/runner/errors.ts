@@ -1,7 +1,7 @@
 /**
  * The runner's errors and every message the runner puts in an error or a warning, in one place: the run
- * folder errors (classes with stable codes: match on `code`, not on the message), the checks of runBatch's
- * options, the resume of a calls.jsonl and the spend-cap warnings.
+ * folder errors (classes with stable codes: match on `code`, not on the message), the checks of dataset
+ * records and of runBatch's options, the resume of a calls.jsonl and the spend-cap warnings.
  */
 
 /** A bad run id (code CANARYLAB_ERR_RUN_ID). */
@@ -60,6 +60,16 @@ export const runnerMsg = {
   badItems: () => 'runBatch: items must be an array, an iterable or an async iterable of EvalItem',
   noPrice: (i: number, arm: string, model: string) =>
     `runBatch: arms[${i}] (${arm}, model ${model}): no price — set arm.price or pass pricing`,
+  // dataset records (`where` is file:line)
+  itemNotObject: (where: string) => `${where}: expected a JSON object per line`,
+  itemField: (where: string, field: string, expected: string) => `${where}: ${field}: expected ${expected}`,
+  duplicateId: (where: string, id: string, firstLine: number) =>
+    `${where}: id: duplicate id ${id} (first at line ${firstLine})`,
+  badCsv: (file: string, line: number | string, problem: string) =>
+    `${file}:${line}: not valid CSV (${problem})`,
+  // the live window
+  ringCapacity: (got: number) => `RingBuffer: capacity must be an integer >= 1, got ${got}`,
+  ringIndex: (count: number, got: number) => `RingBuffer.at: index must be in [0, ${count}), got ${got}`,
   // calls.jsonl
   appendAfterClose: () => 'RecordWriter: append after close',
   tornLine: (file: string, bytes: number) =>

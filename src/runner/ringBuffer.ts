@@ -1,5 +1,6 @@
 import { quantileOfSorted } from '../stats/select';
 import type { ErrorKind } from '../types';
+import { runnerMsg } from './errors';
 
 /**
  * A fixed-capacity ring buffer: `push` overwrites the oldest entry once full, so memory never grows past
@@ -21,8 +22,7 @@ export class RingBuffer<T> {
 
   /** @throws {RangeError} when capacity is not an integer ≥ 1 */
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1)
-      throw new RangeError(`RingBuffer: capacity must be an integer >= 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(runnerMsg.ringCapacity(capacity));
     this.capacity = capacity;
     this.slots = new Array<T | undefined>(capacity).fill(undefined);
   }
@@ -50,7 +50,7 @@ export class RingBuffer<T> {
   /** The i-th entry from the oldest (0 = oldest held). @throws {RangeError} when i is out of range */
   at(i: number): T {
     if (!Number.isInteger(i) || i < 0 || i >= this.count)
-      throw new RangeError(`RingBuffer.at: index must be in [0, ${this.count}), got ${i}`);
+      throw new RangeError(runnerMsg.ringIndex(this.count, i));
     const start = this.head - this.count + (this.head < this.count ? this.capacity : 0);
     return this.slots[(start + i) % this.capacity] as T;
   }
