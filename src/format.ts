@@ -160,6 +160,22 @@ export function formatInterval(ci: readonly [number, number], f: (x: number) => 
   return `[${f(ci[0])}, ${f(ci[1])}]`;
 }
 
+/** A confidence level as a whole percent: 0.95 → '95%' (name an interval: `${formatConfidence(0.95)} CI`). */
+export function formatConfidence(level: number): string {
+  return `${Math.round(100 * level)}%`;
+}
+
+/**
+ * A share with exactly `digits` decimals (default 1), as the calibration tables print rates so a column
+ * lines up: 0.27 → '27.0%', 0.0004 → '0.0%' (formatPercent would keep two significant digits); `bare`
+ * leaves out '%' (the bounds of a bracketed interval); '—' when not finite. Negative values read as
+ * toFixed writes them ('-3.0%').
+ */
+export function formatFixedPercent(x: number, opts: { digits?: number; bare?: boolean } = {}): string {
+  if (!Number.isFinite(x)) return '—';
+  return `${(100 * x).toFixed(opts.digits ?? 1)}${opts.bare ? '' : '%'}`;
+}
+
 /** Puts an explicit sign before a magnitude formatted by `fmt`: '+' above zero, '−' below, none at zero. */
 export function formatSigned(x: number, fmt: (v: number) => string): string {
   if (!Number.isFinite(x)) return nonFinite(x);

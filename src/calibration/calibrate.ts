@@ -14,6 +14,7 @@ import type { RunSummary } from '../analysis/summary/types';
 import type { AnalyzeOptions } from '../analysis/types';
 import { decide } from '../decision/decide';
 import { DEFAULT_POLICY, type Policy } from '../decision/policy';
+import { formatNumber } from '../format';
 import { mcnemarTest } from '../stats/mcnemarTest';
 import { pairedProportionNonInferiority } from '../stats/pairedProportionNonInferiority';
 import { wilsonInterval } from '../stats/wilsonInterval';
@@ -180,7 +181,7 @@ export function fixedCell(o: CellOptions & { n: number }): CellResult {
     const d = decideRecords(calls, scores, { policy, analyze });
     outcomes.push({ verdict: d.verdict, consistency: d.gates.find((g) => g.metric === CONSISTENCY) });
   }
-  return tally(o.scenario, `n = ${o.n.toLocaleString('en-US')}`, outcomes, (performance.now() - t0) / 1000);
+  return tally(o.scenario, `n = ${formatNumber(o.n)}`, outcomes, (performance.now() - t0) / 1000);
 }
 
 /** A verdict that ends monitoring: promote, rollback, or hold on a failed required/important gate. */
@@ -340,7 +341,7 @@ export function sequentialCell(
   }
   const cell = tally(
     o.scenario,
-    `sequential (${o.lookSize.toLocaleString('en-US')} items a look, ≤ ${o.maxLooks} looks${o.expectedSamples !== undefined ? `, tuned to ${o.expectedSamples.toLocaleString('en-US')}` : ''})`,
+    `sequential (${formatNumber(o.lookSize)} items a look, ≤ ${o.maxLooks} looks${o.expectedSamples !== undefined ? `, tuned to ${formatNumber(o.expectedSamples)}` : ''})`,
     outcomes,
     (performance.now() - t0) / 1000,
   );
@@ -369,7 +370,7 @@ export function productionConsistencyCell(o: CellOptions & { size: ProductionSiz
   }
   const cell = tally(
     o.scenario,
-    `logs ${o.size.callsPerDay.toLocaleString('en-US')}/day × ${o.size.days} d (hourly windows, consistency gate only)`,
+    `logs ${formatNumber(o.size.callsPerDay)}/day × ${o.size.days} d (hourly windows, consistency gate only)`,
     outcomes,
     (performance.now() - t0) / 1000,
   );

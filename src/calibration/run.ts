@@ -4,6 +4,7 @@
  */
 import type { AnalyzeOptions } from '../analysis/types';
 import { DEFAULT_POLICY, type Policy } from '../decision/policy';
+import { formatFixedPercent, formatNumber } from '../format';
 import { type CellResult, fixedCell, productionConsistencyCell, sequentialCell } from './calibrate';
 import { fixedHorizonN, promotePower } from './fixedHorizon';
 import { DEFAULT_DISCORDANCE } from './generate';
@@ -212,8 +213,6 @@ function sequentialEfficiency(scenarios: readonly Scenario[], cells: CellResult[
   return out;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
 /** Issue 17 point 2, checked against the cells. */
 export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEfficiency[]): GoalCheck[] {
   const goals: GoalCheck[] = [];
@@ -228,7 +227,7 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
     const worst = bad.reduce((a, c) => (c.promote.rate > a.promote.rate ? c : a));
     goals.push({
       goal: 'false promotion ≤ 5% in every bad scenario and at every threshold boundary, fixed-n and sequential',
-      measured: `worst ${pct(worst.promote.rate)} (${worst.title}, ${worst.design})`,
+      measured: `worst ${formatFixedPercent(worst.promote.rate)} (${worst.title}, ${worst.design})`,
       met: bad.every((c) => c.promote.rate <= 0.05),
     });
   }
@@ -239,7 +238,7 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
     const worst = good.reduce((a, c) => (c.rollback.rate > a.rollback.rate ? c : a));
     goals.push({
       goal: 'false rollback ≤ 1% for good canaries',
-      measured: `worst ${pct(worst.rollback.rate)} (${worst.title}, ${worst.design})`,
+      measured: `worst ${formatFixedPercent(worst.rollback.rate)} (${worst.title}, ${worst.design})`,
       met: good.every((c) => c.rollback.rate <= 0.01),
     });
   }
@@ -247,7 +246,7 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
   if (seqGood.length > 0) {
     goals.push({
       goal: 'sequential: a good canary is promoted within 30 looks in ≥ 90% of runs',
-      measured: seqGood.map((c) => `${c.title} ${pct(c.promote.rate)}`).join('; '),
+      measured: seqGood.map((c) => `${c.title} ${formatFixedPercent(c.promote.rate)}`).join('; '),
       met: seqGood.every((c) => c.promote.rate >= 0.9),
     });
   }
@@ -257,7 +256,7 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
       measured: efficiency
         .map(
           (e) =>
-            `${e.scenario}: median ${e.medianToCorrect?.toLocaleString('en-US') ?? '—'} vs fixed ${Number.isFinite(e.fixedN) ? e.fixedN.toLocaleString('en-US') : '∞'} (${e.saving !== undefined ? `${pct(e.saving)} fewer` : '—'})`,
+            `${e.scenario}: median ${e.medianToCorrect !== undefined ? formatNumber(e.medianToCorrect) : '—'} vs fixed ${Number.isFinite(e.fixedN) ? formatNumber(e.fixedN) : '∞'} (${e.saving !== undefined ? `${formatFixedPercent(e.saving)} fewer` : '—'})`,
         )
         .join('; '),
       met: efficiency.every((e) => e.saving !== undefined && e.saving >= 0.3),
@@ -268,7 +267,7 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
     goals.push({
       goal: 'consistency gate fails the one-hour burst in ≥ 80% of runs at ≥ 50,000 calls a day',
       measured: burst
-        .map((c) => `${c.design.split(' (')[0]}: ${pct(c.consistency?.fail.rate ?? 0)}`)
+        .map((c) => `${c.design.split(' (')[0]}: ${formatFixedPercent(c.consistency?.fail.rate ?? 0)}`)
         .join('; '),
       met: burst.every((c) => (c.consistency?.fail.rate ?? 0) >= 0.8),
     });
@@ -278,7 +277,7 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
     goals.push({
       goal: 'consistency gate passes steady 0.3% errors in ≥ 95% of runs at ≥ 50,000 calls a day',
       measured: steady
-        .map((c) => `${c.design.split(' (')[0]}: ${pct(c.consistency?.pass.rate ?? 0)}`)
+        .map((c) => `${c.design.split(' (')[0]}: ${formatFixedPercent(c.consistency?.pass.rate ?? 0)}`)
         .join('; '),
       met: steady.every((c) => (c.consistency?.pass.rate ?? 0) >= 0.95),
     });

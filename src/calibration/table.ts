@@ -1,21 +1,21 @@
+import { formatFixedPercent, formatNumber } from '../format';
 import type { CellResult, Rate } from './calibrate';
 import type { CalibrationResult } from './run';
 
-const p1 = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
 /** "27.0% [21.3, 33.4]": a rate with its Wilson 95% interval in percent. */
 export const fmtRate = (r: Rate) =>
   Number.isFinite(r.rate)
-    ? `${p1(r.rate)} [${(100 * r.ci[0]).toFixed(1)}, ${(100 * r.ci[1]).toFixed(1)}]`
+    ? `${formatFixedPercent(r.rate)} [${formatFixedPercent(r.ci[0], { bare: true })}, ${formatFixedPercent(r.ci[1], { bare: true })}]`
     : '—';
-const int = (x: number | undefined) =>
-  x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US');
+/** A count of items (an integer) with thousands separators; '—' when missing or infinite. */
+const int = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : formatNumber(x));
 
 /** The calibration table as Markdown (docs/CALIBRATION.md's body). */
 export function calibrationMarkdown(r: CalibrationResult, command: string): string {
   const lines: string[] = [];
   const o = r.options;
   lines.push(
-    `Seeded (seed ${o.seed}), ${o.runs} runs per cell; fixed sizes ${o.sizes.length > 0 ? o.sizes.map((n) => n.toLocaleString('en-US')).join(' and ') : 'none'} items per arm; ${o.lookSize > 0 ? `sequential monitoring with ${o.lookSize.toLocaleString('en-US')} new items per arm at each look, at most ${o.maxLooks} looks` : 'no sequential monitoring'}. Regenerate with \`${command}\` (${Math.round(r.seconds).toLocaleString('en-US')} s of computation here${command.startsWith('npm') ? '; `-- --jobs 3` splits it over processes' : ''}). Rates are shares of runs with their Wilson 95% intervals in brackets.`,
+    `Seeded (seed ${o.seed}), ${o.runs} runs per cell; fixed sizes ${o.sizes.length > 0 ? o.sizes.map((n) => formatNumber(n)).join(' and ') : 'none'} items per arm; ${o.lookSize > 0 ? `sequential monitoring with ${formatNumber(o.lookSize)} new items per arm at each look, at most ${o.maxLooks} looks` : 'no sequential monitoring'}. Regenerate with \`${command}\` (${formatNumber(Math.round(r.seconds))} s of computation here${command.startsWith('npm') ? '; `-- --jobs 3` splits it over processes' : ''}). Rates are shares of runs with their Wilson 95% intervals in brackets.`,
     '',
     '### Goals (issue 17)',
     '',
@@ -60,16 +60,14 @@ export function calibrationMarkdown(r: CalibrationResult, command: string): stri
       '|---|---|---|---|---|---|---|',
       ...r.efficiency.map(
         (e) =>
-          `| ${e.scenario} | ${e.design} | ${p1(e.power)} | ${int(e.medianToCorrect)} | ${int(e.p90ToCorrect)} | ${int(e.fixedN)} | ${e.saving !== undefined ? p1(e.saving) : '—'} |`,
+          `| ${e.scenario} | ${e.design} | ${formatFixedPercent(e.power)} | ${int(e.medianToCorrect)} | ${int(e.p90ToCorrect)} | ${int(e.fixedN)} | ${e.saving !== undefined ? formatFixedPercent(e.saving) : '—'} |`,
       ),
       '',
       '| scenario | n | predicted power to promote | measured promote rate |',
       '|---|---|---|---|',
       ...r.predicted.map((p) => {
-        const c = r.cells.find(
-          (x) => x.scenario === p.scenario && x.design === `n = ${p.n.toLocaleString('en-US')}`,
-        );
-        return `| ${p.scenario} | ${p.n.toLocaleString('en-US')} | ${p1(p.power)} | ${c ? fmtRate(c.promote) : '—'} |`;
+        const c = r.cells.find((x) => x.scenario === p.scenario && x.design === `n = ${formatNumber(p.n)}`);
+        return `| ${p.scenario} | ${formatNumber(p.n)} | ${formatFixedPercent(p.power)} | ${c ? fmtRate(c.promote) : '—'} |`;
       }),
     );
   }

@@ -1,6 +1,6 @@
 /** One gate judged on its interval: pass, fail or inconclusive, the reason in words, and samples to decide it. */
 import { CONSISTENCY_UNIT } from '../analysis/consistency';
-import { formatNumber } from '../format';
+import { formatConfidence, formatNumber } from '../format';
 import type { GateResult, MetricComparison } from '../types';
 import {
   type GateContext,
@@ -27,7 +27,7 @@ export function evaluateGate(
   gctx: GateContext = {},
 ): GateResult | null {
   const mc = comparisons.find((c) => c.metric === gate.metric && !c.segment);
-  const conf = `${Math.round(confidence * 100)}% CI`;
+  const conf = `${formatConfidence(confidence)} CI`;
   if (!mc) {
     if (gate.whenMissing === 'skip') return null;
     return unjudged(
@@ -129,7 +129,7 @@ function gateReason(a: {
   const [lo, hi] = j.ci;
   const limit = `${r.direction === 'above' ? 'must exceed' : 'must stay below'} ${fmt(r.threshold)}`;
   const measured = j.sequence
-    ? `${j.subject} ${fmt(j.observed)} (always-valid ${Math.round((1 - j.sequence.alpha) * 100)}% confidence sequence after ${j.looks} looks, n = ${formatNumber(j.sequence.n)}: ${fmt(lo)} to ${fmt(hi)}${j.fixedNote})`
+    ? `${j.subject} ${fmt(j.observed)} (always-valid ${formatConfidence(1 - j.sequence.alpha)} confidence sequence after ${j.looks} looks, n = ${formatNumber(j.sequence.n)}: ${fmt(lo)} to ${fmt(hi)}${j.fixedNote})`
     : `${j.subject} ${fmt(j.observed)} (${a.conf} ${fmt(lo)} to ${fmt(hi)})`;
   const at = j.sequence ? ` at look ${j.looks}` : '';
   if (a.status === 'pass')

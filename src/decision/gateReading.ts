@@ -32,51 +32,47 @@ export interface GateReading {
 
 /**
  * The gate's reading of `mc`: `absolute` the canary's own value, `relative` the relative change (the
- * comparison must have one), `difference` and `nonInferiority` canary − primary (the latter against
- * −margin for a higher-is-better metric, +margin for lower-is-better).
+ * comparison must have one), `difference` and `nonInferiority` canary − primary.
  */
 export function readGate(gate: Gate, mc: MetricComparison): GateReading {
-  if (gate.kind === 'absolute') {
-    const { estimate: observed, ci, n } = mc.canary;
-    return {
-      observed,
-      ci,
-      threshold: gate.threshold as number,
-      direction: gate.direction as 'above' | 'below',
-      n,
-      subject: 'canary',
-      fmt: (x: number) => formatMetricValue(x, mc.unit),
-    };
-  }
-  const n = Math.min(mc.primary.n, mc.canary.n);
-  if (gate.kind === 'relative') {
-    const { estimate: observed, ci } = mc.delta.relative as { estimate: number; ci: [number, number] };
-    return {
-      observed,
-      ci,
-      threshold: gate.threshold as number,
-      direction: gate.direction as 'above' | 'below',
-      n,
-      subject: 'canary vs primary',
-      fmt: (x: number) => formatRelative(x),
-    };
-  }
-  const { estimate: observed, ci } = mc.delta;
+  const both = Math.min(mc.primary.n, mc.canary.n);
+  const read =
+    gate.kind === 'absolute'
+      ? {
+          value: mc.canary,
+          n: mc.canary.n,
+          subject: 'canary',
+          fmt: (x: number) => formatMetricValue(x, mc.unit),
+        }
+      : gate.kind === 'relative'
+        ? {
+            value: mc.delta.relative as { estimate: number; ci: [number, number] },
+            n: both,
+            subject: 'canary vs primary',
+            fmt: (x: number) => formatRelative(x),
+          }
+        : {
+            value: mc.delta,
+            n: both,
+            subject: 'canary − primary',
+            // A signed difference; a difference of two rates reads in percentage points, not percent.
+            fmt: (x: number) => formatMetricValue(x, mc.unit, { signed: true }),
+          };
+  const { estimate: observed, ci } = read.value;
+  return { observed, ci, ...limitOf(gate, mc), n: read.n, subject: read.subject, fmt: read.fmt };
+}
+
+/**
+ * The threshold and its good side: as the gate states them, or for `nonInferiority` above −margin for a
+ * higher-is-better metric and below +margin for a lower-is-better one.
+ */
+function limitOf(gate: Gate, mc: MetricComparison): Pick<GateReading, 'threshold' | 'direction'> {
+  if (gate.kind !== 'nonInferiority')
+    return { threshold: gate.threshold as number, direction: gate.direction as 'above' | 'below' };
   const margin = gate.margin as number;
-  return {
-    observed,
-    ci,
-    ...(gate.kind === 'difference'
-      ? { threshold: gate.threshold as number, direction: gate.direction as 'above' | 'below' }
-      : {
-          threshold: mc.better === 'higher' ? -margin : margin,
-          direction: mc.better === 'higher' ? ('above' as const) : ('below' as const),
-        }),
-    n,
-    subject: 'canary − primary',
-    // A signed difference; a difference of two rates reads in percentage points, not percent.
-    fmt: (x: number) => formatMetricValue(x, mc.unit, { signed: true }),
-  };
+  return mc.better === 'higher'
+    ? { threshold: -margin, direction: 'above' }
+    : { threshold: margin, direction: 'below' };
 }
 
 /** The value and interval a gate is judged on, and how the reason words them. */

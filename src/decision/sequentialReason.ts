@@ -1,5 +1,5 @@
 /** The wording of a sequential summary's reason: "N looks taken; <metric>: …; <what the job may do>". */
-import { formatMetricValue, formatPStatement } from '../format';
+import { formatConfidence, formatMetricValue, formatPStatement } from '../format';
 import type { SequentialMetricSummary } from './sequentialTypes';
 
 /** One sentence starting with "N looks taken": each metric's estimate, p, confidence sequence and verdict. */
@@ -11,7 +11,7 @@ export function sequentialReason(a: {
   paired: boolean;
   stopEarly: boolean;
 }): string {
-  const conf = `${Math.round((1 - a.alpha) * 100)}%`;
+  const conf = formatConfidence(1 - a.alpha);
   const parts = a.metrics.map((m) => metricPart(m, a.paired, conf));
   return (
     `${a.looks} ${a.looks === 1 ? 'look' : 'looks'} taken; ${parts.join('; ')}` +
