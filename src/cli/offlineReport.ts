@@ -1,7 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { formatMetricValue, formatNumber, formatPValue } from '../format';
 import {
+  formatMetricValue,
+  formatNumber,
+  formatPValue,
+  formatTable,
   GSM8K_MODELS,
   loadGsm8kSolutions,
   loadLlmperfTrace,
@@ -9,7 +12,6 @@ import {
   summarizeGsm8k,
   summarizeLatencyTrace,
 } from '../index';
-import { formatTable } from '../report/textTable';
 
 /**
  * The offline analysis of the bundled real data that `npm start` prints until the batch pipeline exists:

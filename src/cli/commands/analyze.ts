@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
   analyzeStage,
+  formatComparisons,
   importLogsRun,
   isRunFolder,
   loadPricing,
@@ -13,7 +14,6 @@ import {
   readRunSummary,
   withRunLock,
 } from '../../index';
-import { formatComparisons } from '../../report/textSummary';
 import { armValuesArg, durationMs } from '../args';
 import type { CliContext } from '../context';
 
