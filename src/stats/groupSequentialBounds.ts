@@ -110,66 +110,83 @@ export function groupSequentialBounds(opts: GroupSequentialOptions): GroupSequen
   const bounds: number[] = [];
   const R = 32;
   // Density of Z_{k} on the continuation region (−b_k, b_k), times Simpson weights, on a grid.
-  let grid: { z: Float64Array; w: Float64Array } | null = null;
-  let dens: Float64Array | null = null;
+  let grid: Grid | null = null;
   for (let k = 0; k < K; k++) {
     const target = cumulativeSide[k] - (k > 0 ? cumulativeSide[k - 1] : 0);
-    let b: number;
-    if (k === 0) {
-      b = -normalQuantile(target);
-    } else {
-      const g = grid as { z: Float64Array; w: Float64Array };
-      const d = dens as Float64Array;
-      const sPrev = Math.sqrt(information[k - 1]);
-      const sNow = Math.sqrt(information[k]);
-      const sInc = Math.sqrt(information[k] - information[k - 1]);
-      // P(continue to look k, then Z_k ≥ b) = Σ wᵢ·h(zᵢ)·P(Z_k ≥ b | Z_{k−1} = zᵢ).
-      const upper = (bound: number): number => {
-        let p = 0;
-        for (let i = 0; i < g.z.length; i++) p += d[i] * normalCdf((g.z[i] * sPrev - bound * sNow) / sInc);
-        return p;
-      };
-      let lo = 0;
-      let hi = 40;
-      if (upper(lo) < target) {
-        throw new RangeError(`${fn}: alpha = ${alpha} is too large to spend over ${K} looks with bounds > 0`);
-      }
-      for (let i = 0; i < 200; i++) {
-        const mid = (lo + hi) / 2;
-        if (mid <= lo || mid >= hi) break;
-        if (upper(mid) > target) lo = mid;
-        else hi = mid;
-      }
-      b = (lo + hi) / 2;
+    const step = grid === null ? null : stepTo(grid, information, k);
+    const b = step === null ? -normalQuantile(target) : boundSpending(step, target);
+    if (b === undefined) {
+      throw new RangeError(`${fn}: alpha = ${alpha} is too large to spend over ${K} looks with bounds > 0`);
     }
     bounds.push(b);
     if (k === K - 1) break;
-    // Density of Z_k (continuing, |Z_k| < b) on the new grid, already multiplied by the Simpson weights.
-    const next = simpsonGrid(-b, b, R);
-    const nd = new Float64Array(next.z.length);
-    if (k === 0) {
-      for (let j = 0; j < nd.length; j++) nd[j] = next.w[j] * standardNormalPdf(next.z[j]);
-    } else {
-      const g = grid as { z: Float64Array; w: Float64Array };
-      const d = dens as Float64Array;
-      const sPrev = Math.sqrt(information[k - 1]);
-      const sNow = Math.sqrt(information[k]);
-      const sInc = Math.sqrt(information[k] - information[k - 1]);
-      for (let j = 0; j < nd.length; j++) {
-        let h = 0;
-        for (let i = 0; i < g.z.length; i++) {
-          h += d[i] * standardNormalPdf((next.z[j] * sNow - g.z[i] * sPrev) / sInc);
-        }
-        nd[j] = next.w[j] * h * (sNow / sInc);
-      }
-    }
-    grid = next;
-    dens = nd;
+    grid = continuationDensity(step, b, R);
   }
   const cumulativeAlpha = cumulativeSide.map((a) => 2 * a);
   const spent = cumulativeAlpha.map((a, k) => a - (k > 0 ? cumulativeAlpha[k - 1] : 0));
   const nominalAlpha = bounds.map((b) => 2 * normalCdf(-b));
   return { bounds, spent, cumulativeAlpha, nominalAlpha, information, alpha, spending };
+}
+
+/** Grid points z over a continuation region and the density there, already times the Simpson weights. */
+interface Grid {
+  z: Float64Array;
+  d: Float64Array;
+}
+
+/** The move from look k − 1 (its grid) to look k: Z_k = (Z_{k−1}·√I_{k−1} + increment)/√I_k. */
+interface Step {
+  g: Grid;
+  sPrev: number;
+  sNow: number;
+  sInc: number;
+}
+
+function stepTo(g: Grid, information: number[], k: number): Step {
+  const sPrev = Math.sqrt(information[k - 1]);
+  const sNow = Math.sqrt(information[k]);
+  const sInc = Math.sqrt(information[k] - information[k - 1]);
+  return { g, sPrev, sNow, sInc };
+}
+
+/** The bound b > 0 with P(continue to look k, then Z_k ≥ b) = target (bisection); undefined when none. */
+function boundSpending(step: Step, target: number): number | undefined {
+  const { g, sPrev, sNow, sInc } = step;
+  // P(continue to look k, then Z_k ≥ b) = Σ wᵢ·h(zᵢ)·P(Z_k ≥ b | Z_{k−1} = zᵢ).
+  const upper = (bound: number): number => {
+    let p = 0;
+    for (let i = 0; i < g.z.length; i++) p += g.d[i] * normalCdf((g.z[i] * sPrev - bound * sNow) / sInc);
+    return p;
+  };
+  let lo = 0;
+  let hi = 40;
+  if (upper(lo) < target) return undefined;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (mid <= lo || mid >= hi) break;
+    if (upper(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Density of Z_k (continuing, |Z_k| < b) on a new grid over (−b, b), times the Simpson weights. */
+function continuationDensity(step: Step | null, b: number, R: number): Grid {
+  const next = simpsonGrid(-b, b, R);
+  const nd = new Float64Array(next.z.length);
+  if (step === null) {
+    for (let j = 0; j < nd.length; j++) nd[j] = next.w[j] * standardNormalPdf(next.z[j]);
+  } else {
+    const { g, sPrev, sNow, sInc } = step;
+    for (let j = 0; j < nd.length; j++) {
+      let h = 0;
+      for (let i = 0; i < g.z.length; i++) {
+        h += g.d[i] * standardNormalPdf((next.z[j] * sNow - g.z[i] * sPrev) / sInc);
+      }
+      nd[j] = next.w[j] * h * (sNow / sInc);
+    }
+  }
+  return { z: next.z, d: nd };
 }
 
 function standardNormalPdf(z: number): number {
