@@ -181,3 +181,24 @@ export function formatSigned(x: number, fmt: (v: number) => string): string {
   if (!Number.isFinite(x)) return nonFinite(x);
   return x > 0 ? `+${fmt(x)}` : x < 0 ? `${MINUS}${fmt(-x)}` : fmt(0);
 }
+
+/**
+ * Money spent so far, as the progress line, the run summary and the budget messages show it: '$' and exactly
+ * four decimals, no grouping ('$0.0123', '$1234.5000').
+ *
+ * @example
+ * formatSpend(0.01234); // => '$0.0123'
+ */
+export function formatSpend(usd: number): string {
+  return `$${usd.toFixed(4)}`;
+}
+
+/**
+ * An elapsed time in milliseconds as seconds with one decimal, no grouping: 12345 → '12.3 s'.
+ *
+ * @example
+ * formatSeconds(12_345); // => '12.3 s'
+ */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -190,6 +190,7 @@ export {
   /** A value in its metric's unit: percent, percentage points, ms, USD, counts. */ formatMetricValue,
   /** A plain number: thousands separators, or fixed decimals. */ formatNumber,
   /** A p-value: '< 0.0001' below that, else 2 significant digits. */ formatPValue,
+  /** Elapsed milliseconds as seconds with one decimal ('12.3 s'). */ formatSeconds,
 } from './format';
 
 // ── 0 Input errors and the package's own folder ─────────────────────────────────────────────────────────────

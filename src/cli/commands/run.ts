@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import {
   BudgetReachedError,
   createProgressReporter,
+  formatSeconds,
   formatVerdict,
   loadEvalConfig,
   nanToNull,
@@ -98,7 +99,7 @@ function printResult(ctx: CliContext, o: RunOptions, result: PipelineResult): vo
     ctx.stderr.write(`\n${summary}`);
     ctx.stdout.write(`${JSON.stringify(result.decision, nanToNull, 2)}\n`);
   } else ctx.stdout.write(`\n${summary}`);
-  ctx.log(`done in ${(result.wallMs / 1000).toFixed(1)} s`);
+  ctx.log(`done in ${formatSeconds(result.wallMs)}`);
   ctx.code = o.exitCode ? VERDICT_EXIT_CODES[result.decision.verdict] : 0;
   if (result.budgetReached) {
     ctx.log(`canarylab: ${result.budgetReached.message}`);
