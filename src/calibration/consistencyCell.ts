@@ -2,6 +2,7 @@ import { errorRateConsistencyComparison } from '../analysis/consistency';
 import { evaluateGate } from '../decision/decide';
 import type { Policy } from '../decision/policy';
 import type { GateResult } from '../types';
+import { calibrationMsg } from './errors';
 import { type GeneratorTruth, generateHourlyCounts } from './generate';
 import type { ProductionSize } from './scenarios';
 
@@ -21,7 +22,7 @@ export function consistencyGateOnly(a: {
   policy: Policy;
 }): GateResult {
   const gate = a.policy.gates.find((g) => g.metric === 'error_rate_consistency');
-  if (!gate) throw new RangeError('calibration: the policy has no gate on error_rate_consistency');
+  if (!gate) throw new RangeError(calibrationMsg.noConsistencyGate());
   const draw = (arm: 'primary' | 'canary', k: number) =>
     generateHourlyCounts({
       truth: a.truth,
@@ -36,6 +37,6 @@ export function consistencyGateOnly(a: {
     confidence: a.policy.confidence,
   });
   const g = mc ? evaluateGate({ ...gate, whenMissing: 'inconclusive' }, [mc], a.policy.confidence) : null;
-  if (!g) throw new RangeError('calibration: fewer than 2 hourly windows');
+  if (!g) throw new RangeError(calibrationMsg.tooFewWindows());
   return g;
 }

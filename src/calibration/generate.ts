@@ -16,6 +16,7 @@
  */
 import { createRng, type Rng } from '../stats/random';
 import type { CallRecord, ScoreRecord } from '../types';
+import { calibrationMsg } from './errors';
 
 /** One arm's true behaviour. */
 export interface ArmTruth {
@@ -89,13 +90,12 @@ export function checkTruth(t: GeneratorTruth): void {
     ['P(both pass)', both],
     ['P(both fail)', none],
   ] as const)
-    if (!(v >= -1e-12)) throw new RangeError(`calibration truth: ${name} = ${v} < 0; raise discordance`);
+    if (!(v >= -1e-12)) throw new RangeError(calibrationMsg.negativeProbability(name, v));
   for (const arm of ['primary', 'canary'] as const) {
     const a = t[arm];
     if (!(a.successRate >= 0 && a.successRate <= 1))
-      throw new RangeError(`calibration truth: ${arm}.successRate must be in [0, 1], got ${a.successRate}`);
-    if (!(a.p95Ms > a.p50Ms && a.p50Ms > 0))
-      throw new RangeError(`calibration truth: ${arm} needs 0 < p50Ms < p95Ms`);
+      throw new RangeError(calibrationMsg.successRate(arm, a.successRate));
+    if (!(a.p95Ms > a.p50Ms && a.p50Ms > 0)) throw new RangeError(calibrationMsg.latency(arm));
   }
 }
 

@@ -223,25 +223,20 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
   const bad = cells.filter(
     (c) => (c.truth === 'bad' || c.truth === 'boundary') && !c.design.startsWith('logs'),
   );
-  if (bad.length > 0) {
-    const worst = bad.reduce((a, c) => (c.promote.rate > a.promote.rate ? c : a));
-    goals.push({
-      goal: 'false promotion ≤ 5% in every bad scenario and at every threshold boundary, fixed-n and sequential',
-      measured: `worst ${formatFixedPercent(worst.promote.rate)} (${worst.title}, ${worst.design})`,
-      met: bad.every((c) => c.promote.rate <= 0.05),
-    });
-  }
+  if (bad.length > 0)
+    goals.push(
+      worstCellGoal(
+        'false promotion ≤ 5% in every bad scenario and at every threshold boundary, fixed-n and sequential',
+        bad,
+        (c) => c.promote.rate,
+        0.05,
+      ),
+    );
   const good = cells.filter(
     (c) => (c.truth === 'good' || c.truth === 'steady') && !c.design.startsWith('logs'),
   );
-  if (good.length > 0) {
-    const worst = good.reduce((a, c) => (c.rollback.rate > a.rollback.rate ? c : a));
-    goals.push({
-      goal: 'false rollback ≤ 1% for good canaries',
-      measured: `worst ${formatFixedPercent(worst.rollback.rate)} (${worst.title}, ${worst.design})`,
-      met: good.every((c) => c.rollback.rate <= 0.01),
-    });
-  }
+  if (good.length > 0)
+    goals.push(worstCellGoal('false rollback ≤ 1% for good canaries', good, (c) => c.rollback.rate, 0.01));
   const seqGood = cells.filter((c) => c.truth === 'good' && c.sequential);
   if (seqGood.length > 0) {
     goals.push({
@@ -263,24 +258,53 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
     });
   }
   const burst = cells.filter((c) => c.scenario === 'burst' && c.design.startsWith('logs'));
-  if (burst.length > 0) {
-    goals.push({
-      goal: 'consistency gate fails the one-hour burst in ≥ 80% of runs at ≥ 50,000 calls a day',
-      measured: burst
-        .map((c) => `${c.design.split(' (')[0]}: ${formatFixedPercent(c.consistency?.fail.rate ?? 0)}`)
-        .join('; '),
-      met: burst.every((c) => (c.consistency?.fail.rate ?? 0) >= 0.8),
-    });
-  }
+  if (burst.length > 0)
+    goals.push(
+      logsCellGoal(
+        'consistency gate fails the one-hour burst in ≥ 80% of runs at ≥ 50,000 calls a day',
+        burst,
+        (c) => c.consistency?.fail.rate ?? 0,
+        0.8,
+      ),
+    );
   const steady = cells.filter((c) => c.scenario === 'steady03' && c.design.startsWith('logs'));
-  if (steady.length > 0) {
-    goals.push({
-      goal: 'consistency gate passes steady 0.3% errors in ≥ 95% of runs at ≥ 50,000 calls a day',
-      measured: steady
-        .map((c) => `${c.design.split(' (')[0]}: ${formatFixedPercent(c.consistency?.pass.rate ?? 0)}`)
-        .join('; '),
-      met: steady.every((c) => (c.consistency?.pass.rate ?? 0) >= 0.95),
-    });
-  }
+  if (steady.length > 0)
+    goals.push(
+      logsCellGoal(
+        'consistency gate passes steady 0.3% errors in ≥ 95% of runs at ≥ 50,000 calls a day',
+        steady,
+        (c) => c.consistency?.pass.rate ?? 0,
+        0.95,
+      ),
+    );
   return goals;
+}
+
+/** The goal that `rate` stays ≤ `limit` in every cell, measured by the worst cell. */
+function worstCellGoal(
+  goal: string,
+  cells: CellResult[],
+  rate: (c: CellResult) => number,
+  limit: number,
+): GoalCheck {
+  const worst = cells.reduce((a, c) => (rate(c) > rate(a) ? c : a));
+  return {
+    goal,
+    measured: `worst ${formatFixedPercent(rate(worst))} (${worst.title}, ${worst.design})`,
+    met: cells.every((c) => rate(c) <= limit),
+  };
+}
+
+/** The goal that `rate` reaches `min` in every production-log cell, measured cell by cell (design's size). */
+function logsCellGoal(
+  goal: string,
+  cells: CellResult[],
+  rate: (c: CellResult) => number,
+  min: number,
+): GoalCheck {
+  return {
+    goal,
+    measured: cells.map((c) => `${c.design.split(' (')[0]}: ${formatFixedPercent(rate(c))}`).join('; '),
+    met: cells.every((c) => rate(c) >= min),
+  };
 }
