@@ -154,6 +154,25 @@ export function formatPStatement(p: number | undefined, name = 'p'): string {
   return s.startsWith('<') ? `${name} ${s}` : `${name} = ${s}`;
 }
 
+/**
+ * A p-value that keeps its size however small (the sample-ratio check's 'p = 1.79e-116'): 3 significant
+ * digits, scientific below 0.001, '0' for zero; '—' when not finite.
+ */
+export function formatPScientific(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  if (p === 0) return '0';
+  return p < 0.001 ? p.toExponential(2) : p.toPrecision(3);
+}
+
+/**
+ * A rate in a method or note sentence: at most 2 decimals, trailing zeros dropped (0.95 → '95%', 0.999 →
+ * '99.9%', 0.0125 → '1.25%'); '—' when not finite.
+ */
+export function formatShortPercent(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  return `${Number((100 * x).toFixed(2))}%`;
+}
+
 /** '[lo, hi]' with the given formatter; '—' when neither end is finite. */
 export function formatInterval(ci: readonly [number, number], f: (x: number) => string): string {
   if (!Number.isFinite(ci[0]) && !Number.isFinite(ci[1])) return '—';

@@ -1,3 +1,4 @@
+import { formatFixedPercent, formatNumber, formatPScientific } from '../format';
 import { chiSquareGoodnessOfFit } from '../stats/chiSquareGoodnessOfFit';
 import { wilsonInterval } from '../stats/wilsonInterval';
 
@@ -83,13 +84,13 @@ export function srmCheck(opts: SrmCheckOptions): SrmResult {
   const expected = { primary: r.expected[0], canary: r.expected[1] };
   const observedCanaryShare = observed.canary / total;
   const mismatch = r.pValue < alpha;
-  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  const count = (x: number) => Math.round(x).toLocaleString('en-US');
+  const pct = (x: number) => formatFixedPercent(x, { digits: 2 });
+  const count = (x: number) => formatNumber(Math.round(x));
   const reason =
     `Sample ratio ${mismatch ? 'mismatch' : 'check passed'}: observed ${count(observed.primary)} primary / ` +
     `${count(observed.canary)} canary ${unit} (canary ${pct(observedCanaryShare)}), expected ` +
     `${count(expected.primary)} / ${count(expected.canary)} at the configured ${pct(expectedCanaryShare)}; ` +
-    `χ² = ${r.statistic.toFixed(2)}, p = ${formatP(r.pValue)} ${mismatch ? '<' : '≥'} ${alpha}` +
+    `χ² = ${r.statistic.toFixed(2)}, p = ${formatPScientific(r.pValue)} ${mismatch ? '<' : '≥'} ${alpha}` +
     (mismatch ? ': the split is broken, so the arms are not comparable.' : '.');
   return {
     statistic: r.statistic,
@@ -104,10 +105,4 @@ export function srmCheck(opts: SrmCheckOptions): SrmResult {
     unit,
     reason,
   };
-}
-
-/** p-values for sentences: 3 significant digits, scientific below 0.001. */
-export function formatP(p: number): string {
-  if (p === 0) return '0';
-  return p < 0.001 ? p.toExponential(2) : p.toPrecision(3);
 }

@@ -1,9 +1,9 @@
 /** Latency P50/P95/P99 and TTFT P50/P95 comparisons read from the arms' log-spaced histograms. */
+import { formatShortPercent } from '../../format';
 import type { ArmEstimate, MetricComparison } from '../../types';
 import { METRIC_UNITS, type Settings } from '../options';
 import { quantileDifferenceFromHistograms } from '../summary/quantileIntervals';
 import type { CallStats } from '../summary/types';
-import { fmtPct } from './shared';
 
 const LATENCY_QUANTILES = [
   ['latency_p50_ms', 0.5],
@@ -74,12 +74,12 @@ function quantileComparison(
     delta,
     test: Number.isNaN(r.pValue)
       ? {
-          method: `Distribution-free order-statistic interval per arm from the latency histograms; no interval of the difference: an arm has too few values for a bounded ${fmtPct(s.confidence)} interval of this quantile (p-value set to 1)`,
+          method: `Distribution-free order-statistic interval per arm from the latency histograms; no interval of the difference: an arm has too few values for a bounded ${formatShortPercent(s.confidence)} interval of this quantile (p-value set to 1)`,
           statistic: 0,
           pValue: 1,
         }
       : {
-          method: `Distribution-free order-statistic interval per arm from the latency histograms (coverage ≥ ${fmtPct(s.confidence)}); ${r.method}; p-value: z-test of the difference`,
+          method: `Distribution-free order-statistic interval per arm from the latency histograms (coverage ≥ ${formatShortPercent(s.confidence)}); ${r.method}; p-value: z-test of the difference`,
           statistic: r.z,
           pValue: r.pValue,
         },

@@ -1,4 +1,5 @@
 /** Segments (meta.tier, each of meta.tags): per-segment comparisons from the summaries and per item, Holm-adjusted together. */
+import { formatShortPercent } from '../../format';
 import { holm } from '../../stats/holm';
 import type { Arm, CallRecord, MetricComparison, PairwiseRecord, RunData, ScoreRecord } from '../../types';
 import type { Settings } from '../options';
@@ -7,7 +8,7 @@ import type { RunSummary } from '../summary/types';
 import type { SegmentInfo } from '../types';
 import { callMetrics } from './callMetrics';
 import { perItemMetrics } from './perItem';
-import { clampP, fmtPct, splitArms } from './shared';
+import { clampP, splitArms } from './shared';
 
 const ARMS: readonly Arm[] = ['primary', 'canary'];
 
@@ -126,7 +127,7 @@ export function summarySegmentComparisons(input: SummarySegmentInput): {
   if (segComparisons.length > 0) {
     const tests = holmAdjust(segComparisons);
     notes.push(
-      `Segment p-values are adjusted by Holm's method across all ${tests} distinct segment × metric tests (test.adjustedPValue; family-wise error rate ${fmtPct(1 - s.confidence)}); segment intervals are not adjusted. Error-rate consistency is not computed per segment.`,
+      `Segment p-values are adjusted by Holm's method across all ${tests} distinct segment × metric tests (test.adjustedPValue; family-wise error rate ${formatShortPercent(1 - s.confidence)}); segment intervals are not adjusted. Error-rate consistency is not computed per segment.`,
     );
   }
   return { segments, comparisons: segComparisons };

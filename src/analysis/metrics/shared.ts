@@ -68,8 +68,6 @@ export function splitArms(calls: readonly CallRecord[]): Record<Arm, CallRecord[
 export const clampP = (p: number) => (Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 1);
 /** 'primary' → 'Primary'. */
 export const cap = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
-/** A confidence or error rate in a method or note sentence, trailing zeros dropped: 0.95 → '95%'. */
-export const fmtPct = (x: number) => `${Number((100 * x).toFixed(2))}%`;
 /** A window width in a sentence: '1-hour', '5-minute', '30-second', '250-ms'. */
 export const fmtDuration = (ms: number) =>
   ms % 3_600_000 === 0
