@@ -5,7 +5,7 @@ import type { ParsedCompletion } from '../parse';
 import { parseRetryAfter } from '../retry';
 import type { Usage } from '../types';
 import { isObject, parseErrorBody, providerError, rawErrorMessage } from './errorBody';
-import type { Headers, Protocol, ProtocolContext } from './types';
+import type { ProtocolAnswer } from './types';
 import { normalizeUsage, tokenCount, type UsageContext, usageFields } from './usage';
 
 type Block = Record<string, unknown>;
@@ -65,12 +65,7 @@ export function toolUseToCall(b: Block, args: string): unknown {
   return { id: b.id, type: 'function', function: { name: b.name, arguments: args } };
 }
 
-export function anthropicError(options: {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  ctx: ProtocolContext;
-}): GatewayError {
+export function anthropicError(options: ProtocolAnswer): GatewayError {
   const { headers, ctx } = options;
   const parsed = parseErrorBody(options.body);
   const e = isObject(parsed) && isObject(parsed.error) ? parsed.error : undefined;
@@ -92,12 +87,7 @@ export function anthropicError(options: {
 }
 
 /** A JSON Message → the normalized completion (an error body, or a refusal, throws its typed error). */
-export function parseAnthropicCompletion({
-  body,
-  status,
-  headers,
-  ctx,
-}: Parameters<Protocol['parseCompletion']>[0]): ParsedCompletion {
+export function parseAnthropicCompletion({ body, status, headers, ctx }: ProtocolAnswer): ParsedCompletion {
   const bad = (what: string) =>
     new InvalidResponseError(msg.invalidShape(ctx.model, what), { model: ctx.model, httpStatus: status });
   if (!isObject(body)) throw bad('body is not a JSON object');

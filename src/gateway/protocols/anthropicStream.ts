@@ -1,45 +1,23 @@
 /** The event stream of the Messages API (message_start, content_block_*, message_delta, message_stop, error). */
-import { ContentFilterError, InvalidResponseError } from '../errors';
+import { ContentFilterError } from '../errors';
 import { msg } from '../messages';
-import type { Usage } from '../types';
 import { anthropicError, anthropicUsage, STOP_REASON, toolUseToCall } from './anthropicResponse';
 import { isObject } from './errorBody';
 import { SseSplitter } from './sse';
-import type { Headers, ProtocolContext, StreamParser } from './types';
+import { StreamParserBase } from './streamParserBase';
 
 type Block = Record<string, unknown>;
 
-export class AnthropicStreamParser implements StreamParser {
-  content = '';
-  sawContent = false;
-  finishReason: string | null = null;
-  usage: Usage | null = null;
-  model?: string;
-  id?: string;
-  firstTokenAt?: number;
+export class AnthropicStreamParser extends StreamParserBase {
   /** message_stop was seen. */
   private stopped = false;
-  private readonly tools: unknown[] = [];
   private readonly blocks = new Map<number, { block: Block; json: string }>();
   private rawUsage: Record<string, unknown> | undefined;
-  private readonly sse = new SseSplitter((e) => this.onEvent(e.event, e.data));
-
-  constructor(
-    private readonly ctx: ProtocolContext & { status: number; headers: Headers },
-    private readonly now: () => number,
-  ) {}
-
-  get toolCallDeltas(): unknown[] | undefined {
-    return this.tools.length > 0 ? this.tools : undefined;
-  }
+  protected readonly sse = new SseSplitter((e) => this.onEvent(e.event, e.data));
 
   /** Complete at message_stop, or once message_delta gave the stop reason (as OpenAI's finish_reason). */
   get complete(): boolean {
     return this.stopped || this.finishReason !== null;
-  }
-
-  push(text: string): void {
-    this.sse.push(text);
   }
 
   end(): void {
@@ -49,24 +27,9 @@ export class AnthropicStreamParser implements StreamParser {
       : null;
   }
 
-  private bad(what: string): InvalidResponseError {
-    return new InvalidResponseError(msg.invalidShape(this.ctx.model, what), {
-      model: this.ctx.model,
-      httpStatus: this.ctx.status,
-    });
-  }
-
   private onEvent(event: string, data: string): void {
     if (this.stopped || event === 'ping') return;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(data);
-    } catch {
-      throw new InvalidResponseError(msg.invalidJson(this.ctx.model), {
-        model: this.ctx.model,
-        httpStatus: this.ctx.status,
-      });
-    }
+    const obj = this.parseData(data);
     if (!isObject(obj)) throw this.bad('stream event is not an object');
     const type = typeof obj.type === 'string' ? obj.type : event;
     switch (type) {
@@ -134,12 +97,5 @@ export class AnthropicStreamParser implements StreamParser {
       default:
         return; // new event types may be added (versioning policy): ignored
     }
-  }
-
-  private addText(text: string): void {
-    if (text.length === 0) return;
-    this.firstTokenAt ??= this.now();
-    this.content += text;
-    this.sawContent = true;
   }
 }

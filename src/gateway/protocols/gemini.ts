@@ -19,7 +19,8 @@ import { parseRetryAfter } from '../retry';
 import type { ChatMessage, Usage } from '../types';
 import { isObject, parseErrorBody, providerError, rawErrorMessage } from './errorBody';
 import { SseSplitter } from './sse';
-import type { Headers, Protocol, ProtocolContext, StreamParser } from './types';
+import { StreamParserBase } from './streamParserBase';
+import type { Protocol, ProtocolAnswer, ProtocolContext } from './types';
 import { normalizeUsage, tokenCount, type UsageContext, usageFields } from './usage';
 
 /** finishReason values that mean the answer was withheld by a safety or policy filter. */
@@ -111,12 +112,7 @@ function retryInfoMs(details: unknown): number | undefined {
   return undefined;
 }
 
-function geminiError(options: {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  ctx: ProtocolContext;
-}): GatewayError {
+function geminiError(options: ProtocolAnswer): GatewayError {
   const { headers, ctx } = options;
   let parsed = parseErrorBody(options.body);
   // Some proxies wrap the error in an array: [{ error: … }].
@@ -194,34 +190,13 @@ function readCandidate(
   return out;
 }
 
-class GeminiStreamParser implements StreamParser {
-  content = '';
-  sawContent = false;
-  finishReason: string | null = null;
-  usage: Usage | null = null;
-  model?: string;
-  id?: string;
-  firstTokenAt?: number;
-  private readonly tools: unknown[] = [];
+class GeminiStreamParser extends StreamParserBase {
   private rawUsage: unknown;
-  private readonly sse = new SseSplitter((e) => this.onData(e.data));
-
-  constructor(
-    private readonly ctx: ProtocolContext & { status: number; headers: Headers },
-    private readonly now: () => number,
-  ) {}
+  protected readonly sse = new SseSplitter((e) => this.onData(e.data));
 
   /** A Gemini stream has no end marker: it is complete when a chunk gave the finish reason. */
   get complete(): boolean {
     return this.finishReason !== null;
-  }
-
-  get toolCallDeltas(): unknown[] | undefined {
-    return this.tools.length > 0 ? this.tools : undefined;
-  }
-
-  push(text: string): void {
-    this.sse.push(text);
   }
 
   end(): void {
@@ -231,31 +206,14 @@ class GeminiStreamParser implements StreamParser {
 
   private onData(data: string): void {
     const { ctx } = this;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(data);
-    } catch {
-      throw new InvalidResponseError(msg.invalidJson(ctx.model), {
-        model: ctx.model,
-        httpStatus: ctx.status,
-      });
-    }
-    if (!isObject(obj)) {
-      throw new InvalidResponseError(msg.invalidShape(ctx.model, 'stream chunk is not an object'), {
-        model: ctx.model,
-        httpStatus: ctx.status,
-      });
-    }
+    const obj = this.parseData(data);
+    if (!isObject(obj)) throw this.bad('stream chunk is not an object');
     if (isObject(obj.error)) throw geminiError({ status: ctx.status, headers: ctx.headers, body: obj, ctx });
     if (typeof obj.modelVersion === 'string') this.model ??= obj.modelVersion;
     if (typeof obj.responseId === 'string') this.id ??= obj.responseId;
     if (obj.usageMetadata !== undefined) this.rawUsage = obj.usageMetadata;
     const c = readCandidate(obj, ctx, ctx.status, false);
-    if (c.text.length > 0) {
-      this.firstTokenAt ??= this.now();
-      this.content += c.text;
-      this.sawContent = true;
-    }
+    this.addText(c.text);
     if (c.calls.length > 0) {
       this.firstTokenAt ??= this.now();
       this.tools.push(...c.calls);

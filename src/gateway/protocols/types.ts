@@ -44,6 +44,17 @@ export interface ProtocolRequest {
   stream: boolean;
 }
 
+/** An answer of the server: its status, headers and body (parsed JSON, or text), and the call's context. */
+export interface ProtocolAnswer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  ctx: ProtocolContext;
+}
+
+/** The context of a stream parser: the call's and the response's status and headers. */
+export type StreamContext = ProtocolContext & { status: number; headers: Headers };
+
 export interface Protocol {
   readonly name: ProtocolName;
   /** Path and query appended to the base URL's path, e.g. `/chat/completions`, `/messages`. */
@@ -53,20 +64,7 @@ export interface Protocol {
   /** Headers every request of this protocol carries (e.g. anthropic-version). */
   readonly fixedHeaders: Readonly<Record<string, string>>;
   buildBody(request: ProtocolRequest): Record<string, unknown>;
-  parseCompletion(options: {
-    body: unknown;
-    status: number;
-    headers: Headers;
-    ctx: ProtocolContext;
-  }): ParsedCompletion;
-  createStreamParser(
-    ctx: ProtocolContext & { status: number; headers: Headers },
-    now: () => number,
-  ): StreamParser;
-  errorFromResponse(options: {
-    status: number;
-    headers: Headers;
-    body: unknown;
-    ctx: ProtocolContext;
-  }): GatewayError;
+  parseCompletion(options: ProtocolAnswer): ParsedCompletion;
+  createStreamParser(ctx: StreamContext, now: () => number): StreamParser;
+  errorFromResponse(options: ProtocolAnswer): GatewayError;
 }
