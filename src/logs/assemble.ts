@@ -12,16 +12,14 @@ import {
   type SummaryOrigin,
 } from '../analysis/summary/types';
 import type { Pricing } from '../gateway/pricing';
+import { armOfModel, type ModelArms, namesAModel } from '../routing/armOfModel';
 import { ProductionLogError } from '../routing/logs';
 import type { Arm } from '../types';
 import { type ArmAcc, addBucket, addGroup, addWindow, cmp, newArmAcc, toArmSummary } from './armAccumulator';
 import type { EngineAggregates, GroupRow } from './engineTypes';
 
-/** How a row's arm is told. */
-export interface ArmRules {
-  primaryModel?: string;
-  canaryModel?: string;
-}
+/** How a row's arm is told when it did not log routedTo: the model of each arm. */
+export type ArmRules = ModelArms;
 
 /** The import facts kept in import.json (never the log's content, never credentials). */
 export interface LogImportFacts {
@@ -45,13 +43,8 @@ export function armResolver(
       learned.set(g.model, g.routedTo);
   return (routedTo, model) => {
     if (routedTo === 'primary' || routedTo === 'canary') return routedTo;
-    const { primaryModel: p, canaryModel: c } = rules;
-    if (p !== undefined && model === p) return 'primary';
-    if (c !== undefined && model === c) return 'canary';
-    if (p !== undefined && c === undefined) return 'canary';
-    if (c !== undefined && p === undefined) return 'primary';
-    if (p !== undefined && c !== undefined) return undefined;
-    return learned.get(model);
+    const byModel = armOfModel(model, rules);
+    return byModel !== undefined || namesAModel(rules) ? byModel : learned.get(model);
   };
 }
 

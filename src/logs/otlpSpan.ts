@@ -1,5 +1,6 @@
 /** One OTLP span → a CallRecord: attribute decoding, timestamps, token counts, the arm, the error kind. */
 import type { Pricing } from '../gateway/pricing';
+import { armOfModel } from '../routing/armOfModel';
 import type { Arm, CallRecord, ErrorKind } from '../types';
 import {
   ATTR_ERROR_TYPE,
@@ -104,13 +105,7 @@ function armOfSpan(
     if (ctx.armValues.primary.includes(v)) arm = 'primary';
     else if (ctx.armValues.canary.includes(v)) arm = 'canary';
   }
-  if (!arm) {
-    if (ctx.primaryModel !== undefined && model === ctx.primaryModel) arm = 'primary';
-    else if (ctx.canaryModel !== undefined && model === ctx.canaryModel) arm = 'canary';
-    else if (ctx.primaryModel !== undefined && ctx.canaryModel === undefined) arm = 'canary';
-    else if (ctx.canaryModel !== undefined && ctx.primaryModel === undefined) arm = 'primary';
-  }
-  return arm;
+  return arm ?? armOfModel(model, ctx);
 }
 
 /** A token-count attribute: undefined when absent, null when not a non-negative integer. */

@@ -16,6 +16,7 @@ import { basename, extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Pricing } from '../gateway/pricing';
 import type { Arm, CallRecord, RunData, RunItem } from '../types';
+import { armOfModel, namesAModel } from './armOfModel';
 import { cyrb53 } from './cyrb53';
 import { type LogRecord, parseLine } from './logLine';
 import type { ArmSplit } from './srm';
@@ -304,11 +305,6 @@ function resolveArm(rec: LogRecord, opts: ImportLogsOptions, learned: Map<string
     if (!learned.has(rec.model)) learned.set(rec.model, rec.routedTo);
     return rec.routedTo;
   }
-  const { primaryModel, canaryModel } = opts;
-  if (primaryModel !== undefined && rec.model === primaryModel) return 'primary';
-  if (canaryModel !== undefined && rec.model === canaryModel) return 'canary';
-  if (primaryModel !== undefined && canaryModel === undefined) return 'canary';
-  if (canaryModel !== undefined && primaryModel === undefined) return 'primary';
-  if (primaryModel !== undefined && canaryModel !== undefined) return undefined;
-  return learned.get(rec.model);
+  const byModel = armOfModel(rec.model, opts);
+  return byModel !== undefined || namesAModel(opts) ? byModel : learned.get(rec.model);
 }
