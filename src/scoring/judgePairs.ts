@@ -9,6 +9,14 @@ import {
   loadKeptRecords,
   readDoneKeys,
 } from './jsonlFile';
+import {
+  optionalCount,
+  optionalString,
+  recordObject,
+  requireBoolean,
+  requireOneOf,
+  requireStrings,
+} from './recordFields';
 import { clip, forEachCall, redactSecrets, runInput, validJudge } from './scoreRun';
 import { type PairwiseScorer, ScorerError } from './types';
 
@@ -76,26 +84,13 @@ function pairKey(itemId: string, repeat: number, judge: string, judgment: number
 
 function parsePairwise(file: string, line: number, value: unknown): JudgedPairRecord {
   const where = `${file}:${line}`;
-  const r = value as Record<string, unknown>;
-  if (typeof r !== 'object' || r === null || Array.isArray(r))
-    throw new TypeError(`${where}: expected a PairwiseRecord object`);
-  for (const f of ['itemId', 'judge'] as const) {
-    if (typeof r[f] !== 'string') throw new TypeError(`${where}: ${f}: expected a string`);
-  }
-  if (!WINNERS.includes(r.winner as (typeof WINNERS)[number])) {
-    throw new TypeError(
-      `${where}: winner: expected 'primary', 'canary' or 'tie', got ${JSON.stringify(r.winner)}`,
-    );
-  }
-  if (typeof r.orderConsistent !== 'boolean')
-    throw new TypeError(`${where}: orderConsistent: expected a boolean`);
-  for (const f of ['repeat', 'judgment'] as const) {
-    if (r[f] !== undefined && !(Number.isInteger(r[f]) && (r[f] as number) >= 0)) {
-      throw new TypeError(`${where}: ${f}: expected an integer >= 0, got ${JSON.stringify(r[f])}`);
-    }
-  }
-  if (r.error !== undefined && typeof r.error !== 'string')
-    throw new TypeError(`${where}: error: expected a string`);
+  const r = recordObject(where, value, 'PairwiseRecord');
+  requireStrings(where, r, ['itemId', 'judge']);
+  requireOneOf(where, r, 'winner', WINNERS);
+  requireBoolean(where, r, 'orderConsistent');
+  optionalCount(where, r, 'repeat');
+  optionalCount(where, r, 'judgment');
+  optionalString(where, r, 'error');
   return r as unknown as JudgedPairRecord;
 }
 

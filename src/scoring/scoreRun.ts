@@ -10,6 +10,14 @@ import {
   readDoneKeys,
   readJsonlTolerant,
 } from './jsonlFile';
+import {
+  optionalCount,
+  optionalString,
+  recordObject,
+  requireBoolean,
+  requireOneOf,
+  requireStrings,
+} from './recordFields';
 import { type JudgeInfo, type ScoreResult, type Scorer, ScorerError } from './types';
 
 /** File names inside a run folder (DESIGN.md, "The pipeline"). */
@@ -77,39 +85,22 @@ function scoreKey(itemId: string, arm: string, repeat: number, scorer: string): 
 /** Checks the fields of a calls.jsonl line that scoring relies on. */
 export function parseCall(file: string, line: number, value: unknown): CallRecord {
   const where = `${file}:${line}`;
-  const r = value as Record<string, unknown>;
-  if (typeof r !== 'object' || r === null || Array.isArray(r))
-    throw new TypeError(`${where}: expected a CallRecord object`);
-  if (typeof r.runId !== 'string') throw new TypeError(`${where}: runId: expected a string`);
-  if (typeof r.itemId !== 'string') throw new TypeError(`${where}: itemId: expected a string`);
-  if (!ARMS.includes(r.arm as Arm)) {
-    throw new TypeError(`${where}: arm: expected 'primary' or 'canary', got ${JSON.stringify(r.arm)}`);
-  }
-  if (r.repeat !== undefined && !(Number.isInteger(r.repeat) && (r.repeat as number) >= 0)) {
-    throw new TypeError(`${where}: repeat: expected an integer >= 0, got ${JSON.stringify(r.repeat)}`);
-  }
-  if (typeof r.ok !== 'boolean') throw new TypeError(`${where}: ok: expected a boolean`);
-  if (r.content !== undefined && r.content !== null && typeof r.content !== 'string') {
-    throw new TypeError(`${where}: content: expected a string`);
-  }
+  const r = recordObject(where, value, 'CallRecord');
+  requireStrings(where, r, ['runId', 'itemId']);
+  requireOneOf(where, r, 'arm', ARMS);
+  optionalCount(where, r, 'repeat');
+  requireBoolean(where, r, 'ok');
+  optionalString(where, r, 'content', true);
   return { ...(r as unknown as CallRecord), repeat: (r.repeat as number | undefined) ?? 0 };
 }
 
 /** Checks a scores.jsonl line. */
 function parseScore(file: string, line: number, value: unknown): ScoreRecord {
   const where = `${file}:${line}`;
-  const r = value as Record<string, unknown>;
-  if (typeof r !== 'object' || r === null || Array.isArray(r))
-    throw new TypeError(`${where}: expected a ScoreRecord object`);
-  for (const f of ['runId', 'itemId', 'scorer'] as const) {
-    if (typeof r[f] !== 'string') throw new TypeError(`${where}: ${f}: expected a string`);
-  }
-  if (!ARMS.includes(r.arm as Arm)) {
-    throw new TypeError(`${where}: arm: expected 'primary' or 'canary', got ${JSON.stringify(r.arm)}`);
-  }
-  if (r.repeat !== undefined && !(Number.isInteger(r.repeat) && (r.repeat as number) >= 0)) {
-    throw new TypeError(`${where}: repeat: expected an integer >= 0`);
-  }
+  const r = recordObject(where, value, 'ScoreRecord');
+  requireStrings(where, r, ['runId', 'itemId', 'scorer']);
+  requireOneOf(where, r, 'arm', ARMS);
+  optionalCount(where, r, 'repeat', false);
   if (!(r.score === null || (typeof r.score === 'number' && Number.isFinite(r.score)))) {
     throw new TypeError(`${where}: score: expected a finite number or null`);
   }
