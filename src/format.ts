@@ -195,6 +195,15 @@ export function formatFixedPercent(x: number, opts: { digits?: number; bare?: bo
   return `${(100 * x).toFixed(opts.digits ?? 1)}${opts.bare ? '' : '%'}`;
 }
 
+/**
+ * A fraction written back as the percent a setting means, with up to 6 significant digits and no
+ * trailing zeros (JavaScript's own number text, so a negative value keeps '-'): -1.5 → '-150%',
+ * 0.2 → '20%', 0.123456789 → '12.3457%'. For messages about a policy's thresholds.
+ */
+export function formatSettingPercent(x: number): string {
+  return `${Number((x * 100).toPrecision(6))}%`;
+}
+
 /** Puts an explicit sign before a magnitude formatted by `fmt`: '+' above zero, '−' below, none at zero. */
 export function formatSigned(x: number, fmt: (v: number) => string): string {
   if (!Number.isFinite(x)) return nonFinite(x);

@@ -6,7 +6,7 @@ import { formatMetricValue, formatRelative } from '../format';
 import type { AlwaysValidInterval, MetricComparison } from '../types';
 import type { Gate } from './policyFields';
 
-/** What {@link evaluateGate} may know besides the gate and the comparisons. */
+/** What `evaluateGate` may know besides the gate and the comparisons. */
 export interface GateContext {
   /** Looks taken (default 1: a fixed-horizon analysis). */
   looks?: number;

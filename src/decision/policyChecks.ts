@@ -2,6 +2,7 @@
  * The checks of a policy that its schema cannot express (every gate can pass, no two gates contradict each
  * other, the plan's steps are consistent), with the message of each problem.
  */
+import { formatSettingPercent } from '../format';
 import { didYouMean } from '../input/schemaErrors';
 import type { Gate, RolloutStep } from './policyFields';
 
@@ -42,8 +43,6 @@ export interface PolicyProblem {
   path: (string | number)[];
   message: string;
 }
-
-const pct = (x: number) => `${Number((x * 100).toPrecision(6))}%`;
 
 /**
  * The checks a schema cannot express, run on every policy that passed the schema:
@@ -136,7 +135,7 @@ function gateProblems(g: Gate, i: number): PolicyProblem[] {
   if (g.kind === 'relative' && t !== undefined && range !== 'unknown' && g.direction === 'below' && t <= -1)
     at(
       'threshold',
-      `the relative change of ${g.metric} (never negative) is at least −100%: it is never below ${pct(t)}, ${never}`,
+      `the relative change of ${g.metric} (never negative) is at least −100%: it is never below ${formatSettingPercent(t)}, ${never}`,
     );
   if (g.kind === 'difference' && t !== undefined && range === 'proportion') {
     if ((g.direction === 'above' && t >= 1) || (g.direction === 'below' && t <= -1))

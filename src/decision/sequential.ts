@@ -73,9 +73,9 @@ export interface UpdateSequentialHistoryOptions {
 /**
  * Adds one look (a scheduled run, or one time window of production logs) to a sequential-monitoring history
  * file and replays the whole history through the always-valid tests: the mixture SPRT of the success rate
- * and quality ({@link createSequentialTest}; quality paired when the looks carry `qualityPairs`) and, when
+ * and quality (`createSequentialTest`; quality paired when the looks carry `qualityPairs`) and, when
  * the looks carry gate data, the gates' confidence sequences on the cumulative data
- * ({@link alwaysValidIntervals}: `summary.gates`). The job may look after every run or window and stop as
+ * (`alwaysValidIntervals`: `summary.gates`). The job may look after every run or window and stop as
  * soon as a sequence clears its threshold, with the chance of a wrong call over all looks staying ≤ α. One
  * entry per id: re-running the same look replaces its entry (idempotent); the file is rewritten atomically.
  *

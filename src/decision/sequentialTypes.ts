@@ -82,7 +82,7 @@ export interface SequentialMetricSummary {
   decidedAtLook?: number;
 }
 
-/** What {@link updateSequentialHistory} returns, and what `decide` reads. */
+/** What `updateSequentialHistory` returns, and what `decide` reads. */
 export interface SequentialSummary {
   looks: number;
   alpha: number;

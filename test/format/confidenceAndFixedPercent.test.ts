@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConfidence, formatFixedPercent, formatPercent } from '../../src/format';
+import { formatConfidence, formatFixedPercent, formatPercent, formatSettingPercent } from '../../src/format';
 
 describe('formatConfidence: a confidence level as a whole percent', () => {
   it('rounds 100 × level to an integer (hand-derived)', () => {
@@ -28,5 +28,17 @@ describe('formatFixedPercent: the calibration tables’ fixed-decimal shares', (
     expect(formatFixedPercent(Number.NaN)).toBe('—');
     expect(formatFixedPercent(Number.POSITIVE_INFINITY)).toBe('—');
     expect(formatFixedPercent(-0.03)).toBe('-3.0%');
+  });
+});
+
+describe('formatSettingPercent: a policy threshold written back as a percent', () => {
+  it('keeps up to 6 significant digits and drops trailing zeros (hand-derived)', () => {
+    expect(formatSettingPercent(-1.5)).toBe('-150%');
+    expect(formatSettingPercent(0.2)).toBe('20%');
+    expect(formatSettingPercent(-1)).toBe('-100%');
+    // 12.3456789 to 6 significant digits is 12.3457
+    expect(formatSettingPercent(0.123456789)).toBe('12.3457%');
+    // 0.07 × 100 = 7.000000000000001 in binary: 6 significant digits give 7
+    expect(formatSettingPercent(0.07)).toBe('7%');
   });
 });
