@@ -143,111 +143,179 @@ const overall = (comparisons: readonly MetricComparison[], metric: string): Metr
  * for (const c of buildRunCharts({ analysis, decision })) await writeFile(`charts/${c.id}.svg`, await renderSvg(c.spec));
  */
 export function buildRunCharts(input: BuildRunChartsInput): RunChart[] {
-  const { analysis, decision, sequential } = input;
-  const confidence = input.confidence ?? 0.95;
-  const comparisons = analysis.comparisons ?? [];
-  const gates = decision?.gates ?? [];
+  const ctx: ChartContext = {
+    input,
+    confidence: input.confidence ?? 0.95,
+    comparisons: input.analysis.comparisons ?? [],
+    gates: input.decision?.gates ?? [],
+  };
+  return [
+    ...gateCharts(ctx),
+    ...latencyCharts(ctx),
+    ...reliabilityCharts(ctx),
+    ...costCharts(ctx),
+    ...qualityCharts(ctx),
+    ...sequentialCharts(ctx),
+  ];
+}
+
+/** What every chart family reads: the input, and its comparisons, gates and confidence with defaults. */
+interface ChartContext {
+  input: BuildRunChartsInput;
+  confidence: number;
+  comparisons: readonly MetricComparison[];
+  gates: NonNullable<BuildRunChartsInput['decision']>['gates'];
+}
+
+const chart = (id: string, title: string, spec: TopLevelSpec): RunChart => ({ id, title, spec });
+
+/** The gate dashboard, subtitled with the verdict, when any gate was evaluated. */
+function gateCharts({ input, gates, comparisons, confidence }: ChartContext): RunChart[] {
+  const { decision } = input;
+  if (gates.length === 0) return [];
+  const verdict = decision?.verdict
+    ? `Verdict: ${decision.verdict.toUpperCase()}` +
+      (decision.stage ? ` at stage ${decision.stage}` : '') +
+      (decision.nextStage && decision.verdict === 'promote' ? `, next: ${decision.nextStage}` : '') +
+      (decision.trafficPercent !== undefined ? ` (canary traffic ${decision.trafficPercent}%)` : '')
+    : undefined;
+  return [
+    chart(
+      'gates',
+      'Promotion gates',
+      gateDashboardSpec({ gates, comparisons, subtitle: verdict, confidence }),
+    ),
+  ];
+}
+
+/** The latency ECDF (from the summary's histograms, or raw latencies) and the percentile bars. */
+function latencyCharts({ input, comparisons, confidence }: ChartContext): RunChart[] {
+  const { analysis } = input;
   const charts: RunChart[] = [];
-  const add = (id: string, title: string, spec: TopLevelSpec) => charts.push({ id, title, spec });
-
-  if (gates.length > 0) {
-    const verdict = decision?.verdict
-      ? `Verdict: ${decision.verdict.toUpperCase()}` +
-        (decision.stage ? ` at stage ${decision.stage}` : '') +
-        (decision.nextStage && decision.verdict === 'promote' ? `, next: ${decision.nextStage}` : '') +
-        (decision.trafficPercent !== undefined ? ` (canary traffic ${decision.trafficPercent}%)` : '')
-      : undefined;
-    add('gates', 'Promotion gates', gateDashboardSpec({ gates, comparisons, subtitle: verdict, confidence }));
-  }
-
   const latency = analysis.summary
     ? { primary: analysis.summary.primary.latencyMs, canary: analysis.summary.canary.latencyMs }
     : analysis.latency;
   const size = (a: number[] | LogHistogram) => (Array.isArray(a) ? a.length : a.count);
   if (latency && (size(latency.primary) > 0 || size(latency.canary) > 0)) {
-    add(
-      'latency-ecdf',
-      'Latency distribution (ECDF)',
-      latencyEcdfSpec({ primary: latency.primary, canary: latency.canary, percentiles: comparisons }),
+    charts.push(
+      chart(
+        'latency-ecdf',
+        'Latency distribution (ECDF)',
+        latencyEcdfSpec({ primary: latency.primary, canary: latency.canary, percentiles: comparisons }),
+      ),
     );
   }
   if (PERCENTILE_METRICS.some((m) => overall(comparisons, m.metric))) {
-    add('latency-percentiles', 'Latency percentiles', percentileBarsSpec({ comparisons, confidence }));
+    charts.push(
+      chart('latency-percentiles', 'Latency percentiles', percentileBarsSpec({ comparisons, confidence })),
+    );
   }
+  return charts;
+}
 
+/** The success rate per arm (with the threshold of a gate on the canary's own rate) and the error kinds. */
+function reliabilityCharts({ input, gates, comparisons, confidence }: ChartContext): RunChart[] {
+  const { analysis } = input;
+  const charts: RunChart[] = [];
   const success = overall(comparisons, 'success_rate');
   if (success) {
     // Only a gate on the canary's own success rate has a threshold on this chart's scale.
     const gate = gates.find(
       (g) => g.metric === 'success_rate' && gateAxis(g, comparisons).title.startsWith('canary '),
     );
-    add(
-      'success-rate',
-      'Success rate',
-      successRateSpec({
-        primary: success.primary,
-        canary: success.canary,
-        threshold: gate?.threshold,
-        errors: analysis.errors,
-        confidence,
-      }),
+    charts.push(
+      chart(
+        'success-rate',
+        'Success rate',
+        successRateSpec({
+          primary: success.primary,
+          canary: success.canary,
+          threshold: gate?.threshold,
+          errors: analysis.errors,
+          confidence,
+        }),
+      ),
     );
   }
   const errors = analysis.errors;
   const failed = (r: Record<string, number> | undefined) => Object.values(r ?? {}).some((v) => v > 0);
   if (errors && (failed(errors.primary) || failed(errors.canary))) {
-    add('error-kinds', 'Failed calls by error kind', errorKindsSpec({ errors }));
+    charts.push(chart('error-kinds', 'Failed calls by error kind', errorKindsSpec({ errors })));
   }
+  return charts;
+}
 
-  if (analysis.cost) {
-    add(
+/** The cost chart, when the analysis has costs. */
+function costCharts({ input, comparisons, confidence }: ChartContext): RunChart[] {
+  const { cost } = input.analysis;
+  if (!cost) return [];
+  return [
+    chart(
       'cost',
       'Cost',
       costSpec({
-        cost: analysis.cost,
+        cost,
         per1kTokens: overall(comparisons, 'cost_per_1k_tokens_usd'),
         perRequest: overall(comparisons, 'cost_per_request_usd'),
         confidence,
       }),
-    );
-  }
+    ),
+  ];
+}
 
+/** Each scorer kind's estimates and paired differences (pass/fail first), then the pairwise verdicts. */
+function qualityCharts({ input, confidence }: ChartContext): RunChart[] {
+  const { analysis } = input;
+  const charts: RunChart[] = [];
   const quality = analysis.quality ?? [];
-  // Pass/fail scorers, then numeric ones: each kind's estimates and paired differences.
   for (const c of QUALITY_CHARTS) {
     if (!quality.some((q) => q.kind === c.kind)) continue;
-    add(c.estimates[0], c.estimates[1], qualityEstimatesSpec({ scorers: quality, kind: c.kind, confidence }));
-    add(
-      c.differences[0],
-      c.differences[1],
-      qualityDifferencesSpec({ differences: quality, kind: c.kind, confidence }),
+    charts.push(
+      chart(
+        c.estimates[0],
+        c.estimates[1],
+        qualityEstimatesSpec({ scorers: quality, kind: c.kind, confidence }),
+      ),
+      chart(
+        c.differences[0],
+        c.differences[1],
+        qualityDifferencesSpec({ differences: quality, kind: c.kind, confidence }),
+      ),
     );
   }
   const judges = (
     analysis.pairwiseJudges?.length ? analysis.pairwiseJudges : analysis.pairwise ? [analysis.pairwise] : []
   ).filter((j) => j.n > 0);
-  if (judges.length > 0) add('pairwise', 'Quality: pairwise verdicts', pairwiseSpec({ judges, confidence }));
-
-  if (sequential) {
-    const qualityGate = gates.find(
-      (g) => g.metric === 'quality' && gateAxis(g, comparisons).title.includes('canary − primary'),
-    );
-    const history = isHistory(sequential) ? sequential : undefined;
-    const inputs: readonly SequentialChartInput[] = history
-      ? sequentialChartInputs(history, { qualityBoundary: qualityGate?.threshold })
-      : isChartInputList(sequential)
-        ? sequential
-        : [sequential as SequentialChartInput];
-    const drawable = inputs.filter((s) =>
-      s.looks.some(
-        (l) => Number.isFinite(l.estimate) && Number.isFinite(l.ci?.[0]) && Number.isFinite(l.ci?.[1]),
-      ),
-    );
-    drawable.forEach((s, i) => {
-      const slug = (s.metric ?? 'difference').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      const id = drawable.length === 1 && i === 0 && !history ? 'sequential' : `sequential-${slug}`;
-      add(id, `Sequential monitoring: ${s.metric ?? 'difference'}`, sequentialSpec(s));
-    });
+  if (judges.length > 0) {
+    charts.push(chart('pairwise', 'Quality: pairwise verdicts', pairwiseSpec({ judges, confidence })));
   }
   return charts;
+}
+
+/**
+ * One sequential chart per monitored metric with a drawable look: from the history (the quality chart's
+ * boundary is the threshold of a difference gate on quality) or the caller's chart inputs.
+ */
+function sequentialCharts({ input, gates, comparisons }: ChartContext): RunChart[] {
+  const { sequential } = input;
+  if (!sequential) return [];
+  const qualityGate = gates.find(
+    (g) => g.metric === 'quality' && gateAxis(g, comparisons).title.includes('canary − primary'),
+  );
+  const history = isHistory(sequential) ? sequential : undefined;
+  const inputs: readonly SequentialChartInput[] = history
+    ? sequentialChartInputs(history, { qualityBoundary: qualityGate?.threshold })
+    : isChartInputList(sequential)
+      ? sequential
+      : [sequential as SequentialChartInput];
+  const drawable = inputs.filter((s) =>
+    s.looks.some(
+      (l) => Number.isFinite(l.estimate) && Number.isFinite(l.ci?.[0]) && Number.isFinite(l.ci?.[1]),
+    ),
+  );
+  return drawable.map((s, i) => {
+    const slug = (s.metric ?? 'difference').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    const id = drawable.length === 1 && i === 0 && !history ? 'sequential' : `sequential-${slug}`;
+    return chart(id, `Sequential monitoring: ${s.metric ?? 'difference'}`, sequentialSpec(s));
+  });
 }

@@ -1,11 +1,10 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatNumber } from '../format';
+import { formatConfidence, formatNumber, formatPercent } from '../format';
 import type { Arm, ArmEstimate } from '../types';
 import {
   ARMS,
   armIntervalLayers,
   ChartInputError,
-  formatPercent,
   INK,
   type Json,
   labelledStackLayers,
@@ -39,29 +38,9 @@ const sum = (r: Record<string, number> | undefined): number =>
  * successRateSpec({ primary: { n: 500, estimate: 0.998, ci: [0.9928, 0.9995] }, canary: …, threshold: 0.995 });
  */
 export function successRateSpec(input: SuccessRateInput): TopLevelSpec {
-  const fn = 'successRateSpec';
-  const rows = ARMS.map((arm) => {
-    const e = input[arm];
-    for (const [k, v] of [
-      ['estimate', e?.estimate],
-      ['ci[0]', e?.ci?.[0]],
-      ['ci[1]', e?.ci?.[1]],
-    ] as const) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
-        throw new ChartInputError(`${fn}: ${arm}.${k} is ${String(v)}; expected a proportion in [0, 1]`);
-      }
-    }
-    return {
-      arm,
-      rate: r6(e.estimate),
-      lo: r6(e.ci[0]),
-      hi: r6(e.ci[1]),
-      n: e.n,
-      label: formatPercent(e.estimate, 2),
-    };
-  });
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
-  const subtitle = [`Points: success rate; bars: ${conf}% confidence interval`];
+  const rows = ARMS.map((arm) => successRow(input, arm));
+  const conf = formatConfidence(input.confidence ?? 0.95);
+  const subtitle = [`Points: success rate; bars: ${conf} confidence interval`];
   if (input.errors) {
     const failed = (arm: Arm) =>
       `${arm} ${formatNumber(sum(input.errors?.[arm]))} of ${formatNumber(input[arm].n)}`;
@@ -87,28 +66,7 @@ export function successRateSpec(input: SuccessRateInput): TopLevelSpec {
     ],
     label: { dx: 12, fontSize: 11 },
   });
-  if (input.threshold !== undefined) {
-    if (!Number.isFinite(input.threshold)) {
-      throw new ChartInputError(`${fn}: threshold is ${input.threshold}; expected a finite proportion`);
-    }
-    const t = [{ threshold: r6(input.threshold), label: `gate: ≥ ${formatPercent(input.threshold, 2)}` }];
-    layer.push(
-      {
-        data: { values: t },
-        mark: { type: 'rule', strokeDash: [6, 4], color: INK },
-        encoding: { y: { field: 'threshold', type: 'quantitative' } },
-      },
-      {
-        data: { values: t },
-        mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, fontSize: 10, color: INK },
-        encoding: {
-          x: { value: 'width' },
-          y: { field: 'threshold', type: 'quantitative' },
-          text: { field: 'label', type: 'nominal' },
-        },
-      },
-    );
-  }
+  if (input.threshold !== undefined) layer.push(...thresholdLayers(input.threshold));
   return topLevel({
     title: { text: 'Success rate per arm', subtitle },
     data: { values: rows },
@@ -116,6 +74,60 @@ export function successRateSpec(input: SuccessRateInput): TopLevelSpec {
     height: 260,
     layer,
   });
+}
+
+/**
+ * One arm's row: its success rate, interval, n and the rate as a label.
+ * @throws {ChartInputError} when the estimate or an interval bound is not a finite proportion
+ */
+function successRow(input: SuccessRateInput, arm: Arm): Json {
+  const e = input[arm];
+  for (const [k, v] of [
+    ['estimate', e?.estimate],
+    ['ci[0]', e?.ci?.[0]],
+    ['ci[1]', e?.ci?.[1]],
+  ] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
+      throw new ChartInputError(
+        `successRateSpec: ${arm}.${k} is ${String(v)}; expected a proportion in [0, 1]`,
+      );
+    }
+  }
+  return {
+    arm,
+    rate: r6(e.estimate),
+    lo: r6(e.ci[0]),
+    hi: r6(e.ci[1]),
+    n: e.n,
+    label: formatPercent(e.estimate, { digits: 2 }),
+  };
+}
+
+/**
+ * The success-rate gate's threshold: a dashed line labelled at the right edge.
+ * @throws {ChartInputError} when the threshold is not finite
+ */
+function thresholdLayers(threshold: number): Json[] {
+  if (!Number.isFinite(threshold)) {
+    throw new ChartInputError(`successRateSpec: threshold is ${threshold}; expected a finite proportion`);
+  }
+  const t = [{ threshold: r6(threshold), label: `gate: ≥ ${formatPercent(threshold, { digits: 2 })}` }];
+  return [
+    {
+      data: { values: t },
+      mark: { type: 'rule', strokeDash: [6, 4], color: INK },
+      encoding: { y: { field: 'threshold', type: 'quantitative' } },
+    },
+    {
+      data: { values: t },
+      mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, fontSize: 10, color: INK },
+      encoding: {
+        x: { value: 'width' },
+        y: { field: 'threshold', type: 'quantitative' },
+        text: { field: 'label', type: 'nominal' },
+      },
+    },
+  ];
 }
 
 /** Colours of the error kinds (Okabe–Ito), in a fixed order so a kind keeps its colour across runs. */

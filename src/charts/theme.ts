@@ -3,7 +3,7 @@
  * repeat each colour's meaning, axis formats per metric unit, the chart config, and input checks.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { formatMetricValue, formatNumber, formatUsd } from '../format';
+import { formatMetricValue, formatNumber, formatPercent as formatSharedPercent, formatUsd } from '../format';
 import type { Arm, GateStatus } from '../types';
 
 /**
@@ -127,12 +127,13 @@ export interface UnitStyle {
   proportion: boolean;
 }
 
-/** USD as everywhere else: thousands separators and cents, 3 significant digits below a cent. */
+// The chart modules format through src/format.ts directly; these two names stay importable from here for
+// the format tests (test/format), which check that the chart labels use the one formatter.
 export { formatSigned, formatUsd } from '../format';
 
-/** Formats a proportion as a percentage with `digits` decimals (1 for chart labels); the one formatter. */
+/** A proportion as a chart label: src/format's formatPercent with `digits` decimals (default 1). */
 export function formatPercent(x: number, digits = 1): string {
-  return formatMetricValue(x, 'proportion', { digits });
+  return formatSharedPercent(x, { digits });
 }
 
 /**
@@ -143,7 +144,12 @@ export function unitStyle(unit: string): UnitStyle {
   switch (unit) {
     case 'ratio':
     case 'proportion':
-      return { label: '%', format: '.1%', fmt: (x) => formatPercent(x), proportion: true };
+      return {
+        label: '%',
+        format: '.1%',
+        fmt: (x) => formatSharedPercent(x, { digits: 1 }),
+        proportion: true,
+      };
     case 'ms':
       return { label: 'ms', format: ',.0f', fmt: (x) => formatMetricValue(x, 'ms'), proportion: false };
     case 'USD/1K tokens':
@@ -179,44 +185,54 @@ export function withUnit(what: string, unit: string): string {
 
 /** An arm colour encoding (legend off: arms are named on the axis or in labels). */
 export function armColor(legend: boolean): Json {
-  return {
-    field: 'arm',
-    type: 'nominal',
-    title: 'Arm',
-    scale: { domain: [...ARMS], range: ARMS.map((a) => ARM_COLORS[a]) },
-    legend: legend ? { orient: 'top', title: null } : null,
-  };
+  return armEncoding(
+    ARMS.map((a) => ARM_COLORS[a]),
+    legend,
+  );
 }
 
 /** An arm shape encoding, paired with {@link armColor} (same legend). */
 export function armShape(legend: boolean): Json {
+  return armEncoding(
+    ARMS.map((a) => ARM_SHAPES[a]),
+    legend,
+  );
+}
+
+/** The arms mapped onto one channel's `range` (colours or shapes), with the legend at the top or none. */
+function armEncoding(range: string[], legend: boolean): Json {
   return {
     field: 'arm',
     type: 'nominal',
     title: 'Arm',
-    scale: { domain: [...ARMS], range: ARMS.map((a) => ARM_SHAPES[a]) },
+    scale: { domain: [...ARMS], range },
     legend: legend ? { orient: 'top', title: null } : null,
   };
 }
 
 /** A gate-status colour encoding with all three statuses in the legend. */
 export function statusColor(field = 'status'): Json {
-  return {
+  return statusEncoding(
     field,
-    type: 'nominal',
-    title: 'Status',
-    scale: { domain: [...STATUSES], range: STATUSES.map((s) => STATUS_COLORS[s]) },
-    legend: { orient: 'top', labelExpr: 'upper(datum.label)' },
-  };
+    STATUSES.map((s) => STATUS_COLORS[s]),
+  );
 }
 
 /** A gate-status shape encoding, merged with {@link statusColor} into one legend. */
 export function statusShape(field = 'status'): Json {
+  return statusEncoding(
+    field,
+    STATUSES.map((s) => STATUS_SHAPES[s]),
+  );
+}
+
+/** The statuses mapped onto one channel's `range` (colours or shapes), named in upper case in the legend. */
+function statusEncoding(field: string, range: string[]): Json {
   return {
     field,
     type: 'nominal',
     title: 'Status',
-    scale: { domain: [...STATUSES], range: STATUSES.map((s) => STATUS_SHAPES[s]) },
+    scale: { domain: [...STATUSES], range },
     legend: { orient: 'top', labelExpr: 'upper(datum.label)' },
   };
 }
