@@ -1,18 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatNumber, formatRelative } from '../format';
+import { formatConfidence, formatNumber, formatRelative, formatUsd } from '../format';
 import type { Arm, MetricComparison } from '../types';
-import {
-  ARMS,
-  armAxisX,
-  armColor,
-  armShape,
-  ChartInputError,
-  formatUsd,
-  INK,
-  type Json,
-  r6,
-  topLevel,
-} from './theme';
+import { ARMS, armAxisX, armColor, armShape, ChartInputError, INK, type Json, r6, topLevel } from './theme';
 
 /** What one arm spent: the fields of RunAnalysis.cost.primary / canary the chart reads. */
 export interface ArmCostInput {
@@ -49,7 +38,7 @@ export function costSpec(input: CostInput): TopLevelSpec {
       `${FN}: cost.monthlyRequests is ${String(cost?.monthlyRequests)}; expected > 0`,
     );
   }
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const conf = formatConfidence(input.confidence ?? 0.95);
   const rows = ARMS.map((arm) => costRow(input, arm));
   const hasPer1kCi = rows.some((r) => 'per1kLo' in r);
   const hasMonthlyCi = rows.some((r) => 'monthlyLo' in r);
@@ -96,20 +85,20 @@ function costRow(input: CostInput, arm: Arm): Json {
 }
 
 /** The subtitle lines: the canary's relative per-1K-token cost (when compared) and the projection's basis. */
-function costSubtitle(input: CostInput, conf: number): string[] {
+function costSubtitle(input: CostInput, conf: string): string[] {
   const subtitle: string[] = [];
   const rel = input.per1kTokens?.delta.relative;
   if (rel && Number.isFinite(rel.estimate)) {
     subtitle.push(
       `Canary cost per 1K tokens ${formatRelative(rel.estimate)} vs primary` +
         (Number.isFinite(rel.ci[0]) && Number.isFinite(rel.ci[1])
-          ? ` (${conf}% CI ${formatRelative(rel.ci[0])} to ${formatRelative(rel.ci[1])})`
+          ? ` (${conf} CI ${formatRelative(rel.ci[0])} to ${formatRelative(rel.ci[1])})`
           : ''),
     );
   }
   subtitle.push(
     `Monthly spend projected at ${formatNumber(input.cost.monthlyRequests)} requests per arm; ` +
-      `bars/whiskers: ${conf}% confidence intervals where measured`,
+      `bars/whiskers: ${conf} confidence intervals where measured`,
   );
   return subtitle;
 }

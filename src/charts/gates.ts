@@ -1,9 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatMetricValue, formatNumber, formatRelative } from '../format';
+import { formatConfidence, formatMetricValue, formatNumber, formatRelative, formatSigned } from '../format';
 import type { GateResult, MetricComparison } from '../types';
 import {
   ChartInputError,
-  formatSigned,
   INK,
   type Json,
   r6,
@@ -131,14 +130,14 @@ export function gateDashboardSpec(input: GateDashboardInput): TopLevelSpec {
   if (!Array.isArray(input.gates as unknown) || input.gates.length === 0) {
     throw new ChartInputError(`${FN}: gates is empty; expected the decision's GateResult[]`);
   }
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const conf = formatConfidence(input.confidence ?? 0.95);
   const rows = input.gates.map((g, i) => gateRow(g, i, input.comparisons));
   return topLevel({
     title: {
       text: 'Promotion gates',
       subtitle: [
         ...(input.subtitle ? [input.subtitle] : []),
-        `Point: observed; bar: ${conf}% confidence interval; dashed line: threshold. Status by colour, shape and word.`,
+        `Point: observed; bar: ${conf} confidence interval; dashed line: threshold. Status by colour, shape and word.`,
       ],
     },
     vconcat: rows,

@@ -1,5 +1,6 @@
 // Bars of each arm's latency percentiles (P50/P95/P99, TTFT P50/P95) with confidence-interval whiskers.
 import type { TopLevelSpec } from 'vega-lite';
+import { formatConfidence } from '../format';
 import type { MetricComparison } from '../types';
 import {
   ARMS,
@@ -43,11 +44,11 @@ export const PERCENTILE_METRICS: ReadonlyArray<{ metric: string; label: string }
 export function percentileBarsSpec(input: PercentileBarsInput): TopLevelSpec {
   const { rows, present, unit } = percentileRows(input.comparisons);
   const style = unitStyle(unit);
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const conf = formatConfidence(input.confidence ?? 0.95);
   return topLevel({
     title: {
       text: 'Latency percentiles per arm',
-      subtitle: `Bars: estimate; whiskers: ${conf}% confidence interval`,
+      subtitle: `Bars: estimate; whiskers: ${conf} confidence interval`,
     },
     data: { values: rows },
     facet: {

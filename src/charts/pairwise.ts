@@ -1,17 +1,8 @@
 // The pairwise judge chart: each judge's verdicts as a 100% bar of canary wins, ties and primary wins.
 import type { TopLevelSpec } from 'vega-lite';
 import type { PairwiseSummary } from '../analysis/types';
-import { formatNumber } from '../format';
-import {
-  ARM_COLORS,
-  ChartInputError,
-  formatPercent,
-  INK,
-  type Json,
-  labelledStackLayers,
-  r6,
-  topLevel,
-} from './theme';
+import { formatConfidence, formatNumber, formatPercent } from '../format';
+import { ARM_COLORS, ChartInputError, INK, type Json, labelledStackLayers, r6, topLevel } from './theme';
 
 /**
  * A pairwise judge's verdicts from the canary's point of view: the part of the analysis's PairwiseSummary
@@ -35,7 +26,7 @@ export function pairwiseSpec(input: { judges: readonly PairwiseInput[]; confiden
   if (!Array.isArray(input.judges as unknown) || input.judges.length === 0) {
     throw new ChartInputError(`${FN}: judges is empty; expected at least one judge's verdict counts`);
   }
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const conf = formatConfidence(input.confidence ?? 0.95);
   const rows: Json[] = [];
   const subtitle: string[] = [];
   input.judges.forEach((j, i) => {
@@ -108,13 +99,13 @@ function outcomeRows(j: PairwiseInput): Json[] {
 }
 
 /** One judge's subtitle line: the canary win rate with its interval (or the counts), n and flips. */
-function judgeLine(j: PairwiseInput, conf: number): string {
+function judgeLine(j: PairwiseInput, conf: string): string {
   const wr = j.winRate;
   const rate =
     wr && Number.isFinite(wr.estimate)
-      ? `canary win rate (ties as half) ${formatPercent(wr.estimate)}` +
+      ? `canary win rate (ties as half) ${formatPercent(wr.estimate, { digits: 1 })}` +
         (Number.isFinite(wr.ci[0]) && Number.isFinite(wr.ci[1])
-          ? ` (${conf}% CI ${formatPercent(wr.ci[0])} to ${formatPercent(wr.ci[1])})`
+          ? ` (${conf} CI ${formatPercent(wr.ci[0], { digits: 1 })} to ${formatPercent(wr.ci[1], { digits: 1 })})`
           : '')
       : `canary wins ${j.wins}, ties ${j.ties}, primary wins ${j.losses}`;
   return `${j.judge}: ${rate}; ${formatNumber(j.n)} judgments, ${j.orderInconsistent} order-inconsistent (counted as ties)`;

@@ -1,11 +1,10 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatMetricValue, formatNumber } from '../format';
+import { formatConfidence, formatMetricValue, formatNumber, formatPercent } from '../format';
 import type { ArmEstimate, GateStatus } from '../types';
 import {
   ARMS,
   armIntervalLayers,
   ChartInputError,
-  formatPercent,
   INK,
   type Json,
   marginStatus,
@@ -71,18 +70,18 @@ export function qualityEstimatesSpec(input: QualityEstimatesInput): TopLevelSpec
         lo: r6(e.ci[0]),
         hi: r6(e.ci[1]),
         n: e.n,
-        label: pass ? formatPercent(e.estimate) : formatNumber(e.estimate),
+        label: pass ? formatPercent(e.estimate, { digits: 1 }) : formatNumber(e.estimate),
       });
     }
   });
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const conf = formatConfidence(input.confidence ?? 0.95);
   const title = pass ? 'Pass rate (%)' : 'Mean score (scorer’s scale)';
   const format = pass ? '.0%' : '~g';
   const y = { field: 'estimate', type: 'quantitative', title, scale: { zero: false }, axis: { format } };
   return topLevel({
     title: {
       text: pass ? 'Quality: pass rate per scorer and arm' : 'Quality: mean score per scorer and arm',
-      subtitle: `Points: ${pass ? 'pass rate' : 'mean score'} on the paired items; bars: ${conf}% confidence interval`,
+      subtitle: `Points: ${pass ? 'pass rate' : 'mean score'} on the paired items; bars: ${conf} confidence interval`,
     },
     data: { values: rows },
     facet: {
@@ -159,14 +158,14 @@ export function qualityDifferencesSpec(input: QualityDifferencesInput): TopLevel
   const fmt = (x: number) =>
     formatMetricValue(x, pass ? 'proportion' : '', { signed: true, digits: pass ? 1 : 2 });
   const { rows, margins } = differenceRows(input, kind, fmt);
-  const conf = Math.round(100 * (input.confidence ?? 0.95));
+  const conf = formatConfidence(input.confidence ?? 0.95);
   const sameMargin = margins.size === 1;
   const marginText = sameMargin ? fmt(-[...margins][0]) : 'per scorer';
   const y = { field: 'scorer', type: 'nominal', title: null, sort: rows.map((r) => r.scorer) };
   return topLevel({
     title: {
       text: 'Quality: paired difference canary − primary per scorer',
-      subtitle: `Points: difference on the paired items; bars: ${conf}% confidence interval; dashed line: non-inferiority margin (${marginText})`,
+      subtitle: `Points: difference on the paired items; bars: ${conf} confidence interval; dashed line: non-inferiority margin (${marginText})`,
     },
     data: { values: rows },
     width: 420,

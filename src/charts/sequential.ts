@@ -1,16 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatMetricValue, formatPStatement } from '../format';
-import {
-  ChartInputError,
-  formatSigned,
-  INK,
-  type Json,
-  OKABE_ITO,
-  r6,
-  topLevel,
-  unitStyle,
-  withUnit,
-} from './theme';
+import { formatConfidence, formatMetricValue, formatPStatement, formatSigned } from '../format';
+import { ChartInputError, INK, type Json, OKABE_ITO, r6, topLevel, unitStyle, withUnit } from './theme';
 
 /** One look of a sequential test: the running estimate and confidence sequence after it. */
 export interface SequentialChartLook {
@@ -168,7 +158,7 @@ function sequentialSubtitle(
   const last = input.looks[input.looks.length - 1];
   const alpha = input.alpha ?? 0.05;
   const subtitle = [
-    `Band: ${Math.round(100 * (1 - alpha))}% confidence sequence (valid at every look); line: running estimate; ` +
+    `Band: ${formatConfidence(1 - alpha)} confidence sequence (valid at every look); line: running estimate; ` +
       `${input.looks.length} look${input.looks.length === 1 ? '' : 's'}` +
       (skipped > 0 ? `, ${skipped} without a finite interval yet not drawn` : ''),
   ];

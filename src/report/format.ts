@@ -1,7 +1,9 @@
 import { formatMetricValue, formatNumber, formatRelative } from '../format';
 import type { GateResult, MetricComparison } from '../types';
 
-// The one number formatter lives in src/format.ts; the report's modules import it from here.
+// The report's own formatters: how a gate's numbers read (gateFormatter) and a run's duration. The one
+// number formatter lives in src/format.ts and the report's modules import it from there; its names stay
+// re-exported here for the importers of this path outside the report (test/format).
 export {
   type FormatOptions,
   formatInterval,

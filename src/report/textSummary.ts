@@ -3,15 +3,9 @@
  */
 import type { RunAnalysis } from '../analysis/types';
 import { type DecisionDetails, describeStep } from '../decision/decide';
+import { formatInterval, formatMetricValue, formatNumber, formatPValue, formatRelative } from '../format';
 import type { Decision, MetricComparison } from '../types';
-import {
-  formatInterval,
-  formatMetricValue,
-  formatNumber,
-  formatPValue,
-  formatRelative,
-  gateFormatter,
-} from './format';
+import { gateFormatter } from './format';
 import { formatTable } from './textTable';
 
 /** Exit status of a verdict under `--exit-code`: promote 0, hold 10, rollback 20. */

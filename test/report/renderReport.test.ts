@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMetricValue, formatPValue, formatRelative } from '../../src/format';
 import { selectDisagreements } from '../../src/report/disagreements';
 import { escapeHtml, jsonForScript, ReportError, sanitizeSvg } from '../../src/report/escape';
-import { formatMetricValue, formatPValue, formatRelative } from '../../src/report/format';
 import { renderReport, verdictSentence } from '../../src/report/renderReport';
 import type { ReportInput } from '../../src/report/types';
 import { writeReport } from '../../src/report/writeReport';
