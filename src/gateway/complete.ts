@@ -8,7 +8,7 @@ import type { ClientConfig } from './clientConfig';
 import type { CompleteRequest } from './clientTypes';
 import { GatewayError, InvalidResponseError, NetworkError, TimeoutError } from './errors';
 import { msg } from './messages';
-import type { Headers } from './parse';
+import type { Headers, ParsedCompletion } from './parse';
 import type { ChatResponse } from './types';
 
 const TIMEOUT_CODES = new Set([
@@ -165,14 +165,23 @@ async function readResponse(
     throw new InvalidResponseError(msg.invalidJson(call.model), { model: call.model, httpStatus: status });
   }
   const p = c.protocol.parseCompletion({ body: parsed, status, headers: resHeaders, ctx: call.ctx });
+  return chatResponse(p, { status, latencyMs, model: call.model });
+}
+
+/** The client's answer: a parsed completion with its status, latency (and time to first token, streamed). */
+function chatResponse(
+  p: ParsedCompletion,
+  x: { status: number; latencyMs: number; model: string; ttftMs?: number },
+): ChatResponse {
   const out: ChatResponse = {
     content: p.content,
     usage: p.usage,
     finishReason: p.finishReason,
-    httpStatus: status,
-    latencyMs,
-    model: p.model ?? call.model,
+    httpStatus: x.status,
+    latencyMs: x.latencyMs,
+    model: p.model ?? x.model,
   };
+  if (x.ttftMs !== undefined) out.ttftMs = x.ttftMs;
   if (p.id !== undefined) out.id = p.id;
   if (p.toolCalls) out.toolCalls = p.toolCalls;
   return out;
@@ -206,18 +215,16 @@ async function readStream(
   if (!parser.complete) {
     throw new InvalidResponseError(msg.streamEnded(model), { model, httpStatus: status });
   }
-  const out: ChatResponse = {
+  const p: ParsedCompletion = {
     content: parser.sawContent || !parser.toolCallDeltas ? parser.content : null,
-    usage: parser.usage,
     finishReason: parser.finishReason,
-    httpStatus: status,
-    latencyMs,
-    model: parser.model ?? model,
+    usage: parser.usage,
   };
-  if (parser.firstTokenAt !== undefined) out.ttftMs = parser.firstTokenAt - started;
-  if (parser.id !== undefined) out.id = parser.id;
-  if (parser.toolCallDeltas) out.toolCalls = parser.toolCallDeltas;
-  return out;
+  if (parser.model !== undefined) p.model = parser.model;
+  if (parser.id !== undefined) p.id = parser.id;
+  if (parser.toolCallDeltas) p.toolCalls = parser.toolCallDeltas;
+  const ttftMs = parser.firstTokenAt === undefined ? undefined : parser.firstTokenAt - started;
+  return chatResponse(p, { status, latencyMs, model, ttftMs });
 }
 
 /** Reads a body as UTF-8 up to `limit` bytes; past the limit it stops (truncate) or throws. */
