@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import type * as Tslab from 'tslab';
 import { renderSvg } from '../charts/render';
+import { formatSpend } from '../format';
 import { escapeHtml } from '../report/escape';
 import type { ReportDisagreement } from '../report/types';
 import type { BatchProgress } from '../runner/runBatch';
@@ -265,7 +266,7 @@ export function progressHtml(p: ProgressLike, label = 'Progress'): string {
     const errs = Object.entries(p.errorsByKind).map(([k, n]) => `${k} ${n}`);
     parts.push(`errors: ${errs.length ? errs.join(', ') : 'none'}`);
   }
-  if (p.spentUsd !== undefined) parts.push(`$${p.spentUsd.toFixed(4)}`);
+  if (p.spentUsd !== undefined) parts.push(formatSpend(p.spentUsd));
   if (p.callsPerSecond !== undefined) parts.push(`${p.callsPerSecond.toFixed(1)}/s`);
   if (p.etaSeconds !== undefined && p.etaSeconds !== null && p.done < p.total)
     parts.push(`ETA ${Math.ceil(p.etaSeconds)} s`);
