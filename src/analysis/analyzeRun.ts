@@ -6,16 +6,12 @@
  */
 
 import type { Arm, CallRecord } from '../types';
-import {
-  AnalysisError,
-  analyzeSummaries,
-  type PerItemResults,
-  readOptions,
-  type Settings,
-} from './analyzeSummaries';
+import { analyzeSummaries, type PerItemResults } from './analyzeSummaries';
+import { AnalysisError, analysisMsg } from './errors';
 import { perItemMetrics } from './metrics/perItem';
 import { perItemSegmentComparisons } from './metrics/segments';
 import { keyOf, splitArms } from './metrics/shared';
+import { readOptions, type Settings } from './options';
 import { chooseWindowWidth, segmentsFromItems, summarizeCalls } from './summary/build';
 import { SummaryError } from './summary/histogram';
 import type { RunSummary } from './summary/types';
@@ -68,10 +64,7 @@ export function analyzeRun(run: RunData, opts: AnalyzeOptions = {}): RunAnalysis
   const byArm = splitArms(calls);
   for (const arm of ARMS) {
     if (byArm[arm].length === 0)
-      throw new AnalysisError(
-        'ANALYSIS_NO_CALLS',
-        `analyzeRun: run ${run.runId} has no ${arm} calls; both arms are needed for a comparison`,
-      );
+      throw new AnalysisError('ANALYSIS_NO_CALLS', analysisMsg.noCalls(run.runId, arm));
   }
   const items = run.items ?? [];
   const hasSegments = items.some((it) => it.meta?.tier !== undefined || (it.meta?.tags?.length ?? 0) > 0);
@@ -147,7 +140,7 @@ export function summarizeRunCalls(
     });
   } catch (e) {
     if (e instanceof SummaryError)
-      throw new AnalysisError('ANALYSIS_BAD_RECORD', `run ${runId}: ${e.message}`);
+      throw new AnalysisError('ANALYSIS_BAD_RECORD', analysisMsg.inRun(runId, e.message));
     throw e;
   }
 }

@@ -6,18 +6,20 @@
  */
 import type { Arm, MetricComparison } from '../types';
 import { addAlwaysValid } from './alwaysValid';
+import { AnalysisError, analysisMsg } from './errors';
 import { callMetrics } from './metrics/callMetrics';
 import { armCost } from './metrics/cost';
 import { errorWindowMetrics } from './metrics/errorWindows';
 import { summarySegmentComparisons } from './metrics/segments';
-import { AnalysisError, readOptions } from './options';
+import { readOptions } from './options';
 import { SummaryError } from './summary/histogram';
 import { checkSummary } from './summary/merge';
 import type { RunSummary } from './summary/types';
 import { closingNotes } from './summaryNotes';
 import type { AnalyzeOptions, PairwiseSummary, QualityComparison, RunAnalysis, SegmentInfo } from './types';
 
-export { ANALYZE_DEFAULTS, AnalysisError, METRIC_UNITS, readOptions, type Settings } from './options';
+export { AnalysisError } from './errors';
+export { ANALYZE_DEFAULTS, METRIC_UNITS, readOptions, type Settings } from './options';
 
 const ARMS: readonly Arm[] = ['primary', 'canary'];
 
@@ -54,15 +56,12 @@ function checkAnalysable(summary: RunSummary, runId: string): void {
     checkSummary(summary);
   } catch (e) {
     if (e instanceof SummaryError)
-      throw new AnalysisError('ANALYSIS_BAD_SUMMARY', `run ${runId}: ${e.message}`);
+      throw new AnalysisError('ANALYSIS_BAD_SUMMARY', analysisMsg.inRun(runId, e.message));
     throw e;
   }
   for (const arm of ARMS)
     if (summary[arm].calls === 0)
-      throw new AnalysisError(
-        'ANALYSIS_NO_CALLS',
-        `analyzeRun: run ${runId} has no ${arm} calls; both arms are needed for a comparison`,
-      );
+      throw new AnalysisError('ANALYSIS_NO_CALLS', analysisMsg.noCalls(runId, arm));
 }
 
 /**

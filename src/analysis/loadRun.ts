@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { readJsonl } from '../input/jsonl';
 import { describeValue } from '../input/jsonValue';
 import type { CallRecord, PairwiseRecord, ScoreRecord } from '../types';
+import { analysisMsg, RunFolderError } from './errors';
 import type { RunAnalysis, RunData, RunItem } from './types';
 
 /** File names inside a run folder (canary-contracts "The run folder"). */
@@ -16,17 +17,7 @@ export const RUN_FILES = {
   comparison: 'comparison.json',
 } as const;
 
-/** A run folder that cannot be read: names the file (and line and field) and what was expected. */
-export class RunFolderError extends Error {
-  readonly code: string;
-  readonly file: string;
-  constructor(code: string, file: string, message: string) {
-    super(message);
-    this.name = 'RunFolderError';
-    this.code = code;
-    this.file = file;
-  }
-}
+export { RunFolderError } from './errors';
 
 type Check = (v: Record<string, unknown>, where: string) => void;
 
@@ -35,7 +26,7 @@ const need = (v: Record<string, unknown>, where: string, field: string, type: st
     throw new RunFolderError(
       'RUN_BAD_RECORD',
       where.split(':')[0],
-      `${where}: ${field}: expected ${type}, got ${describeValue(v[field])}`,
+      analysisMsg.badField(where, field, type, describeValue(v[field])),
     );
 };
 const isArm = (x: unknown) => x === 'primary' || x === 'canary';
@@ -87,11 +78,7 @@ const checkItem: Check = (v, w) => {
 async function readRecords<T>(file: string, check: Check, required: boolean): Promise<T[]> {
   if (!existsSync(file)) {
     if (required)
-      throw new RunFolderError(
-        'RUN_MISSING_FILE',
-        file,
-        `${file}: not found; a run folder needs ${basename(file)}`,
-      );
+      throw new RunFolderError('RUN_MISSING_FILE', file, analysisMsg.missingFile(file, basename(file)));
     return [];
   }
   const out: T[] = [];
@@ -99,7 +86,7 @@ async function readRecords<T>(file: string, check: Check, required: boolean): Pr
     for await (const { line, value } of readJsonl(file)) {
       const where = `${file}:${line}`;
       if (typeof value !== 'object' || value === null || Array.isArray(value))
-        throw new RunFolderError('RUN_BAD_RECORD', file, `${where}: expected a JSON object`);
+        throw new RunFolderError('RUN_BAD_RECORD', file, analysisMsg.notAnObject(where));
       check(value as Record<string, unknown>, where);
       out.push(value as T);
     }
@@ -136,7 +123,7 @@ export async function loadRun(runDir: string): Promise<RunData> {
       throw new RunFolderError(
         'RUN_BAD_RECORD',
         manifest,
-        `${manifest}: not valid JSON (${(e as Error).message})`,
+        analysisMsg.manifestNotJson(manifest, (e as Error).message),
       );
     }
   }

@@ -1,4 +1,5 @@
-/** The analysis options: their defaults, validation (readOptions → Settings), the metric units and AnalysisError. */
+/** The analysis options: their defaults, validation (readOptions → Settings) and the metric units. */
+import { AnalysisError, analysisMsg } from './errors';
 import type { AnalyzeOptions } from './types';
 
 /**
@@ -26,16 +27,6 @@ export const ANALYZE_DEFAULTS = {
   minWindowSize: 50,
 } as const;
 
-/** Analysis input that cannot be analysed (bad options, no calls), with a stable code. */
-export class AnalysisError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'AnalysisError';
-    this.code = code;
-  }
-}
-
 /** @internal The validated options. */
 export interface Settings {
   confidence: number;
@@ -51,7 +42,7 @@ export interface Settings {
 /** @internal Reads and checks {@link AnalyzeOptions}. */
 export function readOptions(opts: AnalyzeOptions, fn = 'analyzeRun'): Settings {
   const bad = (field: string, expected: string, got: unknown) =>
-    new AnalysisError('ANALYSIS_BAD_OPTION', `${fn}: ${field}: expected ${expected}, got ${String(got)}`);
+    new AnalysisError('ANALYSIS_BAD_OPTION', analysisMsg.badOption(fn, field, expected, got));
   const confidence = opts.confidence ?? ANALYZE_DEFAULTS.confidence;
   if (!(confidence > 0 && confidence < 1)) throw bad('confidence', 'a number in (0, 1)', confidence);
   const seed = opts.seed ?? ANALYZE_DEFAULTS.seed;
