@@ -8,7 +8,7 @@ import type { BootstrapCIResult, BootstrapMethod, StatisticFunction } from './bo
 import { genericBootstrap } from './genericBootstrap';
 import { intervalOfQuantileCombination, quantileBootstrap } from './quantileBootstrap';
 import type { QuantileStatistic } from './quantileStatistic';
-import { describe } from './validate';
+import { checkOptions, describe } from './validate';
 
 export { intervalFromReplicates } from './bootstrapInterval';
 export { readArms, readBootstrapSettings } from './bootstrapSettings';
@@ -75,11 +75,7 @@ export interface BootstrapCIOptions {
  */
 export function bootstrapCI(opts: BootstrapCIOptions): BootstrapCIResult {
   const fn = 'bootstrapCI';
-  if (opts === null || typeof opts !== 'object') {
-    throw new TypeError(
-      `${fn}: options must be an object { samples, statistic, ... }, got ${describe(opts)}`,
-    );
-  }
+  checkOptions(fn, opts, '{ samples, statistic, ... }');
   const settings = readBootstrapSettings(fn, opts);
   const arms = readArms(fn, opts.samples, settings.paired);
   const statistic = opts.statistic;

@@ -1,4 +1,4 @@
-import { checkCount, checkOpenUnit, describe } from './validate';
+import { checkCount, checkOpenUnit, checkOptions, describe } from './validate';
 
 /** Options of {@link boundedMeanConfidenceSequence}. */
 export interface BoundedMeanCsOptions {
@@ -61,10 +61,7 @@ export function boundedMeanConfidenceSequence(
   opts: BoundedMeanCsOptions,
 ): BoundedMeanCsResult {
   const fn = 'boundedMeanConfidenceSequence';
-  if (opts === null || typeof opts !== 'object')
-    throw new TypeError(
-      `${fn}: options must be an object { nExpected, range?, alpha? }, got ${describe(opts)}`,
-    );
+  checkOptions(fn, opts, '{ nExpected, range?, alpha? }');
   const [lo, hi] = opts.range ?? [-1, 1];
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi))
     throw new RangeError(`${fn}: range must be [lo, hi] with finite lo < hi, got ${describe(opts.range)}`);

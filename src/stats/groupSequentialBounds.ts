@@ -1,5 +1,5 @@
 import { normalCdf, normalQuantile } from './distributions';
-import { checkCount, checkOpenUnit, describe } from './validate';
+import { checkCount, checkOpenUnit, checkOptions, describe } from './validate';
 
 export type AlphaSpending = 'obrien-fleming' | 'pocock';
 
@@ -93,9 +93,7 @@ function simpsonGrid(lo: number, hi: number, r: number): { z: Float64Array; w: F
  */
 export function groupSequentialBounds(opts: GroupSequentialOptions): GroupSequentialBounds {
   const fn = 'groupSequentialBounds';
-  if (opts === null || typeof opts !== 'object') {
-    throw new TypeError(`${fn}: options must be an object { looks, alpha, spending }, got ${describe(opts)}`);
-  }
+  checkOptions(fn, opts, '{ looks, alpha, spending }');
   const K = checkCount(fn, 'looks', opts.looks, 1);
   if (K > 50) throw new RangeError(`${fn}: looks must be <= 50, got ${K}`);
   const alpha = checkOpenUnit(fn, 'alpha', opts.alpha ?? 0.05);

@@ -1,5 +1,5 @@
 import { normalCdf, normalQuantile, tQuantile } from './distributions';
-import { checkOpenUnit, describe } from './validate';
+import { checkOpenUnit, checkOptions, describe } from './validate';
 
 export interface NonInferioritySampleSizeOptions {
   /** Standard deviation of the paired differences canary − primary (> 0). */
@@ -61,9 +61,7 @@ export function noncentralTSf(c: number, df: number, ncp: number): number {
  */
 export function nonInferioritySampleSize(opts: NonInferioritySampleSizeOptions): number {
   const fn = 'nonInferioritySampleSize';
-  if (opts === null || typeof opts !== 'object') {
-    throw new TypeError(`${fn}: options must be an object { sd, margin, … }, got ${describe(opts)}`);
-  }
+  checkOptions(fn, opts, '{ sd, margin, … }');
   const sd = readPositive(fn, 'sd', opts.sd);
   const margin = readPositive(fn, 'margin', opts.margin);
   const trueDifference = opts.trueDifference ?? 0;

@@ -1,5 +1,5 @@
 import { normalQuantile } from './distributions';
-import { checkOpenUnit, describe } from './validate';
+import { checkOpenUnit, checkOptions, describe } from './validate';
 
 export interface PairedProportionSampleSizeOptions {
   /** P(primary passes, canary fails) per item: the rate of the b cell. */
@@ -43,9 +43,7 @@ export interface PairedProportionSampleSizeOptions {
  */
 export function pairedProportionSampleSize(opts: PairedProportionSampleSizeOptions): number {
   const fn = 'pairedProportionSampleSize';
-  if (opts === null || typeof opts !== 'object') {
-    throw new TypeError(`${fn}: options must be an object { p10, p01, … }, got ${describe(opts)}`);
-  }
+  checkOptions(fn, opts, '{ p10, p01, … }');
   const p10 = readRate(fn, 'p10', opts.p10);
   const p01 = readRate(fn, 'p01', opts.p01);
   const psi = p10 + p01;

@@ -1,6 +1,6 @@
 import { logBeta } from './logGamma';
 import { normalMixtureOptimalRatio } from './normalMixtureBoundary';
-import { checkCount, checkOpenUnit, checkProbability, describe } from './validate';
+import { checkCount, checkOpenUnit, checkOptions, checkProbability, describe } from './validate';
 
 /** Options of {@link proportionConfidenceSequence}. */
 export interface ProportionCsOptions {
@@ -71,10 +71,7 @@ export function proportionConfidenceSequence(
   checkCount(fn, 'n', n, 0);
   checkCount(fn, 'successes', successes, 0);
   if (successes > n) throw new RangeError(`${fn}: successes must be <= n (${n}), got ${successes}`);
-  if (opts === null || typeof opts !== 'object')
-    throw new TypeError(
-      `${fn}: options must be an object { nExpected, alpha?, priorMean? }, got ${describe(opts)}`,
-    );
+  checkOptions(fn, opts, '{ nExpected, alpha?, priorMean? }');
   const alpha = checkOpenUnit(fn, 'alpha', opts.alpha ?? 0.05);
   const prior = betaMixturePrior(fn, opts.nExpected, opts.priorMean ?? 0.5, alpha);
   const method = `Beta-binomial mixture confidence sequence (Howard et al. 2021), prior Beta(${fmt(prior.a)}, ${fmt(prior.b)}) tuned for n = ${opts.nExpected}`;

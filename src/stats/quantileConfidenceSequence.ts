@@ -1,5 +1,5 @@
 import { betaBinomialLogMixture, betaMixturePrior } from './proportionConfidenceSequence';
-import { checkCount, checkOpenUnit, describe } from './validate';
+import { checkCount, checkOpenUnit, checkOptions, describe } from './validate';
 
 /**
  * Observations known to lie in [lower, upper] (a histogram bucket), `count` of them. Exact values are cells
@@ -67,8 +67,7 @@ export function quantileConfidenceSequence(
   opts: QuantileCsOptions,
 ): QuantileCsResult {
   const fn = 'quantileConfidenceSequence';
-  if (opts === null || typeof opts !== 'object')
-    throw new TypeError(`${fn}: options must be an object { p, nExpected, alpha? }, got ${describe(opts)}`);
+  checkOptions(fn, opts, '{ p, nExpected, alpha? }');
   const p = checkOpenUnit(fn, 'p', opts.p);
   const alpha = checkOpenUnit(fn, 'alpha', opts.alpha ?? 0.05);
   if (!Array.isArray(cells)) throw new TypeError(`${fn}: cells must be an array of { lower, upper, count }`);

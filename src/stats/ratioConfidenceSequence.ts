@@ -1,5 +1,5 @@
 import { asymptoticCsHalfWidth } from './normalMixtureBoundary';
-import { checkOpenUnit, describe } from './validate';
+import { checkOpenUnit, checkOptions, describe } from './validate';
 
 /** The sums a ratio-of-means metric needs, per arm (x: numerator, y: denominator; e.g. cost and tokens). */
 export interface RatioSums {
@@ -61,8 +61,7 @@ export function ratioConfidenceSequence(
   opts: RatioCsOptions,
 ): RatioCsResult {
   const fn = 'ratioConfidenceSequence';
-  if (opts === null || typeof opts !== 'object')
-    throw new TypeError(`${fn}: options must be an object { nExpected, alpha? }, got ${describe(opts)}`);
+  checkOptions(fn, opts, '{ nExpected, alpha? }');
   const alpha = checkOpenUnit(fn, 'alpha', opts.alpha ?? 0.05);
   const p = logRatioMoments(fn, 'primary', primary);
   const c = logRatioMoments(fn, 'canary', canary);

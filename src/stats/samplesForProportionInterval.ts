@@ -1,5 +1,5 @@
 import { normalQuantile } from './distributions';
-import { checkOpenUnit, checkProbability, describe } from './validate';
+import { checkOpenUnit, checkOptions, checkProbability, describe } from './validate';
 
 export interface SamplesForProportionIntervalOptions {
   /** The rate expected (for example the success rate observed so far), in [0, 1]. */
@@ -39,9 +39,7 @@ export interface SamplesForProportionIntervalOptions {
  */
 export function samplesForProportionInterval(opts: SamplesForProportionIntervalOptions): number {
   const fn = 'samplesForProportionInterval';
-  if (opts === null || typeof opts !== 'object') {
-    throw new TypeError(`${fn}: options must be an object { rate, threshold, … }, got ${describe(opts)}`);
-  }
+  checkOptions(fn, opts, '{ rate, threshold, … }');
   let rate = checkProbability(fn, 'rate', opts.rate);
   let threshold = checkOpenUnit(fn, 'threshold', opts.threshold);
   const confidence = checkOpenUnit(fn, 'confidence', opts.confidence ?? 0.95);

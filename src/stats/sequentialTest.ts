@@ -7,7 +7,7 @@ import {
   readCounts,
   readPairedCounts,
 } from './sequentialBatches';
-import { checkOpenUnit, checkSample, describe } from './validate';
+import { checkOpenUnit, checkOptions, checkSample, describe } from './validate';
 
 export type { ArmBatchCounts, PairedBatch, PairedBatchCounts } from './sequentialBatches';
 
@@ -177,9 +177,7 @@ interface Mixture {
 
 /** Validates kind, alpha and exactly one of tau / rho / tuning; derives ρ² from tuning. */
 function readMixture(fn: string, opts: SequentialTestOptions): Mixture {
-  if (opts === null || typeof opts !== 'object') {
-    throw new TypeError(`${fn}: options must be an object { kind, alpha, … }, got ${describe(opts)}`);
-  }
+  checkOptions(fn, opts, '{ kind, alpha, … }');
   const kind = opts.kind;
   if (kind !== 'mean' && kind !== 'proportion' && kind !== 'paired') {
     throw new RangeError(`${fn}: kind must be 'mean', 'proportion' or 'paired', got ${describe(kind)}`);

@@ -1,4 +1,4 @@
-import { checkCount, checkOpenUnit, describe } from './validate';
+import { checkCount, checkOpenUnit, checkOptions } from './validate';
 
 /** Design of a Wald SPRT for a Bernoulli rate: H0: p = p0 against H1: p = p1, with error rates α and β. */
 export interface SprtBernoulliOptions {
@@ -57,9 +57,7 @@ export interface SprtBernoulli {
  */
 export function sprtBernoulli(opts: SprtBernoulliOptions): SprtBernoulli {
   const fn = 'sprtBernoulli';
-  if (opts === null || typeof opts !== 'object') {
-    throw new TypeError(`${fn}: options must be an object { p0, p1, alpha, beta }, got ${describe(opts)}`);
-  }
+  checkOptions(fn, opts, '{ p0, p1, alpha, beta }');
   const p0 = checkOpenUnit(fn, 'p0', opts.p0);
   const p1 = checkOpenUnit(fn, 'p1', opts.p1);
   if (p0 === p1) throw new RangeError(`${fn}: p1 must differ from p0, got p0 = p1 = ${p0}`);

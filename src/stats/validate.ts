@@ -57,6 +57,13 @@ export function checkCount(fn: string, name: string, x: unknown, min = 0): numbe
   return x;
 }
 
+/** Throws unless `opts` is an object; `shape` shows the expected fields, e.g. `{ looks, alpha, spending }`. */
+export function checkOptions(fn: string, opts: unknown, shape: string): asserts opts is object {
+  if (opts === null || typeof opts !== 'object') {
+    throw new TypeError(`${fn}: options must be an object ${shape}, got ${describe(opts)}`);
+  }
+}
+
 /** Reads `{ alternative, confidence }` with defaults ('two-sided', 0.95), validating both. */
 export function readTestOptions(fn: string, opts: TestOptions | undefined): Required<TestOptions> {
   const alternative = opts?.alternative ?? 'two-sided';
