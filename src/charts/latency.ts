@@ -14,6 +14,7 @@ import {
   INK,
   type Json,
   r6,
+  shareEncoding,
   topLevel,
   unitStyle,
   withUnit,
@@ -214,13 +215,7 @@ function ecdfCurveLayer(x: Json, curve: Json[]): Json {
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
     encoding: {
       x,
-      y: {
-        field: 'share',
-        type: 'quantitative',
-        title: 'Share of calls at or below (%)',
-        scale: { domain: [0, 1] },
-        axis: { format: '.0%' },
-      },
+      y: shareEncoding('share', 'Share of calls at or below (%)'),
       color: armColor(true),
       strokeDash: {
         field: 'arm',

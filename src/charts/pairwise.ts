@@ -2,7 +2,16 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { PairwiseSummary } from '../analysis/types';
 import { formatConfidence, formatNumber, formatPercent } from '../format';
-import { ARM_COLORS, ChartInputError, INK, type Json, labelledStackLayers, r6, topLevel } from './theme';
+import {
+  ARM_COLORS,
+  ChartInputError,
+  INK,
+  type Json,
+  labelledStackLayers,
+  r6,
+  shareEncoding,
+  topLevel,
+} from './theme';
 
 /**
  * A pairwise judge's verdicts from the canary's point of view: the part of the analysis's PairwiseSummary
@@ -115,13 +124,7 @@ function judgeLine(j: PairwiseInput, conf: string): string {
 function outcomeBarLayers(y: Json): Json[] {
   return labelledStackLayers({
     y,
-    x: {
-      field: 'start',
-      type: 'quantitative',
-      title: 'Share of judgments (%)',
-      scale: { domain: [0, 1] },
-      axis: { format: '.0%' },
-    },
+    x: shareEncoding('start', 'Share of judgments (%)'),
     color: {
       field: 'outcome',
       type: 'nominal',

@@ -210,6 +210,11 @@ function armEncoding(range: string[], legend: boolean): Json {
   };
 }
 
+/** A share in [0, 1] on a fixed 0–100% axis with whole-percent labels. */
+export function shareEncoding(field: string, title: string): Json {
+  return { field, type: 'quantitative', title, scale: { domain: [0, 1] }, axis: { format: '.0%' } };
+}
+
 /** A gate-status colour encoding with all three statuses in the legend. */
 export function statusColor(field = 'status'): Json {
   return statusEncoding(
