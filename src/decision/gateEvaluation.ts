@@ -13,7 +13,7 @@ import type { Gate } from './policyFields';
 import {
   additionalSamples,
   consistencyAdditionalWindows,
-  isProportionUnit,
+  isWilsonRateUnit,
   wilsonAdditionalSamples,
 } from './samplesNeeded';
 
@@ -102,7 +102,7 @@ function samplesToDecide(
   if (mc.unit === CONSISTENCY_UNIT)
     return consistencyAdditionalWindows({ observed, lo, hi, threshold, k: n });
   if (j.sequence) return additionalSamples({ observed, lo, hi, threshold, n: j.n });
-  if (gate.kind === 'absolute' && isProportionUnit(mc.unit) && threshold > 0 && threshold < 1)
+  if (gate.kind === 'absolute' && isWilsonRateUnit(mc.unit) && threshold > 0 && threshold < 1)
     return wilsonAdditionalSamples({
       rate: observed,
       threshold,

@@ -60,7 +60,10 @@ export function consistencyAdditionalWindows(a: {
   return Math.max(1, total - a.k);
 }
 
-/** A rate in [0, 1]: 'proportion', or 'ratio' as the analysis names success_rate's unit. */
-export function isProportionUnit(unit: string): boolean {
+/**
+ * A rate in [0, 1] whose absolute gate reads the exact Wilson sample size: 'proportion', or 'ratio' as the
+ * analysis names success_rate's unit (narrower than format's isProportionUnit, on purpose).
+ */
+export function isWilsonRateUnit(unit: string): boolean {
   return unit === 'proportion' || unit === 'ratio';
 }

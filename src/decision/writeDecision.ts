@@ -1,3 +1,4 @@
+/** decision.json in a run folder: written atomically (NaN/±∞ as null) and read back. */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Decision } from '../types';
