@@ -11,6 +11,30 @@ export const MAX_TIMESTAMP_MS = 7_258_118_400_000;
 const SHADOW_SHAPE = '{ model, prompt, latency, tokens, timestamp, valid }';
 const ROUTING_SHAPE = '{ userId, model, latency, success, timestamp, routedTo? }';
 
+/**
+ * What each field must be, for `file:line: field: expected …` messages (one place): parseLine says it
+ * followed by what it got; the SQL engines (src/logs/) say it for the rows that break the rule.
+ */
+export const EXPECTED: Record<string, string> = {
+  '(line)': 'expected one JSON object',
+  '(record)': `expected a shadow result ${SHADOW_SHAPE} or a routing metric ${ROUTING_SHAPE}`,
+  model: 'expected a non-empty string',
+  latency: `expected a number of milliseconds between 0 and ${MAX_LATENCY_MS} (one day)`,
+  timestamp: 'expected an ISO-8601 time or epoch milliseconds (2000–2200)',
+  userId: 'expected a non-empty string',
+  success: 'expected true or false',
+  routedTo: "expected 'primary' or 'canary'",
+  tier: 'expected a string',
+  prompt: 'expected a string',
+  tokens: 'expected an integer >= 0 (total tokens)',
+  valid: 'expected true or false',
+};
+
+/** The rule of `rule` (a key of EXPECTED) broken by `v`, reported on `field`. */
+function broken(field: string, v: unknown, rule = field): Problem {
+  return { field, expected: `${EXPECTED[rule]}, got ${show(v)}` };
+}
+
 /** A valid line: a shadow result or a routing metric. */
 export type LogRecord =
   | {
@@ -53,7 +77,7 @@ export function parseLine(
   if (!isRouting && !isShadow) {
     return {
       field: '(record)',
-      expected: `expected a shadow result ${SHADOW_SHAPE} or a routing metric ${ROUTING_SHAPE}, got keys ${keys(o)}`,
+      expected: `${EXPECTED['(record)']}, got keys ${keys(o)}`,
     };
   }
   const common = commonFields(o);
@@ -69,7 +93,7 @@ function jsonObject(text: string): { o: Record<string, unknown> } | Problem {
   } catch {
     return {
       field: '(line)',
-      expected: `expected one JSON object, got invalid JSON (${describeJsonSyntax(text)})`,
+      expected: `${EXPECTED['(line)']}, got invalid JSON (${describeJsonSyntax(text)})`,
     };
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
@@ -105,13 +129,9 @@ interface CommonFields {
 function commonFields(o: Record<string, unknown>): CommonFields | Problem {
   const model = nonEmptyString(o, 'model');
   if (typeof model !== 'string') return model;
-  const latency = nonNegativeNumber(
-    o,
-    'latency',
-    `a number of milliseconds between 0 and ${MAX_LATENCY_MS} (one day)`,
-    MAX_LATENCY_MS,
-  );
-  if (typeof latency !== 'number') return latency;
+  const latency = o.latency;
+  if (!(typeof latency === 'number' && Number.isFinite(latency) && latency >= 0 && latency <= MAX_LATENCY_MS))
+    return broken('latency', latency);
   const timestampMs = timestamp(o);
   if (typeof timestampMs !== 'number') return timestampMs;
   // Derived: the call's start (timestamp − latency) must be a valid time too.
@@ -123,20 +143,15 @@ function commonFields(o: Record<string, unknown>): CommonFields | Problem {
 function routingRecord(o: Record<string, unknown>, c: CommonFields): { record: LogRecord } | Problem {
   const userId = nonEmptyString(o, 'userId');
   if (typeof userId !== 'string') return userId;
-  if (typeof o.success !== 'boolean')
-    return { field: 'success', expected: `expected true or false, got ${show(o.success)}` };
+  if (typeof o.success !== 'boolean') return broken('success', o.success);
   let routedTo: Arm | undefined;
   if (o.routedTo !== undefined && o.routedTo !== null) {
-    if (o.routedTo !== 'primary' && o.routedTo !== 'canary')
-      return { field: 'routedTo', expected: `expected 'primary' or 'canary', got ${show(o.routedTo)}` };
+    if (o.routedTo !== 'primary' && o.routedTo !== 'canary') return broken('routedTo', o.routedTo);
     routedTo = o.routedTo;
   }
   const tierValue = o.tier ?? o.userTier;
   if (tierValue !== undefined && typeof tierValue !== 'string')
-    return {
-      field: 'tier' in o ? 'tier' : 'userTier',
-      expected: `expected a string, got ${show(tierValue)}`,
-    };
+    return broken('tier' in o ? 'tier' : 'userTier', tierValue, 'tier');
   return {
     record: {
       kind: 'routing',
@@ -152,13 +167,11 @@ function routingRecord(o: Record<string, unknown>, c: CommonFields): { record: L
 }
 
 function shadowRecord(o: Record<string, unknown>, c: CommonFields): { record: LogRecord } | Problem {
-  if (typeof o.prompt !== 'string')
-    return { field: 'prompt', expected: `expected a string, got ${show(o.prompt)}` };
+  if (typeof o.prompt !== 'string') return broken('prompt', o.prompt);
   const tokens = o.tokens;
   if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0)
-    return { field: 'tokens', expected: `expected an integer >= 0 (total tokens), got ${show(tokens)}` };
-  if (typeof o.valid !== 'boolean')
-    return { field: 'valid', expected: `expected true or false, got ${show(o.valid)}` };
+    return broken('tokens', tokens);
+  if (typeof o.valid !== 'boolean') return broken('valid', o.valid);
   const { model, latency, timestampMs } = c;
   return {
     record: { kind: 'shadow', model, prompt: o.prompt, latency, tokens, timestampMs, valid: o.valid },
@@ -168,18 +181,7 @@ function shadowRecord(o: Record<string, unknown>, c: CommonFields): { record: Lo
 function nonEmptyString(o: Record<string, unknown>, field: string): string | Problem {
   const v = o[field];
   if (typeof v === 'string' && v !== '') return v;
-  return { field, expected: `expected a non-empty string, got ${show(v)}` };
-}
-
-function nonNegativeNumber(
-  o: Record<string, unknown>,
-  field: string,
-  what: string,
-  max = Number.MAX_VALUE,
-): number | Problem {
-  const v = o[field];
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max) return v;
-  return { field, expected: `expected ${what}, got ${show(v)}` };
+  return broken(field, v);
 }
 
 function timestamp(o: Record<string, unknown>): number | Problem {
@@ -188,7 +190,7 @@ function timestamp(o: Record<string, unknown>): number | Problem {
   if (typeof v === 'number') {
     // Epoch ms between 2000-01-01 and 2200-01-01: rules out seconds and garbage.
     if (Number.isFinite(v) && v >= MIN_TIMESTAMP_MS && v < MAX_TIMESTAMP_MS) return v;
-    return { field: 'timestamp', expected: `${expected} (2000–2200), got ${show(v)}` };
+    return broken('timestamp', v);
   }
   if (typeof v === 'string') {
     const ms = Date.parse(v);
