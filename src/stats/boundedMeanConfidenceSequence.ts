@@ -1,4 +1,4 @@
-import { checkCount, checkOpenUnit, checkOptions, describe } from './validate';
+import { checkCount, checkOpenUnit, checkOptions, checkPositive, describe } from './validate';
 
 /** Options of {@link boundedMeanConfidenceSequence}. */
 export interface BoundedMeanCsOptions {
@@ -66,9 +66,7 @@ export function boundedMeanConfidenceSequence(
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi))
     throw new RangeError(`${fn}: range must be [lo, hi] with finite lo < hi, got ${describe(opts.range)}`);
   const alpha = checkOpenUnit(fn, 'alpha', opts.alpha ?? 0.05);
-  const nExpected = opts.nExpected;
-  if (typeof nExpected !== 'number' || !(nExpected > 0) || !Number.isFinite(nExpected))
-    throw new RangeError(`${fn}: nExpected must be a finite number > 0, got ${describe(nExpected)}`);
+  const nExpected = checkPositive(fn, 'nExpected', opts.nExpected);
   if (!Array.isArray(cells))
     throw new TypeError(`${fn}: cells must be an array of [value, count], got ${describe(cells)}`);
   const width = hi - lo;

@@ -1,4 +1,4 @@
-import { checkOpenUnit, describe } from './validate';
+import { checkOpenUnit, checkPositive, describe } from './validate';
 
 /** Options of {@link normalMixtureBoundary}. */
 export interface NormalMixtureBoundaryOptions {
@@ -87,10 +87,4 @@ export function asymptoticCsHalfWidth(a: {
   const alpha = checkOpenUnit(fn, 'alpha', a.alpha ?? 0.05);
   const r = (normalMixtureOptimalRatio(alpha) * n) / nExpected;
   return Math.sqrt(((a.variance * (1 + r)) / r) * (Math.log1p(r) - 2 * Math.log(alpha)));
-}
-
-function checkPositive(fn: string, name: string, x: unknown): number {
-  if (typeof x !== 'number' || !(x > 0) || !Number.isFinite(x))
-    throw new RangeError(`${fn}: ${name} must be a finite number > 0, got ${describe(x)}`);
-  return x;
 }

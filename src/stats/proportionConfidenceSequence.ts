@@ -1,6 +1,6 @@
 import { logBeta } from './logGamma';
 import { normalMixtureOptimalRatio } from './normalMixtureBoundary';
-import { checkCount, checkOpenUnit, checkOptions, checkProbability, describe } from './validate';
+import { checkCount, checkOpenUnit, checkOptions, checkPositive, checkProbability } from './validate';
 
 /** Options of {@link proportionConfidenceSequence}. */
 export interface ProportionCsOptions {
@@ -93,11 +93,10 @@ export function proportionConfidenceSequence(
  * betaMixturePrior('f', 1319, 0.995, 0.05); // => { a: 158.82…, b: 0.798… } (ν = 1319/8.212 − 1 = 159.62)
  */
 export function betaMixturePrior(fn: string, nExpected: unknown, mean: unknown, alpha: number): BetaPrior {
-  if (typeof nExpected !== 'number' || !(nExpected > 0) || !Number.isFinite(nExpected))
-    throw new RangeError(`${fn}: nExpected must be a finite number > 0, got ${describe(nExpected)}`);
+  const n = checkPositive(fn, 'nExpected', nExpected);
   const c = checkProbability(fn, 'priorMean', mean);
   if (c === 0 || c === 1) throw new RangeError(`${fn}: priorMean must be in (0, 1), got ${c}`);
-  const size = Math.max(1, nExpected / normalMixtureOptimalRatio(alpha) - 1);
+  const size = Math.max(1, n / normalMixtureOptimalRatio(alpha) - 1);
   return { a: size * c, b: size * (1 - c) };
 }
 

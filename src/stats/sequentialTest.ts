@@ -7,7 +7,7 @@ import {
   readCounts,
   readPairedCounts,
 } from './sequentialBatches';
-import { checkOpenUnit, checkOptions, checkSample, describe } from './validate';
+import { checkOpenUnit, checkOptions, checkPositive, checkSample, describe } from './validate';
 
 export type { ArmBatchCounts, PairedBatch, PairedBatchCounts } from './sequentialBatches';
 
@@ -190,12 +190,7 @@ function readMixture(fn: string, opts: SequentialTestOptions): Mixture {
     throw new RangeError(
       `${fn}: give tuning (the expected total sample size, e.g. the dataset size × planned runs), rho or tau`,
     );
-  for (const k of given) {
-    const v = opts[k];
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
-      throw new RangeError(`${fn}: ${k} must be a finite number > 0, got ${describe(v)}`);
-    }
-  }
+  for (const k of given) checkPositive(fn, k, opts[k]);
   const logInvAlpha = -Math.log(alpha);
   let rho2 = 0;
   if (opts.tau === undefined) {

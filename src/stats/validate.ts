@@ -57,6 +57,13 @@ export function checkCount(fn: string, name: string, x: unknown, min = 0): numbe
   return x;
 }
 
+/** Throws unless `x` is a finite number > 0; returns it typed. */
+export function checkPositive(fn: string, name: string, x: unknown): number {
+  if (typeof x !== 'number' || !(x > 0) || !Number.isFinite(x))
+    throw new RangeError(`${fn}: ${name} must be a finite number > 0, got ${describe(x)}`);
+  return x;
+}
+
 /** Throws unless `opts` is an object; `shape` shows the expected fields, e.g. `{ looks, alpha, spending }`. */
 export function checkOptions(fn: string, opts: unknown, shape: string): asserts opts is object {
   if (opts === null || typeof opts !== 'object') {
