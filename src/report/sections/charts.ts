@@ -2,6 +2,10 @@
 import { escapeHtml as h, ReportError, SAFE_ID, sanitizeSvg } from '../escape';
 import type { ReportChart } from '../types';
 
+/**
+ * The charts with their SVG sanitized for inlining.
+ * @throws {ReportError} when an id is not file-name safe or used twice, or an SVG is not one <svg> element
+ */
 export function validateCharts(charts: readonly ReportChart[]): ReportChart[] {
   const seen = new Set<string>();
   return charts.map((c, i) => {
@@ -22,6 +26,7 @@ export function validateCharts(charts: readonly ReportChart[]): ReportChart[] {
   });
 }
 
+/** The charts section: one figure per chart, with a slot for the interactive version when its spec is `live`. */
 export function renderCharts(charts: readonly ReportChart[], live: ReadonlySet<string>): string {
   if (charts.length === 0) {
     return '<section id="charts"><h2>Charts</h2><p class="empty">No charts.</p></section>';

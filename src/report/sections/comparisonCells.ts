@@ -27,9 +27,11 @@ export class MethodNotes {
   }
 }
 
+/** The header cells of a comparison's columns (both arms, the difference, n, the test's p). */
 export const COMPARISON_HEAD =
   '<th class="num">Primary</th><th class="num">Canary</th><th class="num">Canary − primary</th><th class="num">n (P / C)</th><th class="num">p [test]</th>';
 
+/** One comparison's cells: each arm's estimate and interval, the difference (and relative change), n, p. */
 export function comparisonCells(c: MetricComparison, notes: MethodNotes): string {
   const f = (x: number) => formatMetricValue(x, c.unit, { bare: true });
   const fd = (x: number) => formatMetricValue(x, c.unit, { signed: true, bare: true });
@@ -43,6 +45,7 @@ export function comparisonCells(c: MetricComparison, notes: MethodNotes): string
 <td class="num">${h(formatPValue(c.test.pValue))} ${notes.ref(c.test.method)}</td>`;
 }
 
+/** A comparison's metric cell: its name, unit and which direction is better. */
 export function metricLabel(c: MetricComparison): string {
   return `<code>${h(c.metric)}</code><br><span class="muted">${h(unitLabel(c.unit))}, ${h(c.better)} is better</span>`;
 }

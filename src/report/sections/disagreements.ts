@@ -19,6 +19,7 @@ function scoreText(cell: ReportScoreCell | undefined): string {
   return cell.pass === undefined ? score : `${cell.pass ? 'pass' : 'fail'} (${score})`;
 }
 
+/** The disagreements section: at most `maxDisagreements` items, each text cut at `maxTextChars`. */
 export function renderDisagreements(
   list: readonly ReportDisagreement[],
   m: ReportManifest,

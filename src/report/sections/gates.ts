@@ -5,12 +5,14 @@ import type { GateResult, GateStatus, MetricComparison } from '../../types';
 import { escapeHtml as h } from '../escape';
 import { gateFormatter } from '../format';
 
+/** The sign beside each gate status (the status is also written out). */
 export const STATUS_ICON: Record<GateStatus, string> = { pass: '✓', fail: '✗', inconclusive: '?' };
 
 function statusBadge(s: GateStatus): string {
   return `<span class="status status-${s}"><span aria-hidden="true">${STATUS_ICON[s]}</span> ${s}</span>`;
 }
 
+/** The gates table: each gate's values in its own reading (see gateFormatter), status and reason. */
 export function renderGates(gates: readonly GateResult[], comparisons: readonly MetricComparison[]): string {
   if (gates.length === 0) {
     return '<section id="gates"><h2>Gates</h2><p class="empty">No gate was evaluated.</p></section>';

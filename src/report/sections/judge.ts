@@ -100,6 +100,7 @@ ${rest.map(([k, v]) => `<tr><td><code>${h(k)}</code></td><td class="num">${h(v)}
   return `<h3>Agreement and bias checks of the judge${judge}</h3>\n${main}\n${other}`;
 }
 
+/** The judge reliability section: the pairwise tally, the reliability table, quality exclusions. */
 export function renderJudge(a: ReportAnalysis): string {
   const parts = ['<section id="judge"><h2>Judge reliability</h2>'];
   let any = false;

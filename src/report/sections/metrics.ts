@@ -29,6 +29,7 @@ export function metricRows(
     .map((c) => (c === quality && alias ? { c, alias: alias.metric.slice('quality:'.length) } : { c }));
 }
 
+/** The all-metrics section: the overall comparisons, failed calls by error kind and the cost table. */
 export function renderMetrics(a: ReportAnalysis): string {
   const overall = metricRows(a.comparisons);
   const notes = new MethodNotes('method');

@@ -20,6 +20,7 @@ export function redactUrl(url: string | undefined): string {
   }
 }
 
+/** The run section: what ran, on what, when, at what cost and stage, with the analysis notes. */
 export function renderRunMeta(m: ReportManifest, a: ReportAnalysis): string {
   const row = (k: string, v: string) => `<tr><th scope="row">${k}</th><td>${v}</td></tr>`;
   const calls = a.cost

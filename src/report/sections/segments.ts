@@ -34,6 +34,7 @@ export function segmentRows(comparisons: readonly MetricComparison[]): MetricCom
   return seg.filter((c) => !repeatsOverall(c.segment?.key ?? ''));
 }
 
+/** The segments section: a table per segment key, or why there is none. */
 export function renderSegments(comparisons: readonly MetricComparison[]): string {
   const seg = segmentRows(comparisons);
   if (seg.length === 0) {

@@ -5,12 +5,14 @@ import type { GateResult, GateStatus } from '../../types';
 import { escapeHtml as h } from '../escape';
 import type { ReportDecision, ReportManifest, ReportStep } from '../types';
 
+/** The verdict's sign and word in the verdict block. */
 export const VERDICT_LABEL = {
   promote: { icon: '✓', label: 'PROMOTE' },
   hold: { icon: '‖', label: 'HOLD' },
   rollback: { icon: '↺', label: 'ROLL BACK' },
 } as const;
 
+/** A rollout step in words, as the verdict block and the run section show it. */
 export function stepText(step: ReportStep): string {
   switch (step.stage) {
     case 'shadow':
@@ -32,6 +34,7 @@ function gateNames(gates: readonly GateResult[]): string {
   return gates.map((g) => g.gate).join(', ');
 }
 
+/** The page header: both models, the run line and the table of contents. */
 export function renderHeader(m: ReportManifest): string {
   return `<header>
 <h1>Canary report: <span class="arm-canary">${h(m.arms.canary.model)}</span> vs <span class="arm-primary">${h(m.arms.primary.model)}</span></h1>
@@ -81,6 +84,7 @@ export function verdictSentence(d: ReportDecision, canaryModel: string): string 
   return `Roll back ${canaryModel} to ${stepText(fallback)}: ${why}; all traffic goes to the primary.`;
 }
 
+/** The verdict block: sign and word, the sentence, traffic and stage, gate counts and the reasons. */
 export function renderVerdict(d: ReportDecision, m: ReportManifest): string {
   const v = VERDICT_LABEL[d.verdict];
   const count = (s: GateStatus) => d.gates.filter((g) => g.status === s).length;
