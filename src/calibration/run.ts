@@ -225,18 +225,25 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
   );
   if (bad.length > 0)
     goals.push(
-      worstCellGoal(
-        'false promotion ≤ 5% in every bad scenario and at every threshold boundary, fixed-n and sequential',
-        bad,
-        (c) => c.promote.rate,
-        0.05,
-      ),
+      worstCellGoal({
+        goal: 'false promotion ≤ 5% in every bad scenario and at every threshold boundary, fixed-n and sequential',
+        cells: bad,
+        rate: (c) => c.promote.rate,
+        limit: 0.05,
+      }),
     );
   const good = cells.filter(
     (c) => (c.truth === 'good' || c.truth === 'steady') && !c.design.startsWith('logs'),
   );
   if (good.length > 0)
-    goals.push(worstCellGoal('false rollback ≤ 1% for good canaries', good, (c) => c.rollback.rate, 0.01));
+    goals.push(
+      worstCellGoal({
+        goal: 'false rollback ≤ 1% for good canaries',
+        cells: good,
+        rate: (c) => c.rollback.rate,
+        limit: 0.01,
+      }),
+    );
   const seqGood = cells.filter((c) => c.truth === 'good' && c.sequential);
   if (seqGood.length > 0) {
     goals.push({
@@ -260,33 +267,34 @@ export function checkGoals(allCells: CellResult[], allEfficiency: SequentialEffi
   const burst = cells.filter((c) => c.scenario === 'burst' && c.design.startsWith('logs'));
   if (burst.length > 0)
     goals.push(
-      logsCellGoal(
-        'consistency gate fails the one-hour burst in ≥ 80% of runs at ≥ 50,000 calls a day',
-        burst,
-        (c) => c.consistency?.fail.rate ?? 0,
-        0.8,
-      ),
+      logsCellGoal({
+        goal: 'consistency gate fails the one-hour burst in ≥ 80% of runs at ≥ 50,000 calls a day',
+        cells: burst,
+        rate: (c) => c.consistency?.fail.rate ?? 0,
+        min: 0.8,
+      }),
     );
   const steady = cells.filter((c) => c.scenario === 'steady03' && c.design.startsWith('logs'));
   if (steady.length > 0)
     goals.push(
-      logsCellGoal(
-        'consistency gate passes steady 0.3% errors in ≥ 95% of runs at ≥ 50,000 calls a day',
-        steady,
-        (c) => c.consistency?.pass.rate ?? 0,
-        0.95,
-      ),
+      logsCellGoal({
+        goal: 'consistency gate passes steady 0.3% errors in ≥ 95% of runs at ≥ 50,000 calls a day',
+        cells: steady,
+        rate: (c) => c.consistency?.pass.rate ?? 0,
+        min: 0.95,
+      }),
     );
   return goals;
 }
 
 /** The goal that `rate` stays ≤ `limit` in every cell, measured by the worst cell. */
-function worstCellGoal(
-  goal: string,
-  cells: CellResult[],
-  rate: (c: CellResult) => number,
-  limit: number,
-): GoalCheck {
+function worstCellGoal(a: {
+  goal: string;
+  cells: CellResult[];
+  rate: (c: CellResult) => number;
+  limit: number;
+}): GoalCheck {
+  const { goal, cells, rate, limit } = a;
   const worst = cells.reduce((a, c) => (rate(c) > rate(a) ? c : a));
   return {
     goal,
@@ -296,12 +304,13 @@ function worstCellGoal(
 }
 
 /** The goal that `rate` reaches `min` in every production-log cell, measured cell by cell (design's size). */
-function logsCellGoal(
-  goal: string,
-  cells: CellResult[],
-  rate: (c: CellResult) => number,
-  min: number,
-): GoalCheck {
+function logsCellGoal(a: {
+  goal: string;
+  cells: CellResult[];
+  rate: (c: CellResult) => number;
+  min: number;
+}): GoalCheck {
+  const { goal, cells, rate, min } = a;
   return {
     goal,
     measured: cells.map((c) => `${c.design.split(' (')[0]}: ${formatFixedPercent(rate(c))}`).join('; '),

@@ -35,8 +35,8 @@ export const decisionMsg = {
   entryRunId: () => 'runId: expected a string',
   countsShape: (name: string, arm: string, got: unknown) =>
     `${name}.${arm}: expected { n, successes } with integers >= 0, got ${JSON.stringify(got)}`,
-  countsSuccesses: (name: string, arm: string, n: number, successes: number) =>
-    `${name}.${arm}.successes: expected <= n (${n}), got ${successes}`,
+  countsSuccesses: (field: string, n: number, successes: number) =>
+    `${field}.successes: expected <= n (${n}), got ${successes}`,
   pairsField: (name: string, field: string, got: unknown) =>
     `${name}.${field}: expected an integer >= 0, got ${JSON.stringify(got)}`,
   pairsSum: (name: string, n: number, bc: number) => `${name}: expected b + c <= n (${n}), got ${bc}`,

@@ -43,13 +43,14 @@ export function evaluateGate(
       `${gate.name}: the comparison of ${gate.metric} has no relative change to judge.`,
     );
   const r = readGate(gate, mc);
-  const j = judgedInterval(gate, mc, r, gctx, conf);
+  const j = judgedInterval({ gate, mc, r, gctx, conf });
   const [lo, hi] = j.ci;
   const { threshold, direction } = r;
   const good = direction === 'above' ? lo > threshold : hi < threshold;
   const bad = direction === 'above' ? hi < threshold : lo > threshold;
   const status = good ? 'pass' : bad ? 'fail' : 'inconclusive';
-  const samplesNeeded = status === 'inconclusive' ? samplesToDecide(gate, mc, r, j, confidence) : undefined;
+  const samplesNeeded =
+    status === 'inconclusive' ? samplesToDecide({ gate, mc, r, j, confidence }) : undefined;
   return {
     gate: gate.name,
     metric: gate.metric,
@@ -89,13 +90,14 @@ function onGoodSide(r: GateReading, observed: number): boolean {
  * Samples per arm (windows, for error-rate consistency) that would decide an inconclusive gate if the
  * estimate stays put; undefined when the estimate sits on the threshold.
  */
-function samplesToDecide(
-  gate: Gate,
-  mc: MetricComparison,
-  r: GateReading,
-  j: JudgedInterval,
-  confidence: number,
-): number | undefined {
+function samplesToDecide(a: {
+  gate: Gate;
+  mc: MetricComparison;
+  r: GateReading;
+  j: JudgedInterval;
+  confidence: number;
+}): number | undefined {
+  const { gate, mc, r, j, confidence } = a;
   const { observed } = j;
   const [lo, hi] = j.ci;
   const { threshold, direction, n } = r;

@@ -94,13 +94,14 @@ export interface JudgedInterval {
  * always-valid confidence sequence: the fixed interval is valid for one look only. `conf` names the fixed
  * interval ('95% CI').
  */
-export function judgedInterval(
-  gate: Gate,
-  mc: MetricComparison,
-  r: GateReading,
-  gctx: GateContext,
-  conf: string,
-): JudgedInterval {
+export function judgedInterval(a: {
+  gate: Gate;
+  mc: MetricComparison;
+  r: GateReading;
+  gctx: GateContext;
+  conf: string;
+}): JudgedInterval {
+  const { gate, mc, r, gctx, conf } = a;
   const target = gate.kind === 'absolute' ? 'canary' : gate.kind === 'relative' ? 'relative' : 'delta';
   const av = gctx.alwaysValid ?? mc.alwaysValid;
   const looks = Math.max(gctx.looks ?? 1, 1);

@@ -22,7 +22,8 @@ export function checkCounts(name: string, c: SequentialCounts): void {
     const x = c?.[arm];
     if (!x || !Number.isSafeInteger(x.n) || x.n < 0 || !Number.isSafeInteger(x.successes) || x.successes < 0)
       throw new RangeError(decisionMsg.countsShape(name, arm, x));
-    if (x.successes > x.n) throw new RangeError(decisionMsg.countsSuccesses(name, arm, x.n, x.successes));
+    if (x.successes > x.n)
+      throw new RangeError(decisionMsg.countsSuccesses(`${name}.${arm}`, x.n, x.successes));
   }
 }
 

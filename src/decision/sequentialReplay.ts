@@ -118,7 +118,7 @@ function replayLooks(
       cumulative: r.cum,
       successRate: lookOf(s),
     };
-    if (anyQuality) replayQuality(r, input, entry, k);
+    if (anyQuality) replayQuality(r, { input, entry, k });
     if (input.gateInput) {
       entry.gateInput = input.gateInput;
       r.gateCum = r.gateCum ? mergeAlwaysValidInputs(r.gateCum, input.gateInput) : input.gateInput;
@@ -129,7 +129,8 @@ function replayLooks(
 }
 
 /** The quality part of look `k` (0-based): paired on its {b, c, n} table, else unpaired on its pass counts. */
-function replayQuality(r: Replay, input: LookInput, entry: SequentialEntry, k: number): void {
+function replayQuality(r: Replay, look: { input: LookInput; entry: SequentialEntry; k: number }): void {
+  const { input, entry, k } = look;
   let qs: SequentialTestState;
   if (r.paired) {
     qs = r.pairedQual.update(input.qualityPairs ?? { b: 0, c: 0, n: 0 });
