@@ -313,6 +313,8 @@ export type {
   /** What a scorer returns: score, pass, reason. */ ScoreResult,
   /** A scorer of one answer. */ Scorer,
 } from './scoring/types';
+/** A scorer's bad configuration or input, with a stable code. */
+export { ScorerError } from './scoring/types';
 
 // ── 3 Bundled data sets ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -331,6 +333,8 @@ export {
 
 export {
   /** Options of the item readers. */ type LoadItemsOptions,
+  /** Reads every item of a CSV file. */ loadCsvItems,
+  /** Reads every item of a JSONL file. */ loadJsonlItems,
   /** Streams items from a CSV file. */ streamCsvItems,
   /** Streams items from a JSONL file. */ streamJsonlItems,
 } from './runner/dataset';
@@ -421,6 +425,7 @@ export {
   /** The decision with the details decide computed. */ type DecisionDetails,
   /** Comparisons + policy → the decision. */ decide,
   /** Where the rollout stands (stage, traffic %). */ type RolloutPosition,
+  /** The metric name of the sample-ratio gate. */ SRM_METRIC,
 } from './decision/decide';
 export {
   /** The playbook's policy. */ DEFAULT_POLICY,
@@ -442,7 +447,9 @@ export {
   /** One look of a sequential history. */ type SequentialEntry,
   /** One metric's state in a sequential history. */ type SequentialMetricSummary,
   /** The sequential history's state after a look. */ type SequentialSummary,
+  /** Options of updateSequentialHistory. */ type UpdateSequentialHistoryOptions,
   /** Appends a run's look to a sequential history file. */ updateHistory,
+  /** Adds one look from counts to a sequential history file. */ updateSequentialHistory,
 } from './decision/sequential';
 
 // ── 8 Charts ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -454,6 +461,7 @@ export {
   /** One chart of buildRunCharts. */ type RunChart,
   /** Input of the sequential chart. */ type SequentialChartInput,
   /** A sequential history as the charts read it. */ type SequentialHistoryInput,
+  /** The sequential-monitoring chart's spec. */ sequentialSpec,
 } from './charts/index';
 
 // ── 9 Report and text summaries ─────────────────────────────────────────────────────────────────────────────
@@ -553,10 +561,12 @@ export {
   /** Calls → flat rows (for danfojs or showTable). */ callRows,
   /** The notebooks' demo run settings. */ DEMO,
   /** A demo run folder. */ type DemoRun,
+  /** A decision with its gates as HTML (what showDecision displays). */ decisionHtml,
   /** The demo config's two arms. */ demoArms,
   /** A danfojs DataFrame (what showTable needs of it). */ type FrameLike,
   /** Where notebook helpers display HTML (tslab by default). */ type HtmlSink,
   /** Options of llmperfToCalls. */ type LlmperfToCallsOptions,
+  /** An llmperf HTTP status → ErrorKind. */ llmperfErrorKind,
   /** An llmperf trace → CallRecords. */ llmperfToCalls,
   /** A progress display in a notebook. */ type NotebookProgress,
   /** Options of notebookProgress. */ type NotebookProgressOptions,
@@ -566,7 +576,9 @@ export {
   /** Shows a decision with its gates. */ showDecision,
   /** Shows rows or a DataFrame as a table. */ showTable,
   /** Shows the two arms' answers side by side. */ sideBySide,
+  /** The side-by-side view as HTML. */ sideBySideHtml,
   /** Options of showTable. */ type TableOptions,
+  /** Rows or a DataFrame as an HTML table (what showTable displays). */ tableHtml,
 } from './notebook/index';
 
 /**
