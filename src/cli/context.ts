@@ -1,5 +1,4 @@
 // What every command shares: the streams it writes to, the exit status it sets, the exit-status help text.
-import { ConfigError } from '../index';
 
 /** Where the CLI writes (the process's streams by default). */
 export interface CliIo {
@@ -53,9 +52,8 @@ Exit status:
 /** Exit status of a run stopped by its spend cap (maxCostUsd). */
 export const EXIT_BUDGET = 3;
 
-/** A failure of a command that is the user's to fix (printed without a stack). */
+/** A failure of a command that is the user's to fix (printed without a stack; a ConfigError's message names
+ * file, line and field). */
 function describeError(e: unknown): string {
-  if (e instanceof ConfigError) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
+  return e instanceof Error ? e.message : String(e);
 }
