@@ -1,5 +1,5 @@
 import { normalCdf, normalQuantile, tQuantile } from './distributions';
-import { checkOpenUnit, checkOptions, describe } from './validate';
+import { checkNumber, checkOpenUnit, checkOptions, describe } from './validate';
 
 export interface NonInferioritySampleSizeOptions {
   /** Standard deviation of the paired differences canary − primary (> 0). */
@@ -86,8 +86,7 @@ export function nonInferioritySampleSize(opts: NonInferioritySampleSizeOptions):
 }
 
 function readPositive(fn: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${fn}: ${name} must be a number, got ${describe(v)}`);
+  checkNumber(fn, name, v);
   if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`${fn}: ${name} must be > 0, got ${v}`);
   return v;
 }

@@ -1,5 +1,5 @@
 import { tQuantile, tSf } from './distributions';
-import { checkOpenUnit, checkSample, describe } from './validate';
+import { checkNumber, checkOpenUnit, checkSample } from './validate';
 
 /** Options of the non-inferiority tests: the margin δ > 0 and the one-sided significance level. */
 export interface NonInferiorityOptions {
@@ -41,9 +41,7 @@ export function readNonInferiorityOptions(
   maxMargin = Number.POSITIVE_INFINITY,
 ): { margin: number; alpha: number } {
   const margin = opts?.margin;
-  if (typeof margin !== 'number' || Number.isNaN(margin)) {
-    throw new TypeError(`${fn}: margin must be a number, got ${describe(margin)}`);
-  }
+  checkNumber(fn, 'margin', margin);
   if (!(margin > 0)) throw new RangeError(`${fn}: margin must be > 0, got ${margin}`);
   if (!(margin < maxMargin)) throw new RangeError(`${fn}: margin must be < ${maxMargin}, got ${margin}`);
   const alpha = checkOpenUnit(fn, 'alpha', opts?.alpha ?? 0.05);

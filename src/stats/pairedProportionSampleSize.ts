@@ -1,5 +1,5 @@
 import { normalQuantile } from './distributions';
-import { checkOpenUnit, checkOptions, describe } from './validate';
+import { checkNumber, checkOpenUnit, checkOptions } from './validate';
 
 export interface PairedProportionSampleSizeOptions {
   /** P(primary passes, canary fails) per item: the rate of the b cell. */
@@ -60,9 +60,7 @@ export function pairedProportionSampleSize(opts: PairedProportionSampleSizeOptio
     return Math.max(1, Math.ceil((root * root) / (delta * delta)));
   }
   const margin = opts.margin;
-  if (typeof margin !== 'number' || Number.isNaN(margin)) {
-    throw new TypeError(`${fn}: margin must be a number, got ${describe(margin)}`);
-  }
+  checkNumber(fn, 'margin', margin);
   if (!(margin > 0 && margin < 1)) throw new RangeError(`${fn}: margin must be in (0, 1), got ${margin}`);
   const gap = delta + margin;
   if (!(gap > 1e-12)) return Number.POSITIVE_INFINITY; // Δ ≤ −δ (up to rounding)
@@ -79,8 +77,7 @@ export function pairedProportionSampleSize(opts: PairedProportionSampleSizeOptio
 }
 
 function readRate(fn: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v))
-    throw new TypeError(`${fn}: ${name} must be a number, got ${describe(v)}`);
+  checkNumber(fn, name, v);
   if (!(v >= 0 && v < 1)) throw new RangeError(`${fn}: ${name} must be in [0, 1), got ${v}`);
   return v;
 }

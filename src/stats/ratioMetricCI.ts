@@ -1,6 +1,6 @@
 import { normalQuantile } from './distributions';
 import type { Interval } from './types';
-import { checkOpenUnit, checkSample, describe } from './validate';
+import { checkNumber, checkOpenUnit, checkSample, describe } from './validate';
 
 /** Per-request numerators and denominators of a ratio-of-sums metric, e.g. cost (USD) and tokens. */
 export interface RatioData {
@@ -120,9 +120,7 @@ export function readRatioOptions(fn: string, opts: unknown): { confidence: numbe
   const o = opts as RatioMetricCIOptions;
   const confidence = checkOpenUnit(fn, 'confidence', o.confidence ?? 0.95);
   const scale = o.scale ?? 1;
-  if (typeof scale !== 'number' || Number.isNaN(scale)) {
-    throw new TypeError(`${fn}: scale must be a number, got ${describe(scale)}`);
-  }
+  checkNumber(fn, 'scale', scale);
   if (!(scale > 0 && Number.isFinite(scale))) {
     throw new RangeError(`${fn}: scale must be positive and finite, got ${scale}`);
   }

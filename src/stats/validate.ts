@@ -32,18 +32,22 @@ export function checkSample(fn: string, name: string, values: unknown, min = 1):
   return arr as readonly number[];
 }
 
+/** Throws a TypeError unless `x` is a number other than NaN (±∞ pass: the caller checks the range). */
+export function checkNumber(fn: string, name: string, x: unknown): asserts x is number {
+  if (typeof x !== 'number' || Number.isNaN(x))
+    throw new TypeError(`${fn}: ${name} must be a number, got ${describe(x)}`);
+}
+
 /** Throws unless `p` is a number in [0, 1]. */
 export function checkProbability(fn: string, name: string, p: unknown): number {
-  if (typeof p !== 'number' || Number.isNaN(p))
-    throw new TypeError(`${fn}: ${name} must be a number, got ${describe(p)}`);
+  checkNumber(fn, name, p);
   if (p < 0 || p > 1) throw new RangeError(`${fn}: ${name} must be in [0, 1], got ${p}`);
   return p;
 }
 
 /** Throws unless `x` is a number strictly inside (0, 1); used for confidence levels and alphas. */
 export function checkOpenUnit(fn: string, name: string, x: unknown): number {
-  if (typeof x !== 'number' || Number.isNaN(x))
-    throw new TypeError(`${fn}: ${name} must be a number, got ${describe(x)}`);
+  checkNumber(fn, name, x);
   if (!(x > 0 && x < 1)) throw new RangeError(`${fn}: ${name} must be in (0, 1), got ${x}`);
   return x;
 }
