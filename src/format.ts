@@ -230,3 +230,15 @@ export function formatSpend(usd: number): string {
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * A number with at most `digits` significant digits, in JavaScript's own number text: no grouping, '-' for
+ * negatives, trailing zeros dropped, exponent form where JavaScript writes one ('1e-7'). For the notebooks'
+ * table cells, which show raw values: 0.123456 → '0.1235', 123456.7 → '123500' (digits 4).
+ *
+ * @example
+ * formatSignificant(-2.71838, 3); // => '-2.72'
+ */
+export function formatSignificant(x: number, digits: number): string {
+  return String(Number(x.toPrecision(digits)));
+}

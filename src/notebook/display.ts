@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type * as Tslab from 'tslab';
 import { renderSvg } from '../charts/render';
-import { formatSpend } from '../format';
+import { formatSignificant, formatSpend } from '../format';
 import { escapeHtml } from '../report/escape';
 import type { ReportDisagreement } from '../report/types';
 import type { BatchProgress } from '../runner/runBatch';
@@ -63,7 +63,7 @@ export function formatCell(value: unknown, digits = 4): string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return String(value);
     if (Number.isInteger(value)) return String(value);
-    return String(Number(value.toPrecision(digits)));
+    return formatSignificant(value, digits);
   }
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
