@@ -13,7 +13,7 @@ import {
 } from '../analysis/summary/types';
 import type { Pricing } from '../gateway/pricing';
 import { armOfModel, type ModelArms, namesAModel } from '../routing/armOfModel';
-import { ProductionLogError } from '../routing/logs';
+import { ProductionLogError, productionLogMsg } from '../routing/logs';
 import type { Arm } from '../types';
 import { type ArmAcc, addBucket, addGroup, addWindow, cmp, newArmAcc, toArmSummary } from './armAccumulator';
 import type { EngineAggregates, GroupRow } from './engineTypes';
@@ -70,7 +70,7 @@ function strictArmOf(
         file: source,
         line: 0,
         field: 'model',
-        expected: `cannot tell which arm '${model}' is: pass { primaryModel, canaryModel } (--primary-model/--canary-model) or log routedTo`,
+        expected: productionLogMsg.armUnknown(model, true),
       });
     return arm;
   };
@@ -86,7 +86,7 @@ function priceLookup(pricing: Pricing | undefined, source: string): (model: stri
         file: source,
         line: 0,
         field: 'model',
-        expected: `'${model}' has no price in the pricing table (add it, or import without pricing)`,
+        expected: productionLogMsg.noPrice(model),
       });
     return pricing.models[model].outputPer1M / 1e6;
   };

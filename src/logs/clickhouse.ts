@@ -20,8 +20,9 @@ import {
   normalizedRows,
 } from './clickhouseSql';
 import type { BucketRow, EngineResult, GroupRow, WindowRow } from './engineTypes';
+import { LogSourceError, logsMsg } from './errors';
 import { type ColumnMapping, type LogField, resolveMapping } from './mapping';
-import { type LogSource, LogSourceError } from './source';
+import type { LogSource } from './source';
 import { EXPECTED, sqlIdent, sqlString } from './sql';
 
 export { CLICKHOUSE_PASSWORD_ENV, CLICKHOUSE_USER_ENV } from './clickhouseClient';
@@ -67,13 +68,13 @@ export async function clickhouseAggregates(
         file: src.name,
         line: 0,
         field: fieldOf(p),
-        expected: `${p.c} row(s) break a rule: ${fieldOf(p)}: ${EXPECTED[p.problem] ?? 'invalid'} (skip them with --skip-invalid)`,
+        expected: logsMsg.rowsBreakRule(p.c, fieldOf(p), EXPECTED[p.problem] ?? 'invalid'),
       });
     }
     const g = all.filter((r) => r.problem === '');
     const groups = g.map((r) => groupRow(r, sql.kind));
     if (groups.length === 0 && invalidLines === 0)
-      throw new LogSourceError('CANARYLAB_ERR_LOG_EMPTY', src.name, 'the table is empty (no row)');
+      throw new LogSourceError('CANARYLAB_ERR_LOG_EMPTY', src.name, logsMsg.tableEmpty());
     const { buckets, windows } = bucketsAndWindows(g);
     const models = [...new Set(groups.filter((x) => x.routedTo === null).map((x) => x.model))];
     return {
@@ -104,11 +105,7 @@ async function describeTable(
     `SELECT name, type FROM system.columns WHERE database = ${sqlString(src.database, 'clickhouse')} AND table = ${sqlString(src.table, 'clickhouse')}`,
   );
   if (described.length === 0)
-    throw new LogSourceError(
-      'CANARYLAB_ERR_LOG_COLUMNS',
-      src.name,
-      `no table ${src.database}.${src.table} on the server (or it has no columns)`,
-    );
+    throw new LogSourceError('CANARYLAB_ERR_LOG_COLUMNS', src.name, logsMsg.noTable(src.database, src.table));
   return normalizedRows({
     name: src.name,
     table: `${sqlIdent(src.database, 'clickhouse')}.${sqlIdent(src.table, 'clickhouse')}`,

@@ -1,6 +1,6 @@
 /** The ClickHouse connection of the log engine: @clickhouse/client over HTTP, credentials from the environment, errors as LogSourceError with the password redacted. */
+import { LogSourceError, logsMsg } from './errors';
 import type { LogSource } from './source';
-import { LogSourceError } from './source';
 
 /** Environment variables holding the ClickHouse credentials (never the command line, never a file). */
 export const CLICKHOUSE_USER_ENV = 'CANARYLAB_CLICKHOUSE_USER';
@@ -46,12 +46,12 @@ export async function openClickHouse(
         throw new LogSourceError(
           'CANARYLAB_ERR_CLICKHOUSE',
           src.name,
-          `cannot connect to ClickHouse at ${src.host}:${src.port} (${code})`,
+          logsMsg.cannotConnect(src.host, src.port, code),
         );
       const text = redact(String(err.message ?? e))
         .split('\n')[0]
         .slice(0, 400);
-      throw new LogSourceError('CANARYLAB_ERR_CLICKHOUSE', src.name, `the server refused the query: ${text}`);
+      throw new LogSourceError('CANARYLAB_ERR_CLICKHOUSE', src.name, logsMsg.queryRefused(text));
     }
   };
   return {

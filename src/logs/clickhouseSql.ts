@@ -1,7 +1,7 @@
 /** The SQL the ClickHouse engine runs: column checks, per-row normalization with the rule each row breaks, the one-scan aggregation, users per arm. */
 import type { Arm } from '../types';
+import { LogSourceError, logsMsg } from './errors';
 import { type LogField, logShape } from './mapping';
-import { LogSourceError } from './source';
 import { MAX_LATENCY_MS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, sqlString } from './sql';
 
 const isNumericType = (t: string) => /^(Nullable\()?(U?Int\d+|Float\d+|Decimal|Bool)/.test(t);
@@ -42,16 +42,12 @@ export function normalizedRows(t: TableColumns): NormalizedRows {
     throw new LogSourceError(
       'CANARYLAB_ERR_LOG_COLUMNS',
       name,
-      `missing column(s) ${missing.join(', ')}; the table has ${[...types.keys()].join(', ')} (map names with --columns field=column)`,
+      logsMsg.missingColumns(missing, `the table has ${[...types.keys()].join(', ')}`),
     );
   const C = (f: LogField) => t.ident(cols[f]);
   const typeOf = (f: LogField) => types.get(cols[f]) as string;
   const wrongType = (f: LogField, expected: string) =>
-    new LogSourceError(
-      'CANARYLAB_ERR_LOG_COLUMNS',
-      name,
-      `column ${cols[f]} has type ${typeOf(f)}: expected ${expected}`,
-    );
+    new LogSourceError('CANARYLAB_ERR_LOG_COLUMNS', name, logsMsg.wrongType(cols[f], typeOf(f), expected));
   const str = (f: LogField) => {
     if (!has(f)) return "''";
     if (!isStringType(typeOf(f))) throw wrongType(f, 'a String');

@@ -26,8 +26,9 @@ import {
   withProblem,
 } from './duckdbSql';
 import type { EngineResult } from './engineTypes';
+import { LogSourceError, logsMsg } from './errors';
 import { type ColumnMapping, logShape, resolveMapping } from './mapping';
-import { type LogSource, LogSourceError } from './source';
+import type { LogSource } from './source';
 import { EXPECTED, sqlIdent, sqlString } from './sql';
 
 /** An open DuckDB connection with its instance. */
@@ -95,11 +96,7 @@ export async function duckdbAggregates(
   const invalidLines = [...problems.values()].reduce((s, c) => s + c, 0);
   const valid = aggs.groups.reduce((s, g) => s + g.calls, 0);
   if (valid + invalidLines === 0)
-    throw new LogSourceError(
-      'CANARYLAB_ERR_LOG_EMPTY',
-      source.name,
-      files.length === 1 ? 'the file is empty (no log line)' : 'the files are empty (no log line)',
-    );
+    throw new LogSourceError('CANARYLAB_ERR_LOG_EMPTY', source.name, logsMsg.filesEmpty(files.length));
   const invalid: InvalidLine[] = [];
   if (invalidLines > 0) {
     const max = opts.skipInvalid ? (opts.maxMessages ?? 1000) : 1;
@@ -160,7 +157,7 @@ async function scanFiles(
     throw new LogSourceError(
       'CANARYLAB_ERR_LOG_COLUMNS',
       source.name,
-      `missing column(s) ${missing.join(', ')}; found ${[...present].join(', ') || 'none'} (map names with --columns field=column)`,
+      logsMsg.missingColumns(missing, `found ${[...present].join(', ') || 'none'}`),
     );
   const rows = withProblem(textSource(files, format, present, cols));
   return { rows, raw: await runOrFileError(db, aggregateSql(rows, windowMs), source.name) };
@@ -226,7 +223,7 @@ async function runOrFileError(db: DuckDB, sql: string, name: string): Promise<Re
     throw new LogSourceError(
       'CANARYLAB_ERR_LOG_FILE',
       name,
-      `cannot read the log (${firstLine((e as Error).message)})`,
+      logsMsg.cannotReadLog(firstLine((e as Error).message)),
     );
   }
 }

@@ -2,7 +2,7 @@
  * The column mapping: the names a log or table uses for the playbook's fields. Default: the playbook's own
  * names. `--columns userId=user_id,latency=duration_ms` on the CLI.
  */
-import { LogSourceError } from './source';
+import { LogSourceError, logsMsg } from './errors';
 
 /** The playbook's fields a log can carry (routing and shadow shapes). */
 export const LOG_FIELDS = [
@@ -48,14 +48,10 @@ export function parseColumnMapping(text: string): ColumnMapping {
       throw new LogSourceError(
         'CANARYLAB_ERR_LOG_SOURCE',
         '--columns',
-        `${JSON.stringify(pair)}: expected field=column with field one of ${LOG_FIELDS.join(', ')}`,
+        logsMsg.badColumnPair(pair, LOG_FIELDS),
       );
     if (!/^[A-Za-z_][A-Za-z0-9_.$-]*$/.test(m[2]))
-      throw new LogSourceError(
-        'CANARYLAB_ERR_LOG_SOURCE',
-        '--columns',
-        `${m[1]}: expected a column name of letters, digits and _ . $ - (got ${JSON.stringify(m[2])})`,
-      );
+      throw new LogSourceError('CANARYLAB_ERR_LOG_SOURCE', '--columns', logsMsg.badColumnName(m[1], m[2]));
     out[m[1] as LogField] = m[2];
   }
   return out;

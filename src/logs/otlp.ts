@@ -19,11 +19,11 @@ import { summarizeCalls } from '../analysis/summary/build';
 import type { RunSummary } from '../analysis/summary/types';
 import type { Pricing } from '../gateway/pricing';
 import type { CallRecord } from '../types';
+import { logsMsg, OtlpError, type OtlpErrorCode } from './errors';
 import { documents, OtlpParseFailure } from './otlpDocuments';
-import { OtlpError, type OtlpErrorCode } from './otlpError';
 import { type SpanContext, spanToCall } from './otlpSpan';
 
-export { OtlpError, type OtlpErrorCode } from './otlpError';
+export { OtlpError, type OtlpErrorCode } from './errors';
 export { errorKindOf } from './otlpSpan';
 
 /** Options of {@link streamOtlpCalls}. */
@@ -97,7 +97,7 @@ export async function* streamOtlpCalls(
         if (facts.invalidMessages.length < 20) facts.invalidMessages.push(err.message);
       };
       if (doc instanceof OtlpParseFailure) {
-        problem('(document)', 'valid JSON');
+        problem('(document)', logsMsg.otlpNotJson());
         continue;
       }
       if (
@@ -105,7 +105,7 @@ export async function* streamOtlpCalls(
         doc === null ||
         !Array.isArray((doc as { resourceSpans?: unknown }).resourceSpans)
       ) {
-        problem('resourceSpans', 'an OTLP JSON trace export ({ "resourceSpans": [ … ] })');
+        problem('resourceSpans', logsMsg.otlpNotExport());
         continue;
       }
       for (const span of spansOf(doc as { resourceSpans: unknown[] })) {

@@ -1,7 +1,7 @@
 /** The export documents of an OTLP JSON file: one whole-file document, or one per line (streamed). */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { OtlpError } from './otlpError';
+import { logsMsg, OtlpError } from './errors';
 
 /**
  * The export documents of one file: a whole-file JSON document (pretty-printed exports), or one document
@@ -25,7 +25,7 @@ export async function* documents(file: string): AsyncGenerator<{ line: number; d
       file,
       line: 0,
       field: '',
-      expected: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      expected: logsMsg.otlpCannotRead((e as NodeJS.ErrnoException).code ?? (e as Error).message),
     });
   }
   const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
@@ -67,7 +67,13 @@ export async function* documents(file: string): AsyncGenerator<{ line: number; d
     yield { line: 1, doc };
   }
   if (lineNo === 0) {
-    throw new OtlpError({ code: 'CANARYLAB_ERR_OTLP_FILE', file, line: 0, field: '', expected: 'is empty' });
+    throw new OtlpError({
+      code: 'CANARYLAB_ERR_OTLP_FILE',
+      file,
+      line: 0,
+      field: '',
+      expected: logsMsg.otlpEmpty(),
+    });
   }
 }
 

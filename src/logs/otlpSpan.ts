@@ -2,6 +2,7 @@
 import type { Pricing } from '../gateway/pricing';
 import { armOfModel } from '../routing/armOfModel';
 import type { Arm, CallRecord, ErrorKind } from '../types';
+import { logsMsg, type OtlpErrorCode } from './errors';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -10,7 +11,6 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
 } from './genAiAttributes';
-import type { OtlpErrorCode } from './otlpError';
 
 type AnyValue = {
   stringValue?: string;
@@ -148,7 +148,7 @@ export function spanToCall(span: Record<string, unknown>, spanNumber: number, ct
     return {
       kind: 'problem',
       field: `${where}: startTimeUnixNano/endTimeUnixNano`,
-      expected: 'nanosecond timestamps with end ≥ start',
+      expected: logsMsg.otlpTimes(),
     };
   const latencyMs = Number(end - start) / 1e6;
   const startMs = Number(start / 1_000_000n);
@@ -156,7 +156,7 @@ export function spanToCall(span: Record<string, unknown>, spanNumber: number, ct
     return {
       kind: 'problem',
       field: `${where}: startTimeUnixNano`,
-      expected: 'a time within the JavaScript date range',
+      expected: logsMsg.otlpDateRange(),
     };
   const input = tokenCount(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS);
   const output = tokenCount(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS);
@@ -164,7 +164,7 @@ export function spanToCall(span: Record<string, unknown>, spanNumber: number, ct
     return {
       kind: 'problem',
       field: `${where}: gen_ai.usage.*_tokens`,
-      expected: 'non-negative integer token counts',
+      expected: logsMsg.otlpTokens(),
     };
   const statusCode = (span.status as { code?: unknown } | undefined)?.code;
   const errorType = attrs.get(ATTR_ERROR_TYPE);
@@ -176,7 +176,7 @@ export function spanToCall(span: Record<string, unknown>, spanNumber: number, ct
     return {
       kind: 'problem',
       field: `${where}: ${ctx.armAttribute ?? 'arm'}`,
-      expected: `an arm: ${ctx.armAttribute ? `${ctx.armAttribute} in ${JSON.stringify(ctx.armValues)}, or ` : ''}a model named by --primary-model / --canary-model (got model ${JSON.stringify(model)})`,
+      expected: logsMsg.otlpArm(ctx.armAttribute, ctx.armValues, model),
       code: 'CANARYLAB_ERR_OTLP_ARM',
     };
   const itemId = itemIdOf(attrs, spanId, spanNumber, ctx);

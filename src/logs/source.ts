@@ -5,34 +5,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { LogSourceError, logsMsg } from './errors';
 
-/** Stable codes of {@link LogSourceError}. */
-export type LogSourceErrorCode =
-  /** The file or folder does not exist, or cannot be read. */
-  | 'CANARYLAB_ERR_LOG_FILE'
-  /** A glob or folder that matches no log file. */
-  | 'CANARYLAB_ERR_LOG_NO_MATCH'
-  /** The log holds no line at all. */
-  | 'CANARYLAB_ERR_LOG_EMPTY'
-  /** A source string that is none of the accepted forms, or a file of an unknown format. */
-  | 'CANARYLAB_ERR_LOG_SOURCE'
-  /** The ClickHouse server cannot be reached, or refuses the credentials or the query. */
-  | 'CANARYLAB_ERR_CLICKHOUSE'
-  /** The table or file lacks a column the summary needs, or has it with an unusable type. */
-  | 'CANARYLAB_ERR_LOG_COLUMNS';
-
-/** A log source that cannot be used: one message naming what and where. */
-export class LogSourceError extends Error {
-  readonly code: LogSourceErrorCode;
-  /** The source as given (never with credentials). */
-  readonly source: string;
-  constructor(code: LogSourceErrorCode, source: string, message: string) {
-    super(`${source}: ${message}`);
-    this.name = 'LogSourceError';
-    this.code = code;
-    this.source = source;
-  }
-}
+export { LogSourceError, type LogSourceErrorCode } from './errors';
 
 /** File formats read from disk. */
 export type LogFormat = 'jsonl' | 'csv' | 'parquet';
@@ -75,37 +50,20 @@ export function parseClickHouseSource(spec: string): Extract<LogSource, { kind: 
   try {
     url = new URL(spec);
   } catch {
-    throw new LogSourceError(
-      'CANARYLAB_ERR_LOG_SOURCE',
-      shown,
-      'expected clickhouse://HOST:PORT/DATABASE/TABLE',
-    );
+    throw new LogSourceError('CANARYLAB_ERR_LOG_SOURCE', shown, logsMsg.clickhouseUrl());
   }
   if (url.username || url.password)
-    throw new LogSourceError(
-      'CANARYLAB_ERR_LOG_SOURCE',
-      shown,
-      'credentials do not go in the URL: set CANARYLAB_CLICKHOUSE_USER and CANARYLAB_CLICKHOUSE_PASSWORD',
-    );
+    throw new LogSourceError('CANARYLAB_ERR_LOG_SOURCE', shown, logsMsg.credentialsInUrl());
   const secure = url.protocol === 'clickhouses:';
   const parts = url.pathname.split('/').filter((p) => p !== '');
   if (parts.length !== 2 || !url.hostname)
-    throw new LogSourceError(
-      'CANARYLAB_ERR_LOG_SOURCE',
-      shown,
-      'expected clickhouse://HOST:PORT/DATABASE/TABLE',
-    );
+    throw new LogSourceError('CANARYLAB_ERR_LOG_SOURCE', shown, logsMsg.clickhouseUrl());
   const [database, table] = parts.map(decodeURIComponent);
   for (const [what, v] of [
     ['database', database],
     ['table', table],
   ] as const) {
-    if (!IDENT.test(v))
-      throw new LogSourceError(
-        'CANARYLAB_ERR_LOG_SOURCE',
-        shown,
-        `${what}: expected a name of letters, digits and _ (got ${JSON.stringify(v)})`,
-      );
+    if (!IDENT.test(v)) throw new LogSourceError('CANARYLAB_ERR_LOG_SOURCE', shown, logsMsg.badName(what, v));
   }
   const port = url.port ? Number(url.port) : secure ? 8443 : 8123;
   return {
@@ -140,9 +98,9 @@ export async function resolveFileSource(
   if (isGlob(spec) && !existsSync(spec)) {
     files = (await expandGlob(spec)).sort();
     if (files.length === 0)
-      throw new LogSourceError('CANARYLAB_ERR_LOG_NO_MATCH', spec, 'the glob matches no file');
+      throw new LogSourceError('CANARYLAB_ERR_LOG_NO_MATCH', spec, logsMsg.globNoMatch());
   } else {
-    if (!existsSync(spec)) throw new LogSourceError('CANARYLAB_ERR_LOG_FILE', spec, 'no such file or folder');
+    if (!existsSync(spec)) throw new LogSourceError('CANARYLAB_ERR_LOG_FILE', spec, logsMsg.noSuchFile());
     if (statSync(spec).isDirectory()) {
       files = readdirSync(spec)
         .filter((n) => formatOf(n) !== undefined)
@@ -150,29 +108,16 @@ export async function resolveFileSource(
         .map((n) => join(spec, n))
         .filter((p) => statSync(p).isFile());
       if (files.length === 0)
-        throw new LogSourceError(
-          'CANARYLAB_ERR_LOG_NO_MATCH',
-          spec,
-          'the folder holds no log file (.jsonl, .jsonl.gz, .ndjson, .csv, .csv.gz, .parquet)',
-        );
+        throw new LogSourceError('CANARYLAB_ERR_LOG_NO_MATCH', spec, logsMsg.emptyFolder());
     } else files = [spec];
   }
   const formats = new Set<LogFormat>();
   for (const f of files) {
     const fmt = formatOf(f);
-    if (!fmt)
-      throw new LogSourceError(
-        'CANARYLAB_ERR_LOG_SOURCE',
-        f,
-        'unknown log format: expected .jsonl, .jsonl.gz, .ndjson, .csv, .csv.gz or .parquet',
-      );
+    if (!fmt) throw new LogSourceError('CANARYLAB_ERR_LOG_SOURCE', f, logsMsg.unknownFormat());
     formats.add(fmt);
   }
   if (formats.size > 1)
-    throw new LogSourceError(
-      'CANARYLAB_ERR_LOG_SOURCE',
-      spec,
-      `mixes formats (${[...formats].join(', ')}): analyse one format at a time`,
-    );
+    throw new LogSourceError('CANARYLAB_ERR_LOG_SOURCE', spec, logsMsg.mixedFormats([...formats]));
   return { kind: 'files', name: spec, files, format: [...formats][0] };
 }

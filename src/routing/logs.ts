@@ -58,6 +58,16 @@ export class ProductionLogError extends Error {
   }
 }
 
+/** The texts of ProductionLogError (a line's own problems are parseLine's, in logLine.ts). */
+export const productionLogMsg = {
+  cannotRead: (code: string) => `cannot read the file (${code})`,
+  /** `flags`: name the CLI's options too (the SQL engines' message). */
+  armUnknown: (model: string, flags = false) =>
+    `cannot tell which arm '${model}' is: pass { primaryModel, canaryModel }${flags ? ' (--primary-model/--canary-model)' : ''} or log routedTo`,
+  noPrice: (model: string) =>
+    `'${model}' has no price in the pricing table (add it, or import without pricing)`,
+};
+
 /** Options of {@link importProductionLogs}. */
 export interface ImportLogsOptions {
   /** Run id of the records (default: the first file's name without extension). */
@@ -177,7 +187,7 @@ async function importFile(f: string, st: ImportState, opts: ImportLogsOptions): 
       file: f,
       line: 0,
       field: '(file)',
-      expected: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      expected: productionLogMsg.cannotRead((e as NodeJS.ErrnoException).code ?? 'error'),
     });
   }
   const rl = createInterface({
@@ -234,18 +244,13 @@ function placeRecord(
   opts: ImportLogsOptions,
 ): Placement | { modelError: string } {
   const arm = resolveArm(rec, opts, st.learned);
-  if (!arm)
-    return {
-      modelError: `cannot tell which arm '${rec.model}' is: pass { primaryModel, canaryModel } or log routedTo`,
-    };
+  if (!arm) return { modelError: productionLogMsg.armUnknown(rec.model) };
   st.models[arm].add(rec.model);
   const usage = { promptTokens: 0, completionTokens: rec.kind === 'shadow' ? rec.tokens : 0 };
   let costUsd = 0;
   if (opts.pricing) {
     if (!Object.hasOwn(opts.pricing.models, rec.model))
-      return {
-        modelError: `'${rec.model}' has no price in the pricing table (add it, or import without pricing)`,
-      };
+      return { modelError: productionLogMsg.noPrice(rec.model) };
     costUsd = opts.pricing.costUsd({ model: rec.model, usage });
   }
   return { arm, usage, costUsd };
