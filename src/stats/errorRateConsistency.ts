@@ -1,3 +1,4 @@
+import { bisectDecreasing } from './bisect';
 import { chiSquareQuantile, chiSquareSf } from './distributions';
 import { checkOpenUnit, describe } from './validate';
 
@@ -161,14 +162,8 @@ function generalisedQ(y: Float64Array, v: number[], tau2: number): number {
 /** The τ² with Q(τ²) = target by bisection (Q decreases from q0 = Q(0) to 0); 0 when q0 ≤ target. */
 function solveQ(y: Float64Array, v: number[], q0: number, target: number): number {
   if (!(q0 > target)) return 0;
-  let lo = 0;
+  const lo = 0;
   let hi = Math.max(...v);
   while (generalisedQ(y, v, hi) > target && hi < 1) hi *= 2;
-  for (let it = 0; it < 200; it++) {
-    const mid = (lo + hi) / 2;
-    if (mid <= lo || mid >= hi) break;
-    if (generalisedQ(y, v, mid) > target) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  return bisectDecreasing((t) => generalisedQ(y, v, t), target, lo, hi);
 }

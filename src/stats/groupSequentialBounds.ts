@@ -1,3 +1,4 @@
+import { bisectDecreasing } from './bisect';
 import { normalCdf, normalQuantile } from './distributions';
 import { checkCount, checkOpenUnit, checkOptions, describe } from './validate';
 
@@ -156,16 +157,10 @@ function boundSpending(step: Step, target: number): number | undefined {
     for (let i = 0; i < g.z.length; i++) p += g.d[i] * normalCdf((g.z[i] * sPrev - bound * sNow) / sInc);
     return p;
   };
-  let lo = 0;
-  let hi = 40;
+  const lo = 0;
+  const hi = 40;
   if (upper(lo) < target) return undefined;
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    if (mid <= lo || mid >= hi) break;
-    if (upper(mid) > target) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  return bisectDecreasing(upper, target, lo, hi);
 }
 
 /** Density of Z_k (continuing, |Z_k| < b) on a new grid over (−b, b), times the Simpson weights. */

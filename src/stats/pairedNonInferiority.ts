@@ -105,7 +105,16 @@ export function pairedNonInferiority(
     pValue = tSf(statistic, df);
     lowerBound = estimate - tQuantile(1 - alpha, df) * se;
   }
-  return {
+  return nonInferiorityResult({ method, estimate, lowerBound, statistic, pValue, margin, alpha, df });
+}
+
+/**
+ * The result of a non-inferiority test in its fixed field order, with `nonInferior` = lowerBound > −margin
+ * decided here once for every test; `df` only where the reference distribution has one.
+ */
+export function nonInferiorityResult(r: Omit<NonInferiorityResult, 'nonInferior'>): NonInferiorityResult {
+  const { method, estimate, lowerBound, statistic, pValue, margin, alpha, df } = r;
+  const out: NonInferiorityResult = {
     method,
     estimate,
     lowerBound,
@@ -114,6 +123,7 @@ export function pairedNonInferiority(
     margin,
     alpha,
     nonInferior: lowerBound > -margin,
-    df,
   };
+  if (df !== undefined) out.df = df;
+  return out;
 }

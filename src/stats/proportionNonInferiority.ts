@@ -1,3 +1,4 @@
+import { bisectDecreasing } from './bisect';
 import {
   type NonInferiorityOptions,
   type NonInferiorityResult,
@@ -41,15 +42,9 @@ function restrictedPrimaryRate(s1: number, n1: number, s2: number, n2: number, d
     if (f2 > 0) g -= f2 / (1 - p2);
     return g;
   };
-  let lo = Math.max(0, -delta);
-  let hi = Math.min(1, 1 - delta);
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    if (mid <= lo || mid >= hi) break;
-    if (slope(mid) > 0) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  const lo = Math.max(0, -delta);
+  const hi = Math.min(1, 1 - delta);
+  return bisectDecreasing(slope, 0, lo, hi);
 }
 
 function scoreStatistic(

@@ -4,8 +4,9 @@
  * inversion of a decreasing score statistic into a one-sided lower confidence bound, and the result both
  * build from them.
  */
+import { bisectDecreasing } from './bisect';
 import { normalQuantile, normalSf } from './distributions';
-import type { NonInferiorityResult } from './pairedNonInferiority';
+import { type NonInferiorityResult, nonInferiorityResult } from './pairedNonInferiority';
 
 /** numerator/√variance, or ±∞ / 0 by the numerator's sign when the restricted variance is 0. */
 export function scoreZ(numerator: number, variance: number): number {
@@ -21,15 +22,9 @@ export function scoreZ(numerator: number, variance: number): number {
  */
 export function scoreLowerBound(z: (delta: number) => number, estimate: number, zc: number): number {
   if (!(estimate > -1)) return -1;
-  let lo = -1;
-  let hi = estimate;
-  for (let i = 0; i < 200; i++) {
-    const mid = (lo + hi) / 2;
-    if (mid <= lo || mid >= hi) break;
-    if (z(mid) > zc) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
+  const lo = -1;
+  const hi = estimate;
+  return bisectDecreasing(z, zc, lo, hi);
 }
 
 /**
@@ -49,14 +44,5 @@ export function scoreNonInferiority(o: {
   const pValue = normalSf(statistic);
   const zc = normalQuantile(1 - alpha);
   const lowerBound = scoreLowerBound(z, estimate, zc);
-  return {
-    method,
-    estimate,
-    lowerBound,
-    statistic,
-    pValue,
-    margin,
-    alpha,
-    nonInferior: lowerBound > -margin,
-  };
+  return nonInferiorityResult({ method, estimate, lowerBound, statistic, pValue, margin, alpha });
 }
