@@ -196,7 +196,7 @@ export function outcomeCostUsd(
 ): number {
   if (!outcome.ok) return 0;
   const r = outcome.response;
-  // The same price function as the records (src/runner/runBatch.ts), cached tokens at their own price.
+  // The same price function as the records (src/runner/callRecord.ts), cached tokens at their own price.
   return usageCostUsd(r.usage ?? estimateUsage({ messages, content: r.content }), price);
 }
 

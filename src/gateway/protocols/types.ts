@@ -1,5 +1,5 @@
 /**
- * What a provider protocol supplies to the shared HTTP client (src/gateway/client.ts): the request path and
+ * What a provider protocol supplies to the shared HTTP client (src/gateway/complete.ts): the request path and
  * headers, the request body built from OpenAI-shaped messages and params, the parsing of a JSON answer and
  * of an event stream into the normalized ChatResponse fields, and the mapping of its error shapes onto the
  * typed gateway errors (so one retry policy works for every provider).
