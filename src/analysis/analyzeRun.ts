@@ -5,12 +5,12 @@
  * (src/analysis/metrics/perItem.ts).
  */
 
-import type { Arm, CallRecord } from '../types';
+import type { CallRecord } from '../types';
 import { analyzeSummaries, type PerItemResults } from './analyzeSummaries';
 import { AnalysisError, analysisMsg } from './errors';
 import { perItemMetrics } from './metrics/perItem';
 import { perItemSegmentComparisons } from './metrics/segments';
-import { keyOf, splitArms } from './metrics/shared';
+import { ARMS, keyOf, splitArms } from './metrics/shared';
 import { readOptions, type Settings } from './options';
 import { chooseWindowWidth, segmentsFromItems, summarizeCalls } from './summary/build';
 import { SummaryError } from './summary/histogram';
@@ -39,8 +39,6 @@ export type {
   SegmentInfo,
   TestResult,
 } from './types';
-
-const ARMS: readonly Arm[] = ['primary', 'canary'];
 
 /**
  * Turns a run's records into the comparisons the decision reads, and everything the charts and the

@@ -4,13 +4,14 @@
  * analysis path of offline runs (analyzeRun builds the summary from calls.jsonl) and of production logs
  * (DuckDB / ClickHouse SQL produce the summary). Each metric family lives in src/analysis/metrics/.
  */
-import type { Arm, MetricComparison } from '../types';
+import type { MetricComparison } from '../types';
 import { addAlwaysValid } from './alwaysValid';
 import { AnalysisError, analysisMsg } from './errors';
 import { callMetrics } from './metrics/callMetrics';
 import { armCost } from './metrics/cost';
 import { errorWindowMetrics } from './metrics/errorWindows';
 import { summarySegmentComparisons } from './metrics/segments';
+import { ARMS } from './metrics/shared';
 import { readOptions } from './options';
 import { SummaryError } from './summary/histogram';
 import { checkSummary } from './summary/merge';
@@ -20,8 +21,6 @@ import type { AnalyzeOptions, PairwiseSummary, QualityComparison, RunAnalysis, S
 
 export { AnalysisError } from './errors';
 export { ANALYZE_DEFAULTS, METRIC_UNITS, readOptions, type Settings } from './options';
-
-const ARMS: readonly Arm[] = ['primary', 'canary'];
 
 /** Per-item results of an offline run (a few thousand items) that stay per item: quality and pairwise. */
 export interface PerItemResults {

@@ -1,11 +1,9 @@
 /** The closing notes of an analysis: small samples, failed calls by kind, cached calls, the spend projection, the methods used. */
 import { formatNumber } from '../format';
 import type { Arm } from '../types';
-import { cap, fmtDuration } from './metrics/shared';
+import { ARMS, cap, fmtDuration } from './metrics/shared';
 import type { Settings } from './options';
 import type { RunSummary } from './summary/types';
-
-const ARMS: readonly Arm[] = ['primary', 'canary'];
 
 /** Input of {@link closingNotes}. */
 export interface ClosingNotesInput {

@@ -6,14 +6,7 @@ import type { JudgeReliability } from '../scoring/judgeReliability';
 import type { PairwiseSummary } from '../scoring/pairwiseSummaryType';
 import type { NonInferiorityResult } from '../stats/pairedNonInferiority';
 import type { TestResult } from '../stats/types';
-import type {
-  ArmEstimate,
-  CallRecord,
-  EvalItem,
-  MetricComparison,
-  PairwiseRecord,
-  ScoreRecord,
-} from '../types';
+import type { ArmEstimate, MetricComparison } from '../types';
 import type { RunSummary } from './summary/types';
 
 export type { TestResult };

@@ -8,9 +8,7 @@ import type { RunSummary } from '../summary/types';
 import type { SegmentInfo } from '../types';
 import { callMetrics } from './callMetrics';
 import { perItemMetrics } from './perItem';
-import { clampP, splitArms } from './shared';
-
-const ARMS: readonly Arm[] = ['primary', 'canary'];
+import { ARMS, clampP, splitArms } from './shared';
 
 interface ItemGroup {
   key: 'tier' | 'tag';

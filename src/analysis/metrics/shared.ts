@@ -53,6 +53,9 @@ export function segmentCollector(segment: SegmentKey | undefined): {
   return { out, push };
 }
 
+/** Both arms, in the order every table and note lists them. */
+export const ARMS: readonly Arm[] = ['primary', 'canary'];
+
 /** The key of one call or score: item and repeat. */
 export const keyOf = (itemId: string, repeat: number | undefined) => `${itemId}\u0000${repeat ?? 0}`;
 
