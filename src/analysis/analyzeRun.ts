@@ -13,7 +13,7 @@ import { perItemSegmentComparisons } from './metrics/segments';
 import { ARMS, keyOf, splitArms } from './metrics/shared';
 import { readOptions, type Settings } from './options';
 import { chooseWindowWidth, segmentsFromItems, summarizeCalls } from './summary/build';
-import { SummaryError } from './summary/histogram';
+import { SummaryError } from './summary/errors';
 import type { RunSummary } from './summary/types';
 import type { AnalyzeOptions, RunAnalysis, RunData, SegmentInfo } from './types';
 

@@ -13,7 +13,7 @@ import { errorWindowMetrics } from './metrics/errorWindows';
 import { summarySegmentComparisons } from './metrics/segments';
 import { ARMS } from './metrics/shared';
 import { readOptions } from './options';
-import { SummaryError } from './summary/histogram';
+import { SummaryError } from './summary/errors';
 import { checkSummary } from './summary/merge';
 import type { RunSummary } from './summary/types';
 import { closingNotes } from './summaryNotes';

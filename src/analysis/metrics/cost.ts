@@ -2,7 +2,7 @@
 import { normalSf } from '../../stats/distributions';
 import type { MetricComparison } from '../../types';
 import { METRIC_UNITS, type Settings } from '../options';
-import { SummaryError } from '../summary/histogram';
+import { SummaryError } from '../summary/errors';
 import { costPerRequestSums, costPerTokenSums, ratioDifferenceFromSums } from '../summary/ratioFromSums';
 import type { CallStats } from '../summary/types';
 import type { ArmCost } from '../types';

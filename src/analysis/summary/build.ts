@@ -3,7 +3,8 @@
  * ClickHouse SQL in src/logs produce the same from logs).
  */
 import type { Arm, CallRecord } from '../../types';
-import { HistogramBuilder, SummaryError } from './histogram';
+import { SummaryError, summaryMsg } from './errors';
+import { HistogramBuilder } from './histogram';
 import {
   type ArmSummary,
   BUCKETS_PER_DOUBLING,
@@ -121,7 +122,7 @@ export function summarizeCalls(calls: readonly CallRecord[], opts: SummarizeCall
     if (!Number.isFinite(t) || t < 0)
       throw new SummaryError(
         'SUMMARY_BAD_VALUE',
-        `call ${c.arm}/${c.itemId}/${c.repeat}: startedAt: expected an ISO-8601 time after 1970, got ${JSON.stringify(c.startedAt)}`,
+        summaryMsg.badStart(`${c.arm}/${c.itemId}/${c.repeat}`, c.startedAt),
       );
     times[i] = t;
     if (t < first) first = t;
@@ -129,10 +130,7 @@ export function summarizeCalls(calls: readonly CallRecord[], opts: SummarizeCall
   });
   const widthMs = opts.windowMs ?? (calls.length > 0 ? chooseWindowWidth(first, last) : 3_600_000);
   if (!(Number.isInteger(widthMs) && widthMs >= 1))
-    throw new SummaryError(
-      'SUMMARY_BAD_OPTION',
-      `summarizeCalls: windowMs: expected an integer >= 1, got ${widthMs}`,
-    );
+    throw new SummaryError('SUMMARY_BAD_OPTION', summaryMsg.badWindow(widthMs));
 
   const arms = {
     primary: new ArmBuilder(),
@@ -140,16 +138,12 @@ export function summarizeCalls(calls: readonly CallRecord[], opts: SummarizeCall
   } as Record<Arm, ArmBuilder>;
   calls.forEach((c, i) => {
     const arm = arms[c.arm];
-    if (!arm)
-      throw new SummaryError(
-        'SUMMARY_BAD_VALUE',
-        `call ${c.itemId}: arm: expected primary or canary, got ${c.arm}`,
-      );
+    if (!arm) throw new SummaryError('SUMMARY_BAD_VALUE', summaryMsg.badArm(c.itemId, c.arm));
     try {
       arm.add(c, times[i], widthMs, opts.segmentsOf?.(c) ?? []);
     } catch (e) {
       if (e instanceof SummaryError)
-        throw new SummaryError(e.code, `call ${c.arm}/${c.itemId}/${c.repeat}: ${e.message}`);
+        throw new SummaryError(e.code, summaryMsg.inCall(`${c.arm}/${c.itemId}/${c.repeat}`, e.message));
       throw e;
     }
   });

@@ -2,19 +2,12 @@
  * The log-spaced latency histogram of the summary contract (types.ts): bucket i = floor(100·log2(x) + 0.5),
  * representative 2^(i/100), ≤ 0.347% relative error. Building, merging, quantiles and order statistics.
  */
+import { SummaryError, summaryMsg } from './errors';
 import { BUCKETS_PER_DOUBLING, type LogHistogram } from './types';
 
 const B = BUCKETS_PER_DOUBLING;
 
-/** A histogram problem (a value out of range, a malformed histogram), with a stable code. */
-export class SummaryError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'SummaryError';
-    this.code = code;
-  }
-}
+export { SummaryError } from './errors';
 
 /**
  * The bucket of a positive value: floor(100·log2(x) + 0.5) (see types.ts for why this exact expression).
@@ -25,7 +18,7 @@ export class SummaryError extends Error {
  */
 export function bucketIndex(x: number): number {
   if (!(x > 0 && Number.isFinite(x)))
-    throw new SummaryError('SUMMARY_BAD_VALUE', `bucketIndex: expected a finite number > 0, got ${x}`);
+    throw new SummaryError('SUMMARY_BAD_VALUE', summaryMsg.badBucketValue(x));
   return Math.floor(B * Math.log2(x) + 0.5);
 }
 
@@ -59,7 +52,7 @@ export class HistogramBuilder {
   /** @throws {SummaryError} SUMMARY_BAD_VALUE for a negative or non-finite value */
   add(x: number): void {
     if (!(x >= 0 && Number.isFinite(x)))
-      throw new SummaryError('SUMMARY_BAD_VALUE', `histogram: expected a finite number >= 0, got ${x}`);
+      throw new SummaryError('SUMMARY_BAD_VALUE', summaryMsg.badHistogramValue(x));
     this.count++;
     this.sum += x;
     if (x < this.min) this.min = x;
@@ -135,10 +128,7 @@ export function mergeHistograms(a: LogHistogram, b: LogHistogram): LogHistogram 
  */
 export function checkHistogram(h: LogHistogram, where: string): void {
   const bad = (field: string, expected: string, got: unknown) =>
-    new SummaryError(
-      'SUMMARY_BAD_HISTOGRAM',
-      `${where}.${field}: expected ${expected}, got ${JSON.stringify(got)}`,
-    );
+    new SummaryError('SUMMARY_BAD_HISTOGRAM', summaryMsg.badField(where, field, expected, got));
   if (h === null || typeof h !== 'object') throw bad('', 'a histogram object', h);
   const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
   if (!isCount(h.count)) throw bad('count', 'an integer >= 0', h.count);
@@ -182,7 +172,7 @@ function rankCursor(h: LogHistogram): (k: number) => OrderStatisticBounds {
   let cum = h.zeros;
   return (k: number) => {
     if (!(Number.isInteger(k) && k >= 1 && k <= h.count))
-      throw new SummaryError('SUMMARY_BAD_RANK', `order statistic: rank ${k} outside 1..${h.count}`);
+      throw new SummaryError('SUMMARY_BAD_RANK', summaryMsg.rankOutside(k, h.count));
     while (cum < k) {
       b++;
       cum += h.buckets[b][1];
@@ -217,12 +207,8 @@ export function orderStatistic(h: LogHistogram, k: number): OrderStatisticBounds
  * histogramQuantile(histogramOf([100, 200, 300, 400]), 0.5); // => ≈ 250 (exact: 250)
  */
 export function histogramQuantile(h: LogHistogram, p: number, opts: { type?: 1 | 7 } = {}): number {
-  if (!(p >= 0 && p <= 1))
-    throw new SummaryError(
-      'SUMMARY_BAD_OPTION',
-      `histogramQuantile: p: expected a number in [0, 1], got ${p}`,
-    );
-  if (h.count === 0) throw new SummaryError('SUMMARY_EMPTY', 'histogramQuantile: the histogram is empty');
+  if (!(p >= 0 && p <= 1)) throw new SummaryError('SUMMARY_BAD_OPTION', summaryMsg.badQuantileP(p));
+  if (h.count === 0) throw new SummaryError('SUMMARY_EMPTY', summaryMsg.emptyHistogram('histogramQuantile'));
   const n = h.count;
   const at = rankCursor(h);
   if ((opts.type ?? 7) === 1) return at(Math.min(n, Math.max(1, Math.ceil(n * p)))).value;

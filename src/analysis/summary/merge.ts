@@ -2,7 +2,8 @@
  * Merging summaries of disjoint data into the summary of their union (types.ts, "Merging").
  */
 import { compareSegments } from './build';
-import { checkHistogram, mergeHistograms, SummaryError } from './histogram';
+import { SummaryError, summaryMsg } from './errors';
+import { checkHistogram, mergeHistograms } from './histogram';
 import {
   type ArmSummary,
   BUCKETS_PER_DOUBLING,
@@ -111,22 +112,16 @@ export function mergeArmSummaries(a: ArmSummary, b: ArmSummary): ArmSummary {
  */
 export function mergeSummaries(a: RunSummary, b: RunSummary): RunSummary {
   if (a.version !== b.version)
-    throw new SummaryError(
-      'SUMMARY_INCOMPATIBLE',
-      `mergeSummaries: versions differ (${a.version} and ${b.version})`,
-    );
+    throw new SummaryError('SUMMARY_INCOMPATIBLE', summaryMsg.versionsDiffer(a.version, b.version));
   if (
     a.histogram.bucketsPerDoubling !== b.histogram.bucketsPerDoubling ||
     a.histogram.scheme !== b.histogram.scheme
   )
-    throw new SummaryError(
-      'SUMMARY_INCOMPATIBLE',
-      `mergeSummaries: histogram schemes differ (${JSON.stringify(a.histogram)} and ${JSON.stringify(b.histogram)})`,
-    );
+    throw new SummaryError('SUMMARY_INCOMPATIBLE', summaryMsg.schemesDiffer(a.histogram, b.histogram));
   if (a.windowing.widthMs !== b.windowing.widthMs)
     throw new SummaryError(
       'SUMMARY_INCOMPATIBLE',
-      `mergeSummaries: window widths differ (${a.windowing.widthMs} and ${b.windowing.widthMs} ms); summarise both with the same windowMs`,
+      summaryMsg.widthsDiffer(a.windowing.widthMs, b.windowing.widthMs),
     );
   return {
     version: a.version,
@@ -146,10 +141,7 @@ export function mergeSummaries(a: RunSummary, b: RunSummary): RunSummary {
  */
 export function checkSummary(s: RunSummary, where = 'summary'): void {
   const bad = (field: string, expected: string, got: unknown) =>
-    new SummaryError(
-      'SUMMARY_BAD_SUMMARY',
-      `${where}.${field}: expected ${expected}, got ${JSON.stringify(got)}`,
-    );
+    new SummaryError('SUMMARY_BAD_SUMMARY', summaryMsg.badField(where, field, expected, got));
   if (s === null || typeof s !== 'object') throw bad('', 'a summary object', s);
   if (s.version !== SUMMARY_VERSION) throw bad('version', String(SUMMARY_VERSION), s.version);
   if (s.histogram?.bucketsPerDoubling !== BUCKETS_PER_DOUBLING || s.histogram?.scheme !== 'log2')

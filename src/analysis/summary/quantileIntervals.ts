@@ -3,7 +3,8 @@
  * and the interval of the difference and ratio of two arms' quantiles.
  */
 import { binomialCdf, normalQuantile, normalSf } from '../../stats/distributions';
-import { histogramQuantile, orderStatistic, SummaryError } from './histogram';
+import { SummaryError, summaryMsg } from './errors';
+import { histogramQuantile, orderStatistic } from './histogram';
 import type { LogHistogram } from './types';
 
 /** The ranks of the equal-tailed order-statistic interval and its exact coverage. */
@@ -30,19 +31,13 @@ export interface OrderStatisticRanks {
  */
 export function orderStatisticRanks(n: number, p: number, confidence: number): OrderStatisticRanks {
   if (!(Number.isInteger(n) && n >= 1))
-    throw new SummaryError(
-      'SUMMARY_BAD_OPTION',
-      `orderStatisticRanks: n: expected an integer >= 1, got ${n}`,
-    );
+    throw new SummaryError('SUMMARY_BAD_OPTION', summaryMsg.badRanksOption('n', 'an integer >= 1', n));
   if (!(p > 0 && p < 1))
-    throw new SummaryError(
-      'SUMMARY_BAD_OPTION',
-      `orderStatisticRanks: p: expected a number in (0, 1), got ${p}`,
-    );
+    throw new SummaryError('SUMMARY_BAD_OPTION', summaryMsg.badRanksOption('p', 'a number in (0, 1)', p));
   if (!(confidence > 0 && confidence < 1))
     throw new SummaryError(
       'SUMMARY_BAD_OPTION',
-      `orderStatisticRanks: confidence: expected a number in (0, 1), got ${confidence}`,
+      summaryMsg.badRanksOption('confidence', 'a number in (0, 1)', confidence),
     );
   const half = (1 - confidence) / 2;
   const F = (k: number) => binomialCdf(k, n, p);
@@ -97,7 +92,8 @@ export interface HistogramQuantileCI {
  * histogramQuantileCI(summary.canary.latencyMs, 0.95, 0.95); // => { estimate: 806.4, lower: 784.1, upper: 848.3, … }
  */
 export function histogramQuantileCI(h: LogHistogram, p: number, confidence: number): HistogramQuantileCI {
-  if (h.count === 0) throw new SummaryError('SUMMARY_EMPTY', 'histogramQuantileCI: the histogram is empty');
+  if (h.count === 0)
+    throw new SummaryError('SUMMARY_EMPTY', summaryMsg.emptyHistogram('histogramQuantileCI'));
   const ranks = orderStatisticRanks(h.count, p, confidence);
   return {
     n: h.count,

@@ -3,7 +3,7 @@
  * delta method, from the five sums of a summary instead of per-request arrays.
  */
 import { type RatioDifferenceCIResult, ratioDifferenceFromArms } from '../../stats/ratioDifferenceCI';
-import { SummaryError } from './histogram';
+import { SummaryError, summaryMsg } from './errors';
 import type { CostSums } from './types';
 
 /** The sums of one arm for a ratio R = Σnum / Σden: n, Σnum, Σden, Σnum², Σden², Σnum·den. */
@@ -45,13 +45,8 @@ export const costPerRequestSums = (c: CostSums): RatioSums => ({
  * @throws {SummaryError} SUMMARY_TOO_FEW when n < 2 or Σden ≤ 0 (`which` names the arm)
  */
 export function ratioFromSums(s: RatioSums, which = ''): { n: number; ratio: number; se: number } {
-  if (!(s.n >= 2))
-    throw new SummaryError(
-      'SUMMARY_TOO_FEW',
-      `${which}: fewer than 2 priced calls (${s.n}); no ratio interval`,
-    );
-  if (!(s.sumDen > 0))
-    throw new SummaryError('SUMMARY_TOO_FEW', `${which}: the denominators sum to ${s.sumDen}; expected > 0`);
+  if (!(s.n >= 2)) throw new SummaryError('SUMMARY_TOO_FEW', summaryMsg.tooFewPriced(which, s.n));
+  if (!(s.sumDen > 0)) throw new SummaryError('SUMMARY_TOO_FEW', summaryMsg.zeroDenominator(which, s.sumDen));
   const ratio = s.sumNum / s.sumDen;
   const ss = Math.max(0, s.sumNum2 - 2 * ratio * s.sumNumDen + ratio * ratio * s.sumDen2);
   const se = Math.sqrt(ss / (s.n - 1) / s.n) / (s.sumDen / s.n);
@@ -76,8 +71,8 @@ export function ratioDifferenceFromSums(
   const p = ratioFromSums(primary, 'primary');
   const c = ratioFromSums(canary, 'canary');
   if (!(p.ratio > 0))
-    throw new SummaryError('SUMMARY_TOO_FEW', `primary: the ratio must be positive, got ${p.ratio}`);
+    throw new SummaryError('SUMMARY_TOO_FEW', summaryMsg.ratioNotPositive('primary', p.ratio));
   if (!(c.ratio > 0))
-    throw new SummaryError('SUMMARY_TOO_FEW', `canary: the ratio must be positive, got ${c.ratio}`);
+    throw new SummaryError('SUMMARY_TOO_FEW', summaryMsg.ratioNotPositive('canary', c.ratio));
   return ratioDifferenceFromArms({ primary: p, canary: c, covariance: 0, scale, confidence, paired: false });
 }
