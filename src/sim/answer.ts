@@ -33,6 +33,7 @@ export function answerId(protocol: SimDialect['name'], reqHash: number, occurren
 
 /** Prompt prefixes the simulated provider cache holds before it starts over. */
 const PREFIX_CACHE_MAX = 100_000;
+const NOT_CACHED = Object.freeze({ cachedTokens: 0, cacheWriteTokens: 0 });
 
 /**
  * The provider's prompt cache: a prefix seen before (for this protocol and model) is read from it; the first
@@ -44,11 +45,10 @@ function promptCache(
   dialect: SimDialect,
   request: SimRequest,
 ): { cachedTokens: number; cacheWriteTokens: number } {
-  const none = { cachedTokens: 0, cacheWriteTokens: 0 };
   const prefix = request.cachePrefix;
-  if (!prefix) return none;
+  if (!prefix) return NOT_CACHED;
   const prefixTokens = promptTokenCount(prefix.messages);
-  if (prefixTokens < dialect.cacheMinTokens) return none;
+  if (prefixTokens < dialect.cacheMinTokens) return NOT_CACHED;
   const key = fnv1a(JSON.stringify(prefix.messages), fnv1a(`${dialect.name}|${request.model}`));
   if (cache.has(key)) {
     return { cachedTokens: prefixTokens - (prefixTokens % dialect.cacheGranularity), cacheWriteTokens: 0 };
@@ -85,7 +85,7 @@ function servedText(
   if (max !== undefined && max >= 0 && tokens > max) {
     return { ...truncateToTokens(stopped.text, max), finish: 'length' };
   }
-  return { ...stopped, tokens, finish: 'stop' };
+  return { text: stopped.text, tokens, finish: 'stop', stopSequence: stopped.stopSequence };
 }
 
 /**

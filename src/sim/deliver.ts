@@ -77,27 +77,30 @@ interface Step {
   run: () => boolean;
 }
 
-/** The stream's text steps: group g at its share of the span, the faulted one (reset or malformed) halfway. */
-function textSteps(d: Delivery, framer: StreamFramer, groups: string[]): Step[] {
+/** Appends the stream's text steps: group g at its share of the span, the faulted one (reset or malformed) halfway. */
+function pushTextSteps(steps: Step[], d: Delivery, framer: StreamFramer, groups: string[]): void {
   const { res, fault, totalMs, ttftMs } = d;
   const k = groups.length;
   const span = Math.max(0, totalMs - ttftMs);
   const cutAt = Math.floor(k / 2);
-  return groups.map((group, g) => ({
-    when: k === 1 ? ttftMs : ttftMs + (span * g) / (k - 1),
-    run: () => {
-      if (g === cutAt && fault === 'reset') {
-        res.write(framer.delta(group).slice(0, 20), () => resetSocket(res));
-        return false; // the connection dies here
-      }
-      if (g === cutAt && fault === 'malformed') {
-        res.write(framer.malformed(group));
+  for (let g = 0; g < k; g++) {
+    const group = groups[g];
+    steps.push({
+      when: k === 1 ? ttftMs : ttftMs + (span * g) / (k - 1),
+      run: () => {
+        if (g === cutAt && fault === 'reset') {
+          res.write(framer.delta(group).slice(0, 20), () => resetSocket(res));
+          return false; // the connection dies here
+        }
+        if (g === cutAt && fault === 'malformed') {
+          res.write(framer.malformed(group));
+          return true;
+        }
+        if (group.length > 0) res.write(framer.delta(group));
         return true;
-      }
-      if (group.length > 0) res.write(framer.delta(group));
-      return true;
-    },
-  }));
+      },
+    });
+  }
 }
 
 /** Streams an answer: headers and the framer's opening at the TTFT, the text, then the close at the end. */
@@ -109,7 +112,8 @@ function streamAnswer(
   const { framer } = s;
   const pieces = words(s.text);
   const groups = wordGroups(pieces, chunkCount(pieces.length, Math.max(0, totalMs - ttftMs), s.intervalMs));
-  const open: Step = {
+  const steps: Step[] = [];
+  steps.push({
     when: ttftMs,
     run: () => {
       res.writeHead(200, { 'content-type': s.contentType, 'cache-control': 'no-cache' });
@@ -118,16 +122,16 @@ function streamAnswer(
       else res.flushHeaders();
       return true;
     },
-  };
-  const close: Step = {
+  });
+  pushTextSteps(steps, d, framer, groups);
+  steps.push({
     when: totalMs,
     run: () => {
       res.end(framer.close());
       if (fault !== 'malformed') d.onOk();
       return true;
     },
-  };
-  const steps = [open, ...textSteps(d, framer, groups), close];
+  });
   // Steps run strictly in order: each one schedules the next, so no timer can overtake another.
   const runFrom = (i: number): void => {
     if (i >= steps.length) return;
