@@ -1,4 +1,5 @@
 import { cyrb53 } from './cyrb53';
+import { routingMsg } from './errors';
 
 /** Options of the deterministic bucketing. */
 export interface BucketOptions {
@@ -46,7 +47,7 @@ export interface RoutingRule {
 export function routeToCanary(userId: string, rule: RoutingRule & { tier?: string }): boolean {
   const { percentage } = rule;
   if (typeof percentage !== 'number' || !(percentage >= 0 && percentage <= 100)) {
-    throw new RangeError(`routeToCanary: percentage must be in [0, 100], got ${String(percentage)}`);
+    throw new RangeError(routingMsg.percentage(percentage));
   }
   if (rule.tier !== undefined && rule.targetTiers?.includes(rule.tier)) return true;
   return bucketOf(userId, { salt: rule.salt }) < percentage;

@@ -18,55 +18,12 @@ import type { Pricing } from '../gateway/pricing';
 import type { Arm, CallRecord, RunData, RunItem } from '../types';
 import { armOfModel, namesAModel } from './armOfModel';
 import { cyrb53 } from './cyrb53';
+import { ProductionLogError, productionLogMsg, routingMsg } from './errors';
 import { type LogRecord, parseLine } from './logLine';
 import type { ArmSplit } from './srm';
 
+export { ProductionLogError, type ProductionLogErrorCode, productionLogMsg } from './errors';
 export { MAX_LATENCY_MS, parseLine } from './logLine';
-
-/** Stable codes of {@link ProductionLogError}. */
-export type ProductionLogErrorCode =
-  /** A line that is not a valid shadow result or routing metric. */
-  | 'CANARYLAB_ERR_LOG_LINE'
-  /** The file cannot be read. */
-  | 'CANARYLAB_ERR_LOG_FILE'
-  /** A line's model belongs to neither arm, and nothing says which arm it is (never skipped). */
-  | 'CANARYLAB_ERR_LOG_ARM';
-
-/** A production-log problem, located: `file:line: field: what was expected`. */
-export class ProductionLogError extends Error {
-  readonly code: ProductionLogErrorCode;
-  readonly file: string;
-  /** 1-based line; 0 for a problem with the whole file. */
-  readonly line: number;
-  readonly field: string;
-  /** What was expected, and what was there. */
-  readonly expected: string;
-  constructor(a: {
-    code: ProductionLogErrorCode;
-    file: string;
-    line: number;
-    field: string;
-    expected: string;
-  }) {
-    super(a.line > 0 ? `${a.file}:${a.line}: ${a.field}: ${a.expected}` : `${a.file}: ${a.expected}`);
-    this.name = 'ProductionLogError';
-    this.code = a.code;
-    this.file = a.file;
-    this.line = a.line;
-    this.field = a.field;
-    this.expected = a.expected;
-  }
-}
-
-/** The texts of ProductionLogError (a line's own problems are parseLine's, in logLine.ts). */
-export const productionLogMsg = {
-  cannotRead: (code: string) => `cannot read the file (${code})`,
-  /** `flags`: name the CLI's options too (the SQL engines' message). */
-  armUnknown: (model: string, flags = false) =>
-    `cannot tell which arm '${model}' is: pass { primaryModel, canaryModel }${flags ? ' (--primary-model/--canary-model)' : ''} or log routedTo`,
-  noPrice: (model: string) =>
-    `'${model}' has no price in the pricing table (add it, or import without pricing)`,
-};
 
 /** Options of {@link importProductionLogs}. */
 export interface ImportLogsOptions {
@@ -130,7 +87,7 @@ export async function importProductionLogs(
   opts: ImportLogsOptions = {},
 ): Promise<ProductionLogImport> {
   const files = typeof file === 'string' ? [file] : [...file];
-  if (files.length === 0) throw new RangeError('importProductionLogs: give at least one file');
+  if (files.length === 0) throw new RangeError(routingMsg.noLogFiles());
   const st = newImportState(opts.runId ?? basename(files[0], extname(files[0])));
   for (const f of files) await importFile(f, st, opts);
   const { out, users, models } = st;

@@ -1,6 +1,7 @@
 import { formatFixedPercent, formatNumber, formatPScientific } from '../format';
 import { chiSquareGoodnessOfFit } from '../stats/chiSquareGoodnessOfFit';
 import { wilsonInterval } from '../stats/wilsonInterval';
+import { routingMsg } from './errors';
 
 /** Counts of units (users, or requests) that each arm received. */
 export interface ArmSplit {
@@ -58,24 +59,19 @@ export interface SrmResult {
  * srmCheck({ observed: { primary: 9_000, canary: 1_000 }, expectedCanaryShare: 0.05 }).mismatch; // => true
  */
 export function srmCheck(opts: SrmCheckOptions): SrmResult {
-  const fn = 'srmCheck';
   const { observed, expectedCanaryShare } = opts;
   const alpha = opts.alpha ?? 0.001;
   const unit = opts.unit ?? 'units';
-  if (observed === null || typeof observed !== 'object')
-    throw new RangeError(`${fn}: observed must be { primary, canary } counts`);
+  if (observed === null || typeof observed !== 'object') throw new RangeError(routingMsg.srmObserved());
   for (const arm of ['primary', 'canary'] as const) {
     const v = observed[arm];
-    if (!Number.isSafeInteger(v) || v < 0)
-      throw new RangeError(`${fn}: observed.${arm} must be an integer >= 0, got ${String(v)}`);
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(routingMsg.srmCount(arm, v));
   }
   if (!(expectedCanaryShare > 0 && expectedCanaryShare < 1))
-    throw new RangeError(
-      `${fn}: expectedCanaryShare must be strictly between 0 and 1, got ${String(expectedCanaryShare)}`,
-    );
-  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`${fn}: alpha must be in (0, 1), got ${String(alpha)}`);
+    throw new RangeError(routingMsg.srmShare(expectedCanaryShare));
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(routingMsg.srmAlpha(alpha));
   const total = observed.primary + observed.canary;
-  if (total === 0) throw new RangeError(`${fn}: no ${unit} observed in either arm`);
+  if (total === 0) throw new RangeError(routingMsg.srmNoUnits(unit));
   const r = chiSquareGoodnessOfFit(
     [observed.primary, observed.canary],
     [1 - expectedCanaryShare, expectedCanaryShare],
