@@ -6,7 +6,7 @@ import { createRng, type Rng } from './random';
 import {
   countedQuantile,
   leaveOneOutQuantiles,
-  orderStatisticQuantile,
+  orderStatisticReplicates,
   rankPositions,
   sortOrder,
 } from './resampledQuantile';
@@ -50,16 +50,13 @@ export function quantileBootstrap(
       `quantileBootstrap: paired resampling needs strategy 'counting', got ${describe(strategy)}`,
     );
   }
-  const k = arms.length;
   const sorted = arms.map((a) => a.slice().sort());
   const estimates = sorted.map((x) => quantileOfSorted(x, p));
   const B = s.resamples;
   const replicates = arms.map(() => new Float64Array(B));
   const rng = createRng(s.seed);
   if (strategy === 'order-statistic') {
-    for (let b = 0; b < B; b++) {
-      for (let j = 0; j < k; j++) replicates[j][b] = orderStatisticQuantile(rng, sorted[j], p);
-    }
+    orderStatisticReplicates(rng, sorted, p, replicates);
   } else {
     countingReplicates(rng, arms, sorted, p, s.paired, replicates);
   }

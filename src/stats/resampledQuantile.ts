@@ -1,15 +1,32 @@
 // The type-7 quantile of one bootstrap resample without building it (from uniform order statistics, or from
-// draw counts), and of every leave-one-out sample in O(1) each: the inner loops of the quantile fast path.
-import { gammaVariate } from './gammaVariate';
+// draw counts), and of every leave-one-out sample in O(1) each: the inner loops of the quantile fast path,
+// kept in one module with the gamma variates they draw (no cross-module call per resample).
 import type { Rng } from './random';
 import { lerp } from './select';
+
+/**
+ * The 'order-statistic' strategy of {@link quantileBootstrap}: replicates[j][b] for every resample b and arm
+ * j, drawn resample by resample (all arms of resample b before resample b + 1).
+ */
+export function orderStatisticReplicates(
+  rng: Rng,
+  sorted: Float64Array[],
+  p: number,
+  replicates: Float64Array[],
+): void {
+  const k = sorted.length;
+  const B = replicates[0].length;
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < k; j++) replicates[j][b] = orderStatisticQuantile(rng, sorted[j], p);
+  }
+}
 
 /**
  * Type-7 quantile of one bootstrap resample of `sorted`, from the uniform order statistics: the k-th smallest
  * drawn position is ⌊nV_(k)⌋ with V_(k) ~ Beta(k, n − k + 1), and V_(k+1) = V_(k) + (1 − V_(k))·Beta(1, n − k).
  * @see David, H. A. & Nagaraja, H. N. (2003). Order Statistics, 3rd ed., §2.2 and §2.5.
  */
-export function orderStatisticQuantile(rng: Rng, sorted: Float64Array, p: number): number {
+function orderStatisticQuantile(rng: Rng, sorted: Float64Array, p: number): number {
   const n = sorted.length;
   const h = (n - 1) * p;
   const lo = Math.floor(h);
@@ -106,4 +123,27 @@ export function leaveOneOutQuantiles(sorted: Float64Array, rank: Int32Array, p: 
     out[i] = r <= lo ? removedLow : r === lo + 1 ? removedNext : removedHigh;
   }
   return out;
+}
+
+/**
+ * Gamma(shape, 1) variate for shape ≥ 1 by Marsaglia & Tsang's squeeze-rejection method. Draws normals and
+ * uniforms from `rng` (a seeded stream), so the same seed gives the same variates.
+ * @see Marsaglia, G. & Tsang, W. W. (2000). A simple method for generating gamma variables. ACM TOMS 26(3).
+ */
+function gammaVariate(rng: Rng, shape: number): number {
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = rng.normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.next();
+    const x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2) return d * v;
+    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+  }
 }
