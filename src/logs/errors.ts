@@ -2,8 +2,9 @@
  * The log readers' errors and every message they put in them, in one place: LogSourceError (a source that
  * cannot be used: missing, unreadable, empty, without the needed columns, a ClickHouse that refuses) and
  * OtlpError (an OTLP export, located), each with stable codes — match on `code`, not on the message. Rows
- * that break a rule raise routing's ProductionLogError (src/routing/logs.ts), whose texts live there.
+ * that break a rule raise routing's ProductionLogError (src/routing/errors.ts), whose texts live there.
  */
+import { locatedMessage } from '../routing/errors';
 
 /** Stable codes of {@link LogSourceError}. */
 export type LogSourceErrorCode =
@@ -50,7 +51,7 @@ export class OtlpError extends Error {
   readonly line: number;
   readonly field: string;
   constructor(a: { code: OtlpErrorCode; file: string; line: number; field: string; expected: string }) {
-    super(a.line > 0 ? `${a.file}:${a.line}: ${a.field}: ${a.expected}` : `${a.file}: ${a.expected}`);
+    super(locatedMessage(a));
     this.name = 'OtlpError';
     this.code = a.code;
     this.file = a.file;

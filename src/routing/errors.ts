@@ -30,7 +30,7 @@ export class ProductionLogError extends Error {
     field: string;
     expected: string;
   }) {
-    super(a.line > 0 ? `${a.file}:${a.line}: ${a.field}: ${a.expected}` : `${a.file}: ${a.expected}`);
+    super(locatedMessage(a));
     this.name = 'ProductionLogError';
     this.code = a.code;
     this.file = a.file;
@@ -38,6 +38,14 @@ export class ProductionLogError extends Error {
     this.field = a.field;
     this.expected = a.expected;
   }
+}
+
+/**
+ * The message of a located log problem: `file:line: field: expected` (line > 0), else `file: expected` (the
+ * whole file). ProductionLogError's and src/logs' OtlpError's.
+ */
+export function locatedMessage(a: { file: string; line: number; field: string; expected: string }): string {
+  return a.line > 0 ? `${a.file}:${a.line}: ${a.field}: ${a.expected}` : `${a.file}: ${a.expected}`;
 }
 
 /** The texts of ProductionLogError (a line's own problems are parseLine's, in logLine.ts). */
