@@ -45,6 +45,8 @@ export const runnerMsg = {
   // run folders and their lock
   runExists: (runDir: string, hint: string) =>
     `${runDir} already holds a run: choose another --run-id, or pass ${hint} to replace it`,
+  lockHolder: (i: { pid: number; host: string; command?: string; createdAt?: string }) =>
+    `process ${i.pid} on ${i.host}${i.command ? ` (${i.command}` : ''}${i.createdAt ? `${i.command ? ', ' : ' ('}since ${i.createdAt})` : i.command ? ')' : ''}`,
   lockedOtherHost: (runDir: string, holder: string, file: string) =>
     `${runDir} is being written by ${holder}: only one process may write a run folder. If that process is gone, delete ${file}`,
   lockedLive: (runDir: string, holder: string) =>

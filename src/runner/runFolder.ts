@@ -146,9 +146,6 @@ function removeIfOurs(file: string, content: string): void {
   }
 }
 
-const describeHolder = (i: LockInfo) =>
-  `process ${i.pid} on ${i.host}${i.command ? ` (${i.command}` : ''}${i.createdAt ? `${i.command ? ', ' : ' ('}since ${i.createdAt})` : i.command ? ')' : ''}`;
-
 /**
  * Takes the exclusive lock of a run folder (creating the folder): `run`, `analyze`, `decide`, `report` and
  * every other stage that writes call this first, so that two processes never write one folder.
@@ -181,11 +178,11 @@ export function acquireRunLock(runDir: string, command = 'canarylab'): RunLock {
       if (text === null) continue; // removed meanwhile: try again
       const other = parseLock(text);
       if (other && other.host !== info.host) {
-        throw new RunLockedError(runnerMsg.lockedOtherHost(runDir, describeHolder(other), file));
+        throw new RunLockedError(runnerMsg.lockedOtherHost(runDir, runnerMsg.lockHolder(other), file));
       }
       const stale = other ? !holderAlive(other) : lockAgeMs(file) > 10_000;
       if (!stale && other) {
-        throw new RunLockedError(runnerMsg.lockedLive(runDir, describeHolder(other)));
+        throw new RunLockedError(runnerMsg.lockedLive(runDir, runnerMsg.lockHolder(other)));
       }
       if (!stale) {
         throw new RunLockedError(runnerMsg.lockBeingTaken(runDir));
