@@ -17,7 +17,7 @@ import {
   requireOneOf,
   requireStrings,
 } from './recordFields';
-import { clip, forEachCall, redactSecrets, runInput, validJudge } from './scoreRun';
+import { forEachCall, recordedError, recordedReason, runInput, validJudge } from './scoreRun';
 import { type PairwiseScorer, ScorerError } from './types';
 
 /** File name of pairwise verdicts inside a run folder. */
@@ -75,8 +75,6 @@ export interface JudgePairsSummary extends JudgePairsProgress {
 }
 
 const WINNERS = ['primary', 'canary', 'tie'] as const;
-const MAX_REASON = 1000;
-const MAX_ERROR = 500;
 
 function pairKey(itemId: string, repeat: number, judge: string, judgment: number): string {
   return JSON.stringify([itemId, repeat, judge, judgment]);
@@ -230,7 +228,7 @@ async function compareOne(args: {
     const rec: JudgedPairRecord = { ...base, winner: r.winner, orderConsistent: r.orderConsistent };
     if (r.verdicts) rec.verdicts = { ...r.verdicts };
     if (r.lengths) rec.lengths = { ...r.lengths };
-    if (typeof r.reason === 'string') rec.reason = clip(r.reason, MAX_REASON);
+    if (typeof r.reason === 'string') rec.reason = recordedReason(r.reason);
     return withJudge(rec, r.judge);
   } catch (e) {
     if (signal?.aborted && !(e instanceof ScorerError)) throw e;
@@ -238,7 +236,7 @@ async function compareOne(args: {
     if (isBudgetExceeded(e)) throw e;
     const rec: JudgedPairRecord = {
       ...base,
-      error: clip(redactSecrets(e instanceof Error ? e.message : String(e)), MAX_ERROR),
+      error: recordedError(e),
     };
     if (e instanceof ScorerError) {
       if (e.verdicts && Object.keys(e.verdicts).length > 0) rec.verdicts = { ...e.verdicts };

@@ -133,6 +133,16 @@ export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** What a score or pairwise record keeps of a thrown error: its message, secrets redacted, clipped to 500. */
+export function recordedError(e: unknown): string {
+  return clip(redactSecrets(e instanceof Error ? e.message : String(e)), MAX_ERROR);
+}
+
+/** A scorer's or judge's reason as a record keeps it: clipped to 1,000 characters. */
+export function recordedReason(reason: string): string {
+  return clip(reason, MAX_REASON);
+}
+
 /**
  * The judge fields kept in a record: model, raw verdict (clipped), and the judge's cost, usage and call
  * count when they are well-formed (ScoreRecord.judge; typed locally as JudgeInfo until src/types.ts has them).
@@ -240,7 +250,7 @@ async function scoreOne(
     const rec: ScoreRecord = {
       ...base,
       score: null,
-      error: clip(redactSecrets(e instanceof Error ? e.message : String(e)), MAX_ERROR),
+      error: recordedError(e),
     };
     const judge = e instanceof ScorerError ? validJudge(e.judge) : undefined;
     if (judge) rec.judge = judge;
@@ -256,7 +266,7 @@ async function scoreOne(
   }
   const rec: ScoreRecord = { ...base, score: r.score };
   if (typeof r.pass === 'boolean') rec.pass = r.pass;
-  if (typeof r.reason === 'string') rec.reason = clip(r.reason, MAX_REASON);
+  if (typeof r.reason === 'string') rec.reason = recordedReason(r.reason);
   const judge = validJudge(r.judge);
   if (judge) rec.judge = judge;
   return rec;
