@@ -173,6 +173,26 @@ export function formatShortPercent(x: number): string {
   return `${Number((100 * x).toFixed(2))}%`;
 }
 
+/**
+ * A number with exactly `digits` decimals in JavaScript's own text (no grouping, '-' for negatives), as a
+ * test statistic reads in a sentence: 526.3158 → '526.32', 0.0021 → '0.00' (digits 2); '—' when not finite.
+ */
+export function formatFixed(x: number, digits: number): string {
+  if (!Number.isFinite(x)) return '—';
+  return x.toFixed(digits);
+}
+
+/**
+ * A window width as an adjective in a sentence ('error rates per 1-hour window'): whole hours, else whole
+ * minutes, else whole seconds, else milliseconds: 3_600_000 → '1-hour', 300_000 → '5-minute', 250 → '250-ms'.
+ */
+export function formatWindowWidth(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}-hour`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}-minute`;
+  if (ms % 1000 === 0) return `${ms / 1000}-second`;
+  return `${ms}-ms`;
+}
+
 /** '[lo, hi]' with the given formatter; '—' when neither end is finite. */
 export function formatInterval(ci: readonly [number, number], f: (x: number) => string): string {
   if (!Number.isFinite(ci[0]) && !Number.isFinite(ci[1])) return '—';

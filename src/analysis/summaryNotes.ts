@@ -1,7 +1,7 @@
 /** The closing notes of an analysis: small samples, failed calls by kind, cached calls, the spend projection, the methods used. */
-import { formatNumber } from '../format';
+import { formatNumber, formatWindowWidth } from '../format';
 import type { Arm } from '../types';
-import { ARMS, cap, fmtDuration } from './metrics/shared';
+import { ARMS, cap } from './metrics/shared';
 import type { Settings } from './options';
 import type { RunSummary } from './summary/types';
 
@@ -46,7 +46,7 @@ export function closingNotes(input: ClosingNotesInput): string[] {
       `Monthly spend is projected at ${formatNumber(s.monthlyRequests)} requests per month per arm (the default; set monthlyRequests).`,
     );
   notes.push(
-    `Latency and TTFT quantiles are read from log-spaced histograms (within 0.35% of the exact values); their intervals are distribution-free order-statistic intervals, and canary − primary uses Price–Bonett standard errors (independent arms). Cost intervals use the delta method on each arm's sums (independent arms). Error rates are counted per ${fmtDuration(summary.windowing.widthMs)} window of start time.`,
+    `Latency and TTFT quantiles are read from log-spaced histograms (within 0.35% of the exact values); their intervals are distribution-free order-statistic intervals, and canary − primary uses Price–Bonett standard errors (independent arms). Cost intervals use the delta method on each arm's sums (independent arms). Error rates are counted per ${formatWindowWidth(summary.windowing.widthMs)} window of start time.`,
   );
   return notes;
 }

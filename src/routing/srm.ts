@@ -1,4 +1,4 @@
-import { formatFixedPercent, formatNumber, formatPScientific } from '../format';
+import { formatFixed, formatFixedPercent, formatNumber, formatPScientific } from '../format';
 import { chiSquareGoodnessOfFit } from '../stats/chiSquareGoodnessOfFit';
 import { wilsonInterval } from '../stats/wilsonInterval';
 import { routingMsg } from './errors';
@@ -86,7 +86,7 @@ export function srmCheck(opts: SrmCheckOptions): SrmResult {
     `Sample ratio ${mismatch ? 'mismatch' : 'check passed'}: observed ${count(observed.primary)} primary / ` +
     `${count(observed.canary)} canary ${unit} (canary ${pct(observedCanaryShare)}), expected ` +
     `${count(expected.primary)} / ${count(expected.canary)} at the configured ${pct(expectedCanaryShare)}; ` +
-    `χ² = ${r.statistic.toFixed(2)}, p = ${formatPScientific(r.pValue)} ${mismatch ? '<' : '≥'} ${alpha}` +
+    `χ² = ${formatFixed(r.statistic, 2)}, p = ${formatPScientific(r.pValue)} ${mismatch ? '<' : '≥'} ${alpha}` +
     (mismatch ? ': the split is broken, so the arms are not comparable.' : '.');
   return {
     statistic: r.statistic,

@@ -1,8 +1,14 @@
-// formatPScientific and formatShortPercent (src/format.ts): numbers inside sentences of the SRM check and the analysis.
+// formatPScientific, formatShortPercent, formatFixed, formatWindowWidth (src/format.ts): numbers inside sentences of the SRM check and the analysis.
 // Expected strings written by hand from the rule: 3 significant digits, scientific (2 decimals of mantissa)
 // below 0.001, '0' for zero, '—' when not finite.
 import { describe, expect, it } from 'vitest';
-import { formatPScientific, formatPValue, formatShortPercent } from '../../src/format';
+import {
+  formatFixed,
+  formatPScientific,
+  formatPValue,
+  formatShortPercent,
+  formatWindowWidth,
+} from '../../src/format';
 
 describe('formatPScientific', () => {
   it('3 significant digits from 0.001 up', () => {
@@ -38,5 +44,30 @@ describe('formatShortPercent', () => {
     expect(formatShortPercent(0.12345)).toBe('12.35%'); // 12.345000000000001 rounds up
     expect(formatShortPercent(0)).toBe('0%');
     expect(formatShortPercent(Number.NaN)).toBe('—');
+  });
+});
+
+// formatFixed: the SRM reason's χ² ('χ² = 526.32'). Hand-derived: toFixed's text, no grouping, no
+// significant-digit rescue for tiny values (formatNumber would write '1,234.57' and '0.0021').
+describe('formatFixed', () => {
+  it('exactly the given decimals, no grouping', () => {
+    // 500²/9,500 + 500²/500 = 26.3158 + 500 = 526.3158 (the SRM example)
+    expect(formatFixed(500 ** 2 / 9500 + 500 ** 2 / 500, 2)).toBe('526.32');
+    expect(formatFixed(1234.567, 2)).toBe('1234.57');
+    expect(formatFixed(0.0021, 2)).toBe('0.00');
+    expect(formatFixed(0, 2)).toBe('0.00');
+    expect(formatFixed(Number.NaN, 2)).toBe('—');
+  });
+});
+
+// formatWindowWidth: the analysis notes' 'per 1-hour window of start time'. Hand-derived from the units.
+describe('formatWindowWidth', () => {
+  it('the largest whole unit: hours, minutes, seconds, else ms', () => {
+    expect(formatWindowWidth(3_600_000)).toBe('1-hour');
+    expect(formatWindowWidth(7_200_000)).toBe('2-hour');
+    expect(formatWindowWidth(5_400_000)).toBe('90-minute'); // 1.5 h is not whole hours
+    expect(formatWindowWidth(300_000)).toBe('5-minute');
+    expect(formatWindowWidth(30_000)).toBe('30-second');
+    expect(formatWindowWidth(250)).toBe('250-ms');
   });
 });

@@ -1,4 +1,6 @@
 /** Error rate across time windows: per-window rates, χ² homogeneity, the error_rate_variance comparison and the consistency τ. */
+
+import { formatWindowWidth } from '../../format';
 import { bootstrapCI } from '../../stats/bootstrapCI';
 import { chiSquareIndependence } from '../../stats/chiSquareIndependence';
 import type { TestResult } from '../../stats/types';
@@ -8,7 +10,6 @@ import { errorRateConsistencyComparison } from '../consistency';
 import { METRIC_UNITS, type Settings } from '../options';
 import type { RunSummary, WindowCount } from '../summary/types';
 import type { RunAnalysis } from '../types';
-import { fmtDuration } from './shared';
 
 /** Per window: its error rate, and its [ok, failed] counts (a row of the homogeneity table). */
 export interface Windows {
@@ -177,7 +178,7 @@ export function errorWindowMetrics(
   if (consistency) comparisons.push(consistency);
   else
     notes.push(
-      `Error-rate consistency not measured: fewer than 2 time windows of ${fmtDuration(widthMs)} with calls per arm (${windows.primary.rates.length} primary, ${windows.canary.rates.length} canary).`,
+      `Error-rate consistency not measured: fewer than 2 time windows of ${formatWindowWidth(widthMs)} with calls per arm (${windows.primary.rates.length} primary, ${windows.canary.rates.length} canary).`,
     );
   return {
     comparisons,

@@ -71,12 +71,3 @@ export function splitArms(calls: readonly CallRecord[]): Record<Arm, CallRecord[
 export const clampP = (p: number) => (Number.isFinite(p) ? Math.min(1, Math.max(0, p)) : 1);
 /** 'primary' → 'Primary'. */
 export const cap = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
-/** A window width in a sentence: '1-hour', '5-minute', '30-second', '250-ms'. */
-export const fmtDuration = (ms: number) =>
-  ms % 3_600_000 === 0
-    ? `${ms / 3_600_000}-hour`
-    : ms % 60_000 === 0
-      ? `${ms / 60_000}-minute`
-      : ms % 1000 === 0
-        ? `${ms / 1000}-second`
-        : `${ms}-ms`;
