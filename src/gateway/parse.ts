@@ -16,6 +16,7 @@ import {
 import { MAX_USAGE_TOKENS, msg, sanitizeServerText } from './messages';
 import { isObject, parseErrorBody } from './protocols/errorBody';
 import { SseBlockReader } from './protocols/sse';
+import { StreamParserBase } from './protocols/streamParserBase';
 import { parseRetryAfter } from './retry';
 import type { Usage } from './types';
 
@@ -195,35 +196,18 @@ export function parseCompletion(options: {
  * Incremental parser for an OpenAI chat-completions event stream (text/event-stream). Feed it decoded text;
  * it accumulates the first choice's content, finish reason and usage, and notes when the first token came.
  */
-export class ChatStreamParser {
-  content = '';
-  sawContent = false;
-  finishReason: string | null = null;
-  usage: Usage | null = null;
-  model?: string;
-  id?: string;
+export class ChatStreamParser extends StreamParserBase {
+  /** `data: [DONE]` was seen. */
   done = false;
-  firstTokenAt?: number;
-  private readonly toolCalls: unknown[] = [];
-  private readonly reader = new SseBlockReader((event) => this.handleEvent(event));
+  protected readonly sse = new SseBlockReader((event) => this.handleEvent(event));
 
-  constructor(
-    private readonly ctx: ErrorContext & { status: number; headers: Headers },
-    private readonly now: () => number,
-  ) {}
-
-  /** Feeds decoded text; throws a typed error on a malformed event or an error event. */
-  push(text: string): void {
-    this.reader.push(text);
+  get complete(): boolean {
+    return this.done || this.finishReason !== null;
   }
 
   /** Call at end of body: processes a last event without its blank line. */
   end(): void {
-    this.reader.end();
-  }
-
-  get toolCallDeltas(): unknown[] | undefined {
-    return this.toolCalls.length > 0 ? this.toolCalls : undefined;
+    this.sse.end();
   }
 
   private handleEvent(event: string): void {
@@ -242,18 +226,8 @@ export class ChatStreamParser {
       return;
     }
     const model = this.ctx.model;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(data);
-    } catch {
-      throw new InvalidResponseError(msg.invalidJson(model), { model, httpStatus: this.ctx.status });
-    }
-    if (!isObject(obj)) {
-      throw new InvalidResponseError(msg.invalidShape(model, 'stream event is not an object'), {
-        model,
-        httpStatus: this.ctx.status,
-      });
-    }
+    const obj = this.parseData(data);
+    if (!isObject(obj)) throw this.bad('stream event is not an object');
     if (obj.error !== undefined && obj.error !== null) {
       throw errorFromResponse({
         status: this.ctx.status,
@@ -272,14 +246,10 @@ export class ChatStreamParser {
       if (!isObject(choice) || (choice.index !== undefined && choice.index !== 0)) continue;
       const delta = choice.delta;
       if (isObject(delta)) {
-        if (typeof delta.content === 'string' && delta.content.length > 0) {
-          if (this.firstTokenAt === undefined) this.firstTokenAt = this.now();
-          this.content += delta.content;
-          this.sawContent = true;
-        }
+        if (typeof delta.content === 'string') this.addText(delta.content);
         if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) {
-          if (this.firstTokenAt === undefined) this.firstTokenAt = this.now();
-          this.toolCalls.push(...delta.tool_calls);
+          this.firstTokenAt ??= this.now();
+          this.tools.push(...delta.tool_calls);
         }
       }
       if (typeof choice.finish_reason === 'string') {

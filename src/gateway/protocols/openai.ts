@@ -5,15 +5,8 @@
  */
 import { ChatStreamParser, errorFromResponse, parseCompletion } from '../parse';
 import type { Usage } from '../types';
-import type { Protocol, StreamParser } from './types';
+import type { Protocol } from './types';
 import { type UsageContext, withOpenAIDetails } from './usage';
-
-/** Wraps the chat-completions stream parser: the raw final usage chunk is kept for its details. */
-class OpenAIStreamParser extends ChatStreamParser implements StreamParser {
-  get complete(): boolean {
-    return this.done || this.finishReason !== null;
-  }
-}
 
 /** `include_usage` streams put the usage in the last chunk; its details are read from that chunk's text. */
 function detailsFromStreamText(usage: Usage | null, tail: string, ctx: UsageContext): Usage | null {
@@ -54,7 +47,7 @@ export const openaiProtocol: Protocol = {
     return c;
   },
   createStreamParser(ctx, now) {
-    const parser = new OpenAIStreamParser(ctx, now);
+    const parser = new ChatStreamParser(ctx, now);
     // Keep the last few KB of the stream: the usage chunk (with its details) is at the end.
     let tail = '';
     const push = parser.push.bind(parser);

@@ -1,8 +1,7 @@
-/** What the stream parsers of the Anthropic and Gemini protocols share: the answer they accumulate from SSE events. */
+/** What the stream parsers of every protocol share: the answer they accumulate from SSE events. */
 import { InvalidResponseError } from '../errors';
 import { msg } from '../messages';
 import type { Usage } from '../types';
-import type { SseSplitter } from './sse';
 import type { StreamContext, StreamParser } from './types';
 
 /** Text, finish reason, usage, ids, tool calls and the first token's time of one streamed answer. */
@@ -16,7 +15,7 @@ export abstract class StreamParserBase implements StreamParser {
   firstTokenAt?: number;
   protected readonly tools: unknown[] = [];
   /** The splitter of the body into events (its callback is the subclass's event handler). */
-  protected abstract readonly sse: SseSplitter;
+  protected abstract readonly sse: { push(text: string): void; end(): void };
 
   constructor(
     protected readonly ctx: StreamContext,
