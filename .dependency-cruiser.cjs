@@ -73,6 +73,13 @@ module.exports = {
       to: { path: alt(LAYERS.slice(4).flat()), pathNot: '^src/config/simulator\\.ts$' },
     },
     {
+      name: 'cli-uses-the-public-api',
+      comment: 'the CLI reaches the product only through src/index.ts (its own files in src/cli/ apart)',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/', pathNot: '^src/(cli/|index\\.ts$)' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       from: { path: '^src/' },
