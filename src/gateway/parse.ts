@@ -17,10 +17,11 @@ import { MAX_USAGE_TOKENS, msg, sanitizeServerText } from './messages';
 import { isObject, parseErrorBody } from './protocols/errorBody';
 import { SseBlockReader } from './protocols/sse';
 import { StreamParserBase } from './protocols/streamParserBase';
+import type { Headers, ParsedCompletion } from './protocols/types';
 import { parseRetryAfter } from './retry';
 import type { Usage } from './types';
 
-export type Headers = Record<string, string | string[] | undefined>;
+export type { Headers, ParsedCompletion } from './protocols/types';
 
 interface ErrorContext {
   model: string;
@@ -95,16 +96,6 @@ export function errorFromResponse(options: {
     return errorFromResponse({ ...options, status: numeric, body: parsed });
   }
   return new ServerError(msg.server(ctx.model, status, detail), { ...base, retryAfterMs });
-}
-
-/** The fields of a completion the client keeps, validated. */
-export interface ParsedCompletion {
-  content: string | null;
-  finishReason: string | null;
-  usage: Usage | null;
-  model?: string;
-  id?: string;
-  toolCalls?: unknown[];
 }
 
 /**

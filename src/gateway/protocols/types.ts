@@ -5,8 +5,17 @@
  * typed gateway errors (so one retry policy works for every provider).
  */
 import type { GatewayError } from '../errors';
-import type { ParsedCompletion } from '../parse';
 import type { ChatMessage, ChatParams, Usage } from '../types';
+
+/** The fields of a completion the client keeps, validated. */
+export interface ParsedCompletion {
+  content: string | null;
+  finishReason: string | null;
+  usage: Usage | null;
+  model?: string;
+  id?: string;
+  toolCalls?: unknown[];
+}
 
 /** The wire protocols an arm or a judge can speak. */
 export const PROTOCOLS = ['openai', 'anthropic', 'gemini'] as const;
