@@ -1,6 +1,7 @@
 /** Requests of the Anthropic Messages API built from OpenAI-shaped messages, params and tools. */
 import type { ChatMessage } from '../types';
 import { isObject } from './errorBody';
+import { readToolCalls } from './toolCalls';
 import type { ProtocolRequest } from './types';
 
 /** `max_tokens` is required by the Messages API; sent when params set neither max_tokens nor max_completion_tokens. */
@@ -46,18 +47,7 @@ function toBlocks(content: ChatMessage['content']): Block[] {
 }
 
 function toolCallsToBlocks(calls: unknown[] | undefined): Block[] {
-  const out: Block[] = [];
-  for (const c of calls ?? []) {
-    if (!isObject(c) || !isObject(c.function)) continue;
-    let input: unknown = {};
-    try {
-      input = JSON.parse(String(c.function.arguments ?? '{}'));
-    } catch {
-      input = {};
-    }
-    out.push({ type: 'tool_use', id: c.id, name: c.function.name, input });
-  }
-  return out;
+  return readToolCalls(calls).map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: c.args }));
 }
 
 /** OpenAI-shaped messages → `{ system, messages }` of the Messages API. */

@@ -20,6 +20,7 @@ import type { ChatMessage, Usage } from '../types';
 import { isObject, parseErrorBody, providerError, rawErrorMessage } from './errorBody';
 import { SseSplitter } from './sse';
 import { StreamParserBase } from './streamParserBase';
+import { readToolCalls } from './toolCalls';
 import type { Protocol, ProtocolAnswer, ProtocolContext } from './types';
 import { normalizeUsage, tokenCount, type UsageContext, usageFields } from './usage';
 
@@ -46,16 +47,8 @@ export function toGeminiContents(messages: readonly ChatMessage[]): {
     if (m.role === 'system' || m.role === 'developer') system.push(...toParts(m.content));
     else if (m.role === 'assistant') {
       const parts = toParts(m.content);
-      for (const c of m.tool_calls ?? []) {
-        if (!isObject(c) || !isObject(c.function)) continue;
-        let args: unknown = {};
-        try {
-          args = JSON.parse(String(c.function.arguments ?? '{}'));
-        } catch {
-          args = {};
-        }
-        parts.push({ functionCall: { name: c.function.name, args } });
-      }
+      for (const c of readToolCalls(m.tool_calls))
+        parts.push({ functionCall: { name: c.name, args: c.args } });
       contents.push({ role: 'model', parts });
     } else if (m.role === 'tool') {
       const text =
