@@ -27,7 +27,7 @@ export type {
   /** The records of a run in memory (items, calls, scores, pairwise). */ RunData,
   /** One item with its calls and scores, as analysis reads it. */ RunItem,
   /** One score of one call (scores.jsonl). */ ScoreRecord,
-  /** A gate's severity: 'block' or 'warn'. */ Severity,
+  /** A gate's severity: 'required' | 'important' | 'recommended'. */ Severity,
   /** A rollout stage: shadow, flag, percentage, full. */ Stage,
 } from './types';
 
@@ -271,7 +271,7 @@ export {
   /** Runs a pairwise judge over a run's items (pairwise.jsonl). */ judgePairs,
   /** Reads a run's pairwise.jsonl. */ loadPairwise,
 } from './scoring/judgePairs';
-/** The scale of a judge's score ('1-5', 'pass-fail', …). */
+/** The scale of a judge's score: '1-10' | 'pass-fail'. */
 export type { JudgeScale } from './scoring/judgePrompt';
 export {
   /** Agreement of a judge with a rubric on one arm. */ type AgreementResult,
@@ -346,7 +346,7 @@ export {
 export type { LiveArmSummary } from './runner/ringBuffer';
 export type {
   /** Prices of one arm's model. */ ArmPrice,
-  /** Items as an array or an async iterable. */ ItemSource,
+  /** Items as an iterable or an async iterable. */ ItemSource,
 } from './runner/runBatch';
 export {
   /** One arm of a batch (model, gateway, concurrency). */ type BatchArm,
@@ -441,7 +441,7 @@ export {
 export {
   /** Cumulative counts of one arm. */ type ArmCounts,
   /** Appends one look (a summary) to a sequential history file. */ appendSequentialLook,
-  /** JSON.stringify replacer writing NaN as null. */ nanToNull,
+  /** JSON.stringify replacer writing NaN and ±Infinity as null. */ nanToNull,
   /** Paired quality counts of a look (discordant pairs). */ type PairedCounts,
   /** Cumulative counts of a sequential history. */ type SequentialCounts,
   /** One look of a sequential history. */ type SequentialEntry,
@@ -562,7 +562,7 @@ export {
   /** The notebooks' demo run settings. */ DEMO,
   /** A demo run folder. */ type DemoRun,
   /** A decision with its gates as HTML (what showDecision displays). */ decisionHtml,
-  /** The demo config's two arms. */ demoArms,
+  /** The demo's two batch arms, pointed at a simulator's URL. */ demoArms,
   /** A danfojs DataFrame (what showTable needs of it). */ type FrameLike,
   /** Where notebook helpers display HTML (tslab by default). */ type HtmlSink,
   /** Options of llmperfToCalls. */ type LlmperfToCallsOptions,
