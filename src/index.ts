@@ -45,7 +45,7 @@ export {
 export {
   /** Options of boundedMeanConfidenceSequence. */ type BoundedMeanCsOptions,
   /** Result of boundedMeanConfidenceSequence. */ type BoundedMeanCsResult,
-  /** Always-valid confidence sequence for a mean bounded in [0, 1]. */ boundedMeanConfidenceSequence,
+  /** Always-valid confidence sequence for a bounded mean (default range [−1, 1]: paired differences). */ boundedMeanConfidenceSequence,
 } from './stats/boundedMeanConfidenceSequence';
 export {
   /** Result of bradleyTerry. */ type BradleyTerryResult,
@@ -113,7 +113,7 @@ export { pairedProportionSampleSize } from './stats/pairedProportionSampleSize';
 export {
   /** Options of proportionConfidenceSequence. */ type ProportionCsOptions,
   /** Result of proportionConfidenceSequence. */ type ProportionCsResult,
-  /** Always-valid confidence sequence for a difference of proportions. */ proportionConfidenceSequence,
+  /** Always-valid confidence sequence for a rate (Beta mixture). */ proportionConfidenceSequence,
 } from './stats/proportionConfidenceSequence';
 /** Non-inferiority test of two independent proportions (Farrington–Manning). */
 export { proportionNonInferiority } from './stats/proportionNonInferiority';
@@ -122,11 +122,11 @@ export {
   /** Type-7 quantile. */ quantile,
 } from './stats/quantile';
 export {
-  /** A value and its count, the input cells of quantileConfidenceSequence. */ type QuantileCell,
+  /** `count` observations within [lower, upper] (a histogram bucket; lower = upper for exact values). */ type QuantileCell,
   /** Options of quantileConfidenceSequence. */ type QuantileCsOptions,
   /** Result of quantileConfidenceSequence. */ type QuantileCsResult,
-  /** Always-valid confidence sequence for a quantile difference. */ quantileConfidenceSequence,
-  /** Raw values → quantile cells. */ valueCells,
+  /** Always-valid confidence sequence for a quantile (from cells). */ quantileConfidenceSequence,
+  /** Exact values → quantile cells. */ valueCells,
 } from './stats/quantileConfidenceSequence';
 /** Confidence interval for a quantile difference (P95 canary − primary, and ratio). */
 export { quantileDifferenceCI } from './stats/quantileDifferenceCI';
@@ -142,8 +142,8 @@ export {
 export {
   /** Options of ratioConfidenceSequence. */ type RatioCsOptions,
   /** Result of ratioConfidenceSequence. */ type RatioCsResult,
-  /** Sums and cross-moments of a ratio metric. */ type RatioSums,
-  /** Always-valid confidence sequence for a ratio metric's difference. */ ratioConfidenceSequence,
+  /** The per-arm sums a ratio-of-means metric needs (numerator, denominator). */ type RatioSums,
+  /** Asymptotic confidence sequence for the relative change of a ratio metric between arms. */ ratioConfidenceSequence,
   /** Ratio sums from paired numerators and denominators. */ ratioSums,
 } from './stats/ratioConfidenceSequence';
 /** Delta-method interval for a difference of ratio metrics (cost per 1K tokens). */
@@ -274,9 +274,9 @@ export {
 /** The scale of a judge's score: '1-10' | 'pass-fail'. */
 export type { JudgeScale } from './scoring/judgePrompt';
 export {
-  /** Agreement of a judge with a rubric on one arm. */ type AgreementResult,
+  /** A judge's agreement with another judge or a rubric (Cohen's kappa). */ type AgreementResult,
   /** Result of judgeReliability. */ type JudgeReliability,
-  /** Agreement of a judge with a rubric, per arm (kappa, agreement, intervals). */ judgeReliability,
+  /** How far a pairwise judge can be trusted: position flips, self-consistency, agreement, length bias. */ judgeReliability,
   /** Result of pairwiseSummary. */ type PairwiseWinSummary,
   /** Win/tie/loss rates and position consistency of pairwise verdicts. */ pairwiseSummary,
 } from './scoring/judgeReliability';
@@ -296,7 +296,7 @@ export {
   /** Scores a run's calls with scorers (scores.jsonl). */ scoreRun,
 } from './scoring/scoreRun';
 export {
-  /** Similarity: Levenshtein ratio. */ levenshteinRatio,
+  /** Scorer: normalised Levenshtein similarity against the reference. */ levenshteinRatio,
   /** Scorer: ROUGE-L F against the reference. */ rougeL,
   /** Scorer: SQuAD token F1 against the reference. */ tokenF1,
 } from './scoring/similarity';
