@@ -1,3 +1,4 @@
+// `canarylab demo-data`'s text: the bundled GSM8K and llmperf data summarised, no key and no network.
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
@@ -13,15 +14,15 @@ import {
   summarizeLatencyTrace,
 } from '../index';
 
-/**
- * The offline analysis of the bundled real data that `npm start` prints until the batch pipeline exists:
- * GSM8K accuracy of the four recorded models with Wilson intervals and pairwise McNemar tests, and the
- * llmperf traces' success rates and latency percentiles.
- */
 /** A rate with one decimal ('56.3%'), and a difference of two rates in percentage points ('+2.1 pts'). */
 const pct = (x: number): string => formatMetricValue(x, 'proportion', { digits: 1 });
 const diff = (x: number): string => formatMetricValue(x, 'proportion', { signed: true, digits: 1 });
 
+/**
+ * The offline analysis of the bundled real data that `canarylab demo-data` prints: GSM8K accuracy of the four
+ * recorded models with Wilson intervals and pairwise McNemar tests, and the llmperf traces' success rates and
+ * latency percentiles.
+ */
 export async function offlineReport(datasetsDir: string): Promise<string> {
   const out: string[] = [];
   const problems = await loadGsm8kSolutions(join(datasetsDir, 'gsm8k', 'model_solutions.jsonl'));
