@@ -132,7 +132,8 @@ function* spansOf(doc: { resourceSpans: unknown[] }): Generator<Record<string, u
     for (const ss of scopeSpans) {
       const spans = (ss as { spans?: unknown })?.spans;
       if (!Array.isArray(spans)) continue;
-      yield* spans as Record<string, unknown>[];
+      // a loop, not yield*: tslab's TypeScript 5.0 rejects delegating to an array iterator here
+      for (const span of spans as Record<string, unknown>[]) yield span;
     }
   }
 }
