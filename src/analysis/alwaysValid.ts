@@ -10,7 +10,7 @@ import { type QuantileCell, quantileConfidenceSequence } from '../stats/quantile
 import { ratioConfidenceSequence } from '../stats/ratioConfidenceSequence';
 import { checkOpenUnit } from '../stats/validate';
 import type { AlwaysValidInterval, MetricComparison } from '../types';
-import { mergeHistograms } from './summary/histogram';
+import { histogramQuantile, mergeHistograms } from './summary/histogram';
 import { addCostSums } from './summary/merge';
 import type { CostSums, LogHistogram, RunSummary } from './summary/types';
 
@@ -86,9 +86,11 @@ export function alwaysValidIntervals(
   const make = (
     metric: AlwaysValidMetric,
     r: { ci: [number, number]; n: number; nExpected: number; method: string },
+    estimate: number,
   ): AlwaysValidInterval => ({
     target: ALWAYS_VALID_METRICS[metric],
     ci: [r.ci[0], r.ci[1]],
+    estimate,
     alpha,
     looks,
     n: r.n,
@@ -103,7 +105,7 @@ export function alwaysValidIntervals(
       nExpected: tuned(s.calls),
       priorMean: opts.successPriorMean ?? 0.995,
     });
-    out.success_rate = make('success_rate', r);
+    out.success_rate = make('success_rate', r, s.ok / s.calls);
   }
   const h = input.latencyMs;
   if (h && h.count > 0) {
@@ -112,7 +114,7 @@ export function alwaysValidIntervals(
       alpha,
       nExpected: tuned(h.count),
     });
-    out.latency_p95_ms = make('latency_p95_ms', r);
+    out.latency_p95_ms = make('latency_p95_ms', r, histogramQuantile(h, 0.95));
   }
   const c = input.cost;
   if (c && c.primary.n >= 2 && c.canary.n >= 2 && c.primary.sumCost > 0 && c.canary.sumCost > 0) {
@@ -127,7 +129,12 @@ export function alwaysValidIntervals(
     if (c.primary.sumTokens > 0 && c.canary.sumTokens > 0) {
       const n = Math.min(c.primary.n, c.canary.n);
       const r = ratioConfidenceSequence(sums(c.primary), sums(c.canary), { alpha, nExpected: tuned(n) });
-      out.cost_per_1k_tokens_usd = make('cost_per_1k_tokens_usd', r);
+      const perToken = (x: CostSums) => x.sumCost / x.sumTokens;
+      out.cost_per_1k_tokens_usd = make(
+        'cost_per_1k_tokens_usd',
+        r,
+        perToken(c.canary) / perToken(c.primary) - 1,
+      );
     }
   }
   const q = input.qualityPairs;
@@ -140,7 +147,7 @@ export function alwaysValidIntervals(
       ],
       { alpha, nExpected: tuned(q.n) },
     );
-    out.quality = make('quality', r);
+    out.quality = make('quality', r, (q.c - q.b) / q.n);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import {
   logHistogramCells,
 } from '../../src/analysis/alwaysValid';
 import { analyzeRun } from '../../src/analysis/analyzeRun';
+import { histogramOf } from '../../src/analysis/summary/histogram';
 import type { CostSums, LogHistogram, RunSummary } from '../../src/analysis/summary/types';
 import { createRng } from '../../src/stats/random';
 import type { CallRecord, MetricComparison, ScoreRecord } from '../../src/types';
@@ -126,6 +127,30 @@ describe('alwaysValidIntervals', () => {
       { lower: 2 ** -0.005, upper: 2 ** 0.005, count: 1 },
       { lower: 2 ** 0.995, upper: 2 ** 1.005, count: 1 },
     ]);
+  });
+
+  it('carries the point estimate each sequence is about (pooled over a history, shown by decide)', () => {
+    // Hand-derived: success 990 of 1,000 → 0.99; quality b = 10, c = 40 of n = 500 → (40 − 10)/500 = +0.06;
+    // cost $2 per 1,000 tokens (primary) vs $3 per 1,500 tokens (canary): 0.002 vs 0.002 per token → 0;
+    // P95 of 100 calls of 1,000 ms: 1,000 ms within the histogram's 0.347% bucket error.
+    const sums = (cost: number, tokens: number, n: number): CostSums => ({
+      n,
+      sumCost: cost,
+      sumTokens: tokens,
+      sumCost2: (cost * cost) / n,
+      sumTokens2: (tokens * tokens) / n,
+      sumCostTokens: (cost * tokens) / n,
+    });
+    const r = alwaysValidIntervals({
+      success: { calls: 1000, ok: 990 },
+      qualityPairs: { b: 10, c: 40, n: 500 },
+      cost: { primary: sums(2, 1000, 100), canary: sums(3, 1500, 100) },
+      latencyMs: histogramOf(Array.from({ length: 100 }, () => 1000)),
+    });
+    expect(r.success_rate?.estimate).toBeCloseTo(0.99, 12);
+    expect(r.quality?.estimate).toBeCloseTo(0.06, 12);
+    expect(r.cost_per_1k_tokens_usd?.estimate).toBeCloseTo(0, 12);
+    expect(Math.abs((r.latency_p95_ms?.estimate ?? 0) / 1000 - 1)).toBeLessThanOrEqual(0.00347);
   });
 
   it('rejects bad options', () => {
