@@ -57,6 +57,18 @@ export const ALWAYS_VALID_METRICS = {
 
 export type AlwaysValidMetric = keyof typeof ALWAYS_VALID_METRICS;
 
+/** An arm's cost sums as the ratio sequence's x = cost, y = tokens moments. */
+function ratioSums(x: CostSums) {
+  return {
+    n: x.n,
+    sumX: x.sumCost,
+    sumY: x.sumTokens,
+    sumXX: x.sumCost2,
+    sumYY: x.sumTokens2,
+    sumXY: x.sumCostTokens,
+  };
+}
+
 /**
  * The always-valid interval of each gate metric the input has data for:
  * - success_rate: beta-binomial mixture sequence of the canary's success probability (exact; finite and honest
@@ -118,17 +130,12 @@ export function alwaysValidIntervals(
   }
   const c = input.cost;
   if (c && c.primary.n >= 2 && c.canary.n >= 2 && c.primary.sumCost > 0 && c.canary.sumCost > 0) {
-    const sums = (x: CostSums) => ({
-      n: x.n,
-      sumX: x.sumCost,
-      sumY: x.sumTokens,
-      sumXX: x.sumCost2,
-      sumYY: x.sumTokens2,
-      sumXY: x.sumCostTokens,
-    });
     if (c.primary.sumTokens > 0 && c.canary.sumTokens > 0) {
       const n = Math.min(c.primary.n, c.canary.n);
-      const r = ratioConfidenceSequence(sums(c.primary), sums(c.canary), { alpha, nExpected: tuned(n) });
+      const r = ratioConfidenceSequence(ratioSums(c.primary), ratioSums(c.canary), {
+        alpha,
+        nExpected: tuned(n),
+      });
       const perToken = (x: CostSums) => x.sumCost / x.sumTokens;
       out.cost_per_1k_tokens_usd = make(
         'cost_per_1k_tokens_usd',
