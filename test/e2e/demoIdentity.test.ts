@@ -32,7 +32,7 @@ function stable(value: unknown): unknown {
   return value;
 }
 
-/** The report's visible text: no scripts, styles or tags; one line per block; the run's temp path masked. */
+/** The report's visible text: no scripts, styles or tags; one line per block; the run's and checkout's paths masked. */
 function visibleText(html: string, dir: string): string {
   return html
     .replace(/<script[\s\S]*?<\/script>/g, '')
@@ -43,6 +43,8 @@ function visibleText(html: string, dir: string): string {
     .replace(/&nbsp;/g, ' ')
     .split(dir)
     .join('<run>')
+    .split(ROOT)
+    .join('<checkout>')
     .replace(/\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?( UTC)?/g, '<time>')
     .split('\n')
     .map((l) => l.replace(/\s+/g, ' ').trim())
