@@ -2,6 +2,8 @@
  * Every message the gateway puts in an error, in one place. Messages never contain the API key or any
  * request header; text that came from a server passes through `sanitizeServerText` first.
  */
+
+import { formatSpend } from '../format';
 import { redactUrl } from './redact';
 
 const MAX_SERVER_TEXT = 300;
@@ -59,7 +61,7 @@ export const msg = {
   streamEnded: (model: string) => `stream from model ${model} ended before [DONE] or a finish reason`,
   bodyTooLarge: (model: string, limit: number) => `response of model ${model} exceeded ${limit} bytes`,
   budgetReached: (spentUsd: number, capUsd: number) =>
-    `budget reached: $${spentUsd.toFixed(4)} of the $${capUsd} cap (maxCostUsd) spent; the next call's worst case does not fit, so it was not sent`,
+    `budget reached: ${formatSpend(spentUsd)} of the $${capUsd} cap (maxCostUsd) spent; the next call's worst case does not fit, so it was not sent`,
   // configuration (thrown at creation, before any request)
   budgetAmount: (what: string, got: number) => `${what} must be a finite number >= 0, got ${got}`,
   reserveAmount: (got: number) => `SpendBudget.reserve: expected a finite amount >= 0, got ${got}`,

@@ -1,4 +1,5 @@
 /** The pipeline's errors, each with a stable code, and the messages they carry. */
+import { formatSpend } from '../format';
 
 /** Messages of the pipeline's errors, in one place. */
 export const pipelineMsg = {
@@ -12,7 +13,7 @@ export const pipelineMsg = {
   otherConfig: (runDir: string, was: string, now: string) =>
     `${runDir} was started with another config (hash ${was.slice(0, 8)}, now ${now.slice(0, 8)}): resuming would mix two evaluations; use a new --run-id`,
   budgetReached: (spentUsd: number, capUsd: number) =>
-    `budget reached: $${spentUsd.toFixed(4)} of the $${capUsd} cap (maxCostUsd) spent; the run stopped before a call whose worst case could pass it. Every finished record is kept; the analysis covers only them. Rerun with --resume --max-cost <larger USD> to continue.`,
+    `budget reached: ${formatSpend(spentUsd)} of the $${capUsd} cap (maxCostUsd) spent; the run stopped before a call whose worst case could pass it. Every finished record is kept; the analysis covers only them. Rerun with --resume --max-cost <larger USD> to continue.`,
   budgetNoAnalysis: (message: string, why: string) => `${message} (no analysis: ${why})`,
 } as const;
 

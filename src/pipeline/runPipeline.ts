@@ -10,6 +10,7 @@ import { PRICING_FILE, resolveConfigPath } from '../config/defaults';
 import { buildScorers } from '../config/scorers';
 import { resolveSecrets } from '../config/secrets';
 import type { LoadedEvalConfig, ResolvedEndpoints } from '../config/types';
+import { formatSeconds, formatSpend } from '../format';
 import type { SpendBudget } from '../gateway/budget';
 import { loadPricing, type Pricing } from '../gateway/pricing';
 import { type BatchArm, type RunBatchSummary, runBatch } from '../runner/runBatch';
@@ -72,7 +73,7 @@ async function callStage(
     onWarning: (m) => log(`warning: ${m}`),
   });
   log(
-    `calls: ${batch.planned} planned, ${batch.resumed} resumed, ${batch.sent} sent, ${batch.cached} cached, ${batch.failed} failed, $${batch.spentUsd.toFixed(4)} in ${(batch.wallMs / 1000).toFixed(1)} s`,
+    `calls: ${batch.planned} planned, ${batch.resumed} resumed, ${batch.sent} sent, ${batch.cached} cached, ${batch.failed} failed, ${formatSpend(batch.spentUsd)} in ${formatSeconds(batch.wallMs)}`,
   );
   return batch;
 }

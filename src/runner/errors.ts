@@ -4,6 +4,8 @@
  * records and of runBatch's options, the resume of a calls.jsonl and the spend-cap warnings.
  */
 
+import { formatSpend } from '../format';
+
 /** A bad run id (code CANARYLAB_ERR_RUN_ID). */
 export class RunIdError extends Error {
   readonly code = 'CANARYLAB_ERR_RUN_ID';
@@ -80,7 +82,7 @@ export const runnerMsg = {
     `${file}:${lineNo}: not valid JSON in the middle of the file (only a torn last line is repaired)`,
   // the spend cap (warnings)
   budgetReached: (capUsd: number | undefined, spentUsd: number, left: string) =>
-    `budget of $${capUsd} reached after $${spentUsd.toFixed(4)}: stopped before the next call's worst case could pass it; ${left} (rerun with --resume --max-cost <larger USD> to continue)`,
+    `budget of $${capUsd} reached after ${formatSpend(spentUsd)}: stopped before the next call's worst case could pass it; ${left} (rerun with --resume --max-cost <larger USD> to continue)`,
   budgetLeft: (notSent: number | null) =>
     notSent === null ? 'the rest not sent' : `${notSent} calls not sent`,
   usageOverrun: (overrunUsd: number) =>

@@ -1,3 +1,4 @@
+import { formatSpend } from '../format';
 import type { BatchProgress } from './batchTypes';
 
 /** Where progress goes: a terminal (redrawn bar) or a log (plain periodic lines). */
@@ -90,7 +91,7 @@ export function renderProgress(p: BatchProgress, barWidth = 0): [string, string]
     : `${p.total}+ calls (reading items)`;
   const main =
     `${bar}${p.done}/${total} | ${arms} | ${p.callsPerSecond.toFixed(0)} calls/s` +
-    ` | errors ${errors || 'none'} | $${p.spentUsd.toFixed(4)} | ETA ${eta}`;
+    ` | errors ${errors || 'none'} | ${formatSpend(p.spentUsd)} | ETA ${eta}`;
   const live = p.live;
   if (!live) return [main, ''];
   const parts = Object.entries(live)
