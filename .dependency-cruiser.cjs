@@ -5,8 +5,8 @@
  * API, the CLI) and tests, benches and scripts may import it. docs/ARCHITECTURE.md explains each layer.
  */
 const LAYERS = [
-  // 0 foundation: record types, the one formatter, statistics, readers of located input
-  ['src/types\\.ts', 'src/format\\.ts', 'src/packageRoot\\.ts', 'src/stats/', 'src/input/'],
+  // 0 foundation: record types, the one formatter, atomic file writes, statistics, readers of located input
+  ['src/types\\.ts', 'src/format\\.ts', 'src/fileAtomic\\.ts', 'src/packageRoot\\.ts', 'src/stats/', 'src/input/'],
   // 1 traffic: the HTTP gateway and its protocols; routing (bucketing, SRM, router log shapes)
   ['src/gateway/', 'src/routing/'],
   // 2 scoring: rubrics and judges

@@ -1,6 +1,7 @@
 /** The decision layer's JSON files (history, decision.json): NaN/±∞ written as null, replaced atomically. */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../fileAtomic';
 
 /** JSON.stringify replacer: NaN and ±Infinity become null (JSON has neither). */
 export function nanToNull(_key: string, v: unknown): unknown {
@@ -13,7 +14,5 @@ export function nanToNull(_key: string, v: unknown): unknown {
  */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, nanToNull, 2)}\n`);
-  await rename(tmp, file);
+  await writeFileAtomic(file, `${JSON.stringify(value, nanToNull, 2)}\n`);
 }

@@ -2,10 +2,11 @@
  * The dataset stage: the config's `dataset:` section → EvalItems, and runs/<runId>/items.jsonl (ids,
  * references and segment metadata only: no prompt text).
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GSM8K_FILE } from '../config/defaults';
 import type { LoadedEvalConfig } from '../config/types';
+import { writeFileAtomic } from '../fileAtomic';
 import { type LoadItemsOptions, loadCsvItems, loadGsm8kItems, loadJsonlItems } from '../runner/dataset';
 import { createRng } from '../stats/random';
 import type { EvalItem } from '../types';
@@ -100,8 +101,6 @@ export async function writeItems(runDir: string, items: readonly EvalItem[]): Pr
     if (i.meta !== undefined) row.meta = i.meta;
     return JSON.stringify(row);
   });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, lines.length ? `${lines.join('\n')}\n` : '');
-  await rename(tmp, file);
+  await writeFileAtomic(file, lines.length ? `${lines.join('\n')}\n` : '');
   return file;
 }

@@ -3,8 +3,9 @@
  * It records the names of the environment variables that hold API keys, never their values.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fileAtomic';
 import { PACKAGE_ROOT } from '../packageRoot';
 import type { Stage } from '../types';
 
@@ -86,9 +87,7 @@ export function toolVersion(): string {
 export async function writeManifest(runDir: string, manifest: RunManifest): Promise<string> {
   await mkdir(runDir, { recursive: true });
   const file = join(runDir, MANIFEST_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
   return file;
 }
 

@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fileAtomic';
 import { sanitizeSvg } from './escape';
 import { renderReport } from './renderReport';
 import type { ReportInput, ReportOptions } from './types';
@@ -14,12 +15,6 @@ export interface WrittenReport {
   bytes: number;
   /** Whether the interactive charts were inlined. */
   interactive: boolean;
-}
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text, 'utf8');
-  await rename(tmp, file);
 }
 
 /** A chart's SVG as a file of its own: sanitized, with the SVG namespace and an XML prolog. */
@@ -48,11 +43,11 @@ export async function writeReport(
   const chartFiles: string[] = [];
   for (const c of input.charts) {
     const file = join(chartsDir, `${c.id}.svg`);
-    await writeAtomic(file, standaloneSvg(c.svg));
+    await writeFileAtomic(file, standaloneSvg(c.svg));
     chartFiles.push(file);
   }
   const reportFile = join(runDir, 'report.html');
-  await writeAtomic(reportFile, html);
+  await writeFileAtomic(reportFile, html);
   return {
     reportFile,
     chartFiles,

@@ -1,7 +1,8 @@
 /** One unit's call: the response cache, the gateway call, its record appended to calls.jsonl, the progress. */
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fileAtomic';
 import { isBudgetExceeded } from '../gateway/budget';
 import type { ChatParams } from '../gateway/types';
 import type { CallRecord, EvalItem } from '../types';
@@ -71,11 +72,7 @@ export async function runUnit(run: BatchRun, u: Unit): Promise<void> {
       startedAt,
       price: run.prices[u.armIndex],
     });
-    if (rec.ok && cachePath) {
-      const tmp = `${cachePath}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(rec));
-      await rename(tmp, cachePath);
-    }
+    if (rec.ok && cachePath) await writeFileAtomic(cachePath, JSON.stringify(rec));
   }
   // The slot is held until the record is in the file (see runBatch's durability note).
   await run.writer.append(`${JSON.stringify(rec)}\n`);
