@@ -127,10 +127,6 @@ export interface UnitStyle {
   proportion: boolean;
 }
 
-// The chart modules format through src/format.ts directly; these two names stay importable from here for
-// the format tests (test/format), which check that the chart labels use the one formatter.
-export { formatSigned, formatUsd } from '../format';
-
 /** A proportion as a chart label: src/format's formatPercent with `digits` decimals (default 1). */
 export function formatPercent(x: number, digits = 1): string {
   return formatSharedPercent(x, { digits });

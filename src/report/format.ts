@@ -2,23 +2,7 @@ import { formatMetricValue, formatNumber, formatRelative } from '../format';
 import type { GateResult, MetricComparison } from '../types';
 
 // The report's own formatters: how a gate's numbers read (gateFormatter) and a run's duration. The one
-// number formatter lives in src/format.ts and the report's modules import it from there; its names stay
-// re-exported here for the importers of this path outside the report (test/format).
-export {
-  type FormatOptions,
-  formatInterval,
-  formatMetricValue,
-  formatNumber,
-  formatPercent,
-  formatPoints,
-  formatPStatement,
-  formatPValue,
-  formatRelative,
-  formatSigned,
-  formatUsd,
-  isProportionUnit,
-  unitLabel,
-} from '../format';
+// number formatter lives in src/format.ts and the report's modules import it from there.
 
 /**
  * How a gate's numbers read: a gate judges the canary's value (absolute), the relative change

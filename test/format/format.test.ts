@@ -2,7 +2,7 @@
 // module's header: U+2212 '−' for negatives, '+' only when signed and > 0, proportions × 100 with 2
 // decimals (1 for chart labels), a non-zero value below 10^−digits keeps 2 significant digits.
 import { describe, expect, it } from 'vitest';
-import { formatPercent as chartPercent, formatUsd as chartUsd, unitStyle } from '../../src/charts/theme';
+import { formatPercent as chartPercent, unitStyle } from '../../src/charts/theme';
 import {
   formatInterval,
   formatMetricValue,
@@ -16,7 +16,6 @@ import {
   formatUsd,
   unitLabel,
 } from '../../src/format';
-import * as report from '../../src/report/format';
 
 describe('formatNumber', () => {
   it('groups integers, keeps 3–4 significant digits otherwise', () => {
@@ -127,16 +126,10 @@ describe('the other helpers', () => {
 });
 
 describe('one formatter behind the report, the charts and the decision', () => {
-  it('the report re-exports the same functions', () => {
-    expect(report.formatMetricValue).toBe(formatMetricValue);
-    expect(report.formatNumber).toBe(formatNumber);
-    expect(report.formatUsd).toBe(formatUsd);
-  });
-
   it('chart labels use it with one decimal for percentages', () => {
     expect(chartPercent(0.995)).toBe('99.5%');
     expect(chartPercent(0.99512, 2)).toBe('99.51%');
-    expect(chartUsd(4018)).toBe('$4,018.00');
+    expect(formatUsd(4018)).toBe('$4,018.00');
     expect(unitStyle('points').fmt(0)).toBe('0.00 pts');
     expect(unitStyle('usd').fmt(4018)).toBe(formatMetricValue(4018, 'usd'));
     expect(unitStyle('ms').fmt(2345.6)).toBe('2,346 ms');
