@@ -26,3 +26,6 @@ export function findPackageRoot(from: string): string {
 
 /** The project (or installed package) root: holds package.json and datasets/. */
 export const PACKAGE_ROOT = findPackageRoot(__dirname);
+
+/** The bundled data folder under the package root: gsm8k/, llmperf/, pricing.json, demo/. */
+export const DATASETS_DIR = join(PACKAGE_ROOT, 'datasets');

@@ -1,22 +1,11 @@
 // `canarylab demo-data`'s text: the bundled GSM8K and llmperf data summarised, no key and no network.
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import {
-  formatMetricValue,
-  formatNumber,
-  formatPValue,
-  formatTable,
-  GSM8K_MODELS,
-  loadGsm8kSolutions,
-  loadLlmperfTrace,
-  type PairedAccuracyComparison,
-  summarizeGsm8k,
-  summarizeLatencyTrace,
-} from '../index';
+import { datasets, text } from '../index';
 
 /** A rate with one decimal ('56.3%'), and a difference of two rates in percentage points ('+2.1 pts'). */
-const pct = (x: number): string => formatMetricValue(x, 'proportion', { digits: 1 });
-const diff = (x: number): string => formatMetricValue(x, 'proportion', { signed: true, digits: 1 });
+const pct = (x: number): string => text.formatMetricValue(x, 'proportion', { digits: 1 });
+const diff = (x: number): string => text.formatMetricValue(x, 'proportion', { signed: true, digits: 1 });
 
 /**
  * The offline analysis of the bundled real data that `canarylab demo-data` prints: GSM8K accuracy of the four
@@ -25,33 +14,37 @@ const diff = (x: number): string => formatMetricValue(x, 'proportion', { signed:
  */
 export async function offlineReport(datasetsDir: string): Promise<string> {
   const out: string[] = [];
-  const problems = await loadGsm8kSolutions(join(datasetsDir, 'gsm8k', 'model_solutions.jsonl'));
-  const g = summarizeGsm8k(problems, GSM8K_MODELS);
+  const problems = await datasets.loadGsm8kSolutions(join(datasetsDir, 'gsm8k', 'model_solutions.jsonl'));
+  const g = datasets.summarizeGsm8k(problems, datasets.GSM8K_MODELS);
   out.push(
-    `GSM8K test set: ${formatNumber(problems.length)} problems, four recorded GPT-3 models (OpenAI grade-school-math, MIT).`,
+    `GSM8K test set: ${text.formatNumber(problems.length)} problems, four recorded GPT-3 models (OpenAI grade-school-math, MIT).`,
     'Graded by the final "A: <number>" of each solution against the reference; 95% Wilson intervals.',
     '',
-    formatTable(g.models, [
+    text.formatTable(g.models, [
       { header: 'model', cell: (r) => r.model },
-      { header: 'correct', align: 'right', cell: (r) => `${formatNumber(r.correct)}/${formatNumber(r.n)}` },
+      {
+        header: 'correct',
+        align: 'right',
+        cell: (r) => `${text.formatNumber(r.correct)}/${text.formatNumber(r.n)}`,
+      },
       { header: 'accuracy', align: 'right', cell: (r) => pct(r.accuracy.estimate) },
       {
         header: '95% CI',
         align: 'right',
         cell: (r) => `[${pct(r.accuracy.lower)}, ${pct(r.accuracy.upper)}]`,
       },
-      { header: 'no answer', align: 'right', cell: (r) => formatNumber(r.noAnswer) },
+      { header: 'no answer', align: 'right', cell: (r) => text.formatNumber(r.noAnswer) },
     ]),
     '',
     'Paired comparison on the same problems: exact McNemar test on the discordant pairs.',
     '',
-    formatTable<PairedAccuracyComparison>(g.pairs, [
+    text.formatTable<datasets.PairedAccuracyComparison>(g.pairs, [
       { header: 'model A', cell: (r) => r.a },
       { header: 'model B', cell: (r) => r.b },
-      { header: 'A only', align: 'right', cell: (r) => formatNumber(r.aOnly) },
-      { header: 'B only', align: 'right', cell: (r) => formatNumber(r.bOnly) },
+      { header: 'A only', align: 'right', cell: (r) => text.formatNumber(r.aOnly) },
+      { header: 'B only', align: 'right', cell: (r) => text.formatNumber(r.bOnly) },
       { header: 'B − A', align: 'right', cell: (r) => diff(r.difference) },
-      { header: 'p-value', align: 'right', cell: (r) => formatPValue(r.test.pValue) },
+      { header: 'p-value', align: 'right', cell: (r) => text.formatPValue(r.test.pValue) },
     ]),
   );
 
@@ -60,18 +53,18 @@ export async function offlineReport(datasetsDir: string): Promise<string> {
   const rows = await Promise.all(
     files.map(async (f) => ({
       name: basename(f, '.json'),
-      s: summarizeLatencyTrace(await loadLlmperfTrace(join(dir, f))),
+      s: datasets.summarizeLatencyTrace(await datasets.loadLlmperfTrace(join(dir, f))),
     })),
   );
-  const q = (v: number | undefined) => (v === undefined ? '—' : formatNumber(v, { digits: 2 }));
+  const q = (v: number | undefined) => (v === undefined ? '—' : text.formatNumber(v, { digits: 2 }));
   out.push(
     '',
     `llmperf traces: ${files.length} provider/model files (ray-project/llmperf-leaderboard, Apache-2.0).`,
     'Success rate with 95% Wilson interval; latency percentiles (type 7) over successful requests, seconds.',
     '',
-    formatTable(rows, [
+    text.formatTable(rows, [
       { header: 'trace', cell: (r) => r.name },
-      { header: 'requests', align: 'right', cell: (r) => formatNumber(r.s.requests) },
+      { header: 'requests', align: 'right', cell: (r) => text.formatNumber(r.s.requests) },
       { header: 'success', align: 'right', cell: (r) => pct(r.s.successRate.estimate) },
       {
         header: '95% CI',

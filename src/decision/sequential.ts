@@ -23,7 +23,6 @@ import type {
 
 export { type LookCounts, sequentialCountsFrom } from './countsFromRun';
 export { SequentialHistoryError } from './errors';
-export { nanToNull } from './jsonFile';
 export { replaySequential } from './sequentialReplay';
 export type {
   ArmCounts,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeStage, decideStage, reportStage } from '../../src/index';
+import { runs } from '../../src/index';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'demo-run');
@@ -68,9 +68,9 @@ describe('the demo run: analysis, decision and report numbers are pinned', () =>
     manifest.configFile = join(ROOT, manifest.configFile);
     manifest.historyFile = join(tmp, 'history', 'demo.json');
     writeFileSync(join(dir, 'run.json'), JSON.stringify(manifest, null, 2));
-    await analyzeStage(dir);
-    await decideStage(dir);
-    const written = await reportStage(dir);
+    await runs.analyzeStage(dir);
+    await runs.decideStage(dir);
+    const written = await runs.reportStage(dir);
     outputs = {
       comparison: stable(JSON.parse(readFileSync(join(dir, 'comparison.json'), 'utf8'))),
       decision: stable(JSON.parse(readFileSync(join(dir, 'decision.json'), 'utf8'))),

@@ -149,14 +149,15 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     writeFileSync(
       join(app, 'esm.mjs'),
       [
-        "import { analyzeRun, decide, DEFAULT_POLICY, PACKAGE_ROOT, wilsonInterval } from 'canarylab';",
+        "import { analyzeRun, datasets, decide, DEFAULT_POLICY, stats } from 'canarylab';",
         "import * as all from 'canarylab';",
         // Wilson 95% for 995/1000, from statsmodels 0.13:
         // proportion_confint(995, 1000, alpha=0.05, method='wilson') = (0.9883490446, 0.9978624645).
-        'const w = wilsonInterval(995, 1000, { confidence: 0.95 });',
+        'const w = stats.wilsonInterval(995, 1000, { confidence: 0.95 });',
         'console.log(JSON.stringify({ analyzeRun: typeof analyzeRun, decide: typeof decide,',
         '  gates: DEFAULT_POLICY.gates.length, lower: w.lower, upper: w.upper, names: Object.keys(all).length,',
-        '  root: PACKAGE_ROOT }));',
+        "  namespaces: Object.fromEntries(['stats', 'scorers', 'runs', 'text'].map((k) => [k, Object.keys(all[k]).length])),",
+        '  data: datasets.DATASETS_DIR }));',
       ].join('\n'),
     );
     const esm = JSON.parse((await run(process.execPath, ['esm.mjs'], { cwd: app })).stdout);
@@ -165,22 +166,24 @@ describe('the packed tarball, installed offline into a fresh project', () => {
     expect(esm.gates).toBeGreaterThanOrEqual(5);
     expect(esm.lower).toBeCloseTo(0.9883490446, 8);
     expect(esm.upper).toBeCloseTo(0.9978624645, 8);
-    expect(esm.root).toBe(join(app, 'node_modules', 'canarylab')); // __dirname shimmed in the ESM build
+    expect(esm.data).toBe(join(app, 'node_modules', 'canarylab', 'datasets')); // __dirname shimmed in the ESM build
 
     writeFileSync(
       join(app, 'cjs.cjs'),
       [
         "const lab = require('canarylab');",
-        "console.log(JSON.stringify({ analyzeRun: typeof lab.analyzeRun, decide: typeof lab.decide, names: Object.keys(lab).length, root: lab.PACKAGE_ROOT, resolved: require.resolve('canarylab') }));",
+        "console.log(JSON.stringify({ analyzeRun: typeof lab.analyzeRun, decide: typeof lab.decide, names: Object.keys(lab).length, namespaces: Object.fromEntries(['stats', 'scorers', 'runs', 'text'].map((k) => [k, Object.keys(lab[k]).length])), data: lab.datasets.DATASETS_DIR, resolved: require.resolve('canarylab') }));",
       ].join('\n'),
     );
     const cjs = JSON.parse((await run(process.execPath, ['cjs.cjs'], { cwd: app })).stdout);
     expect(cjs.analyzeRun).toBe('function');
     expect(cjs.decide).toBe('function');
     expect(cjs.names).toBe(esm.names); // both builds export the same names
+    expect(cjs.namespaces).toEqual(esm.namespaces); // and the same names in each namespace
+    expect(esm.namespaces.stats).toBeGreaterThan(40);
     expect(cjs.resolved).toBe(join(app, 'node_modules', 'canarylab', 'dist', 'index.js'));
     // The installed package finds its own data (datasets/, package.json), not the checkout's.
-    expect(cjs.root).toBe(join(app, 'node_modules', 'canarylab'));
+    expect(cjs.data).toBe(join(app, 'node_modules', 'canarylab', 'datasets'));
   }, 120_000);
 
   it('type-checks TypeScript against the published declarations (ESM and CommonJS resolution)', async () => {
@@ -189,8 +192,11 @@ describe('the packed tarball, installed offline into a fresh project', () => {
       'const policy: Policy = DEFAULT_POLICY;',
       'const decision: Decision = decide(comparisons, policy);',
       'const verdict: "promote" | "hold" | "rollback" = decision.verdict;',
-      'const w = wilsonInterval(995, 1000, { confidence: 0.95 });',
+      'const w = stats.wilsonInterval(995, 1000, { confidence: 0.95 });',
       'const lower: number = w.lower;',
+      // A type reached through a namespace, and a namespace function's declared return type.
+      'const rubric: scorers.Scorer = scorers.numericAnswer();',
+      'export const rubricName: string = rubric.name;',
       'export const out = { verdict, lower, analyzeRun };',
       // If the declarations resolved to `any`, these lines would not be errors and the directives would be.
       '// @ts-expect-error a number is not a list of comparisons',
@@ -200,7 +206,7 @@ describe('the packed tarball, installed offline into a fresh project', () => {
       'export { wrong };',
     ];
     const imports =
-      "import { analyzeRun, decide, DEFAULT_POLICY, wilsonInterval, type Decision, type MetricComparison, type Policy } from 'canarylab';";
+      "import { analyzeRun, decide, DEFAULT_POLICY, scorers, stats, type Decision, type MetricComparison, type Policy } from 'canarylab';";
     writeFileSync(join(app, 'check.mts'), [imports, ...body].join('\n'));
     writeFileSync(join(app, 'check.cts'), [imports, ...body].join('\n'));
     writeFileSync(

@@ -2,18 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import {
-  analyzeStage,
-  formatComparisons,
-  importLogsRun,
-  isRunFolder,
-  loadPricing,
-  nanToNull,
-  PACKAGE_ROOT,
-  parseColumnMapping,
-  readRunSummary,
-  withRunLock,
-} from '../../index';
+import { datasets, importLogsRun, loadPricing, runs, summaries, text } from '../../index';
 import { armValuesArg, durationMs } from '../args';
 import type { CliContext } from '../context';
 
@@ -80,13 +69,13 @@ export function addAnalyzeCommand(program: Command, ctx: CliContext): void {
 async function analyzeRunFolder(ctx: CliContext, source: string, o: AnalyzeOptions): Promise<boolean> {
   const isClickHouse = /^clickhouses?:\/\//i.test(source);
   if (isClickHouse || !existsSync(source) || !statSync(source).isDirectory()) return false;
-  const summary = await readRunSummary(source);
-  if (!summary && !isRunFolder(source)) return false;
+  const summary = await runs.readRunSummary(source);
+  if (!summary && !runs.isRunFolder(source)) return false;
   // One writer per run folder: not while a run (or another stage) is writing it.
-  const { analysis, file } = await withRunLock(source, 'analyze', () =>
-    analyzeStage(source, summary ? { summary } : {}),
+  const { analysis, file } = await runs.withRunLock(source, 'analyze', () =>
+    runs.analyzeStage(source, summary ? { summary } : {}),
   );
-  ctx.stdout.write(o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis));
+  ctx.stdout.write(o.json ? `${JSON.stringify(analysis, null, 2)}\n` : text.formatComparisons(analysis));
   ctx.log(`analysis: ${file}`);
   return true;
 }
@@ -95,7 +84,7 @@ async function analyzeRunFolder(ctx: CliContext, source: string, o: AnalyzeOptio
 async function analyzeLogs(ctx: CliContext, source: string, o: AnalyzeOptions): Promise<void> {
   const windowMs = durationMs(o.window);
   const runId = o.runId ?? defaultLogRunId(source);
-  const pricing = await loadPricing(o.pricing ?? join(PACKAGE_ROOT, 'datasets', 'pricing.json'));
+  const pricing = await loadPricing(o.pricing ?? join(datasets.DATASETS_DIR, 'pricing.json'));
   const { imported, analysis, file, runDir, sequential } = await importLogsRun({
     source,
     outDir: o.out,
@@ -104,7 +93,7 @@ async function analyzeLogs(ctx: CliContext, source: string, o: AnalyzeOptions): 
     skipInvalid: o.skipInvalid === true,
     pricing,
     windowMs,
-    ...(o.columns ? { mapping: parseColumnMapping(o.columns) } : {}),
+    ...(o.columns ? { mapping: summaries.parseColumnMapping(o.columns) } : {}),
     ...(o.history ? { historyFile: o.history } : {}),
     ...(o.primaryModel ? { primaryModel: o.primaryModel } : {}),
     ...(o.canaryModel ? { canaryModel: o.canaryModel } : {}),
@@ -116,7 +105,7 @@ async function analyzeLogs(ctx: CliContext, source: string, o: AnalyzeOptions): 
     for (const i of imported.invalid.slice(0, 10)) ctx.log(`  ${i.message}`);
     if (imported.invalidLines > 10) ctx.log(`  … and ${imported.invalidLines - 10} more`);
   }
-  ctx.stdout.write(o.json ? `${JSON.stringify(analysis, nanToNull, 2)}\n` : formatComparisons(analysis));
+  ctx.stdout.write(o.json ? `${JSON.stringify(analysis, null, 2)}\n` : text.formatComparisons(analysis));
   const { lines } = imported.facts;
   ctx.log(
     `summarised ${lines.shadow + lines.routing} lines (${lines.shadow} shadow, ${lines.routing} routing) of ${imported.source} with ${imported.engine} → ${runDir}`,

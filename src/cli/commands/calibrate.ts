@@ -1,6 +1,6 @@
 // `canarylab calibrate`: synthetic canaries with known truth → verdict rates per scenario and design.
 import { type Command, InvalidArgumentError } from 'commander';
-import { calibrationMarkdown, nanToNull, runCalibration, SCENARIOS } from '../../index';
+import { calibration } from '../../index';
 import { positiveInt } from '../args';
 import type { CliContext } from '../context';
 
@@ -22,7 +22,10 @@ export function addCalibrateCommand(program: Command, ctx: CliContext): void {
       'synthetic canaries with known truth through analyze → decide: verdict rates per scenario (npm run calibrate writes docs/CALIBRATION.md)',
     )
     .option('--runs <n>', 'runs per cell (the published table uses 200)', positiveInt('--runs'), 20)
-    .option('--scenarios <ids>', `comma-separated scenario ids (${SCENARIOS.map((x) => x.id).join(', ')})`)
+    .option(
+      '--scenarios <ids>',
+      `comma-separated scenario ids (${calibration.SCENARIOS.map((x) => x.id).join(', ')})`,
+    )
     .option('--sizes <list>', 'fixed sample sizes, items per arm', '1319,5000')
     .option('--look-size <n>', 'items per look of sequential monitoring (0: none)', '500')
     .option('--max-looks <n>', 'looks of sequential monitoring', positiveInt('--max-looks'), 30)
@@ -39,12 +42,12 @@ export function addCalibrateCommand(program: Command, ctx: CliContext): void {
 
 function calibrate(ctx: CliContext, o: CalibrateOptions): void {
   const ids = o.scenarios?.split(',');
-  const unknown = ids?.filter((id) => !SCENARIOS.some((x) => x.id === id)) ?? [];
+  const unknown = ids?.filter((id) => !calibration.SCENARIOS.some((x) => x.id === id)) ?? [];
   if (unknown.length > 0)
     throw new InvalidArgumentError(
-      `--scenarios: unknown scenario '${unknown[0]}' (known: ${SCENARIOS.map((x) => x.id).join(', ')})`,
+      `--scenarios: unknown scenario '${unknown[0]}' (known: ${calibration.SCENARIOS.map((x) => x.id).join(', ')})`,
     );
-  const result = runCalibration({
+  const result = calibration.runCalibration({
     runs: o.runs,
     seed: count('--seed', o.seed),
     sizes: o.sizes === 'none' ? [] : o.sizes.split(',').map((x) => count('--sizes', x)),
@@ -55,8 +58,8 @@ function calibrate(ctx: CliContext, o: CalibrateOptions): void {
   });
   ctx.stdout.write(
     o.json
-      ? `${JSON.stringify(result, nanToNull, 2)}\n`
-      : `${calibrationMarkdown(result, 'canarylab calibrate')}\n`,
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : `${calibration.calibrationMarkdown(result, 'canarylab calibrate')}\n`,
   );
 }
 

@@ -1,16 +1,7 @@
 // `canarylab decide`: comparison.json → decision.json, then the verdict summary.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  decideStage,
-  formatVerdict,
-  loadPolicy,
-  nanToNull,
-  type RolloutPosition,
-  readAnalysis,
-  VERDICT_EXIT_CODES,
-  withRunLock,
-} from '../../index';
+import { loadPolicy, type RolloutPosition, runs, text } from '../../index';
 import { share, stageArg } from '../args';
 import { type CliContext, EXIT_HELP } from '../context';
 
@@ -57,19 +48,19 @@ export function addDecideCommand(program: Command, ctx: CliContext): void {
 async function decideRun(ctx: CliContext, runDir: string, o: DecideOptions): Promise<void> {
   const policy = o.policy ? await loadPolicy(o.policy) : undefined;
   if (!existsSync(runDir)) throw new Error(`${runDir}: no such run folder`);
-  const { decision, file } = await withRunLock(runDir, 'decide', () =>
-    decideStage(runDir, {
+  const { decision, file } = await runs.withRunLock(runDir, 'decide', () =>
+    runs.decideStage(runDir, {
       ...(policy ? { policy } : {}),
       ...(o.stage ? { position: o.stage } : {}),
       ...(o.canaryShare !== undefined ? { canaryShare: o.canaryShare } : {}),
     }),
   );
-  const analysis = await readAnalysis(runDir);
-  const summary = formatVerdict({ decision, comparisons: analysis.comparisons });
+  const analysis = await runs.readAnalysis(runDir);
+  const summary = text.formatVerdict({ decision, comparisons: analysis.comparisons });
   if (o.json) {
     ctx.stderr.write(summary);
-    ctx.stdout.write(`${JSON.stringify(decision, nanToNull, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
   } else ctx.stdout.write(summary);
   ctx.log(`decision: ${file}`);
-  ctx.code = o.exitCode ? VERDICT_EXIT_CODES[decision.verdict] : 0;
+  ctx.code = o.exitCode ? text.VERDICT_EXIT_CODES[decision.verdict] : 0;
 }

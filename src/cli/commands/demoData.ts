@@ -1,7 +1,6 @@
 // `canarylab demo-data`: the offline summary of the bundled GSM8K and llmperf data.
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { PACKAGE_ROOT } from '../../index';
+import { datasets } from '../../index';
 import type { CliContext } from '../context';
 import { offlineReport } from '../offlineReport';
 
@@ -12,6 +11,6 @@ export function addDemoDataCommand(program: Command, ctx: CliContext): void {
     .description('offline summary of the bundled real data (GSM8K accuracy, llmperf latency traces)')
     .action(async () => {
       ctx.stdout.write('canarylab — offline analysis of the bundled data (no API key, no network)\n\n');
-      ctx.stdout.write(`${await offlineReport(join(PACKAGE_ROOT, 'datasets'))}\n`);
+      ctx.stdout.write(`${await offlineReport(datasets.DATASETS_DIR)}\n`);
     });
 }

@@ -1,7 +1,7 @@
 // `canarylab report`: charts/*.svg and report.html from a decided run folder.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { reportStage, withRunLock } from '../../index';
+import { runs } from '../../index';
 import type { CliContext } from '../context';
 
 /** Adds `report` to the program. */
@@ -13,7 +13,9 @@ export function addReportCommand(program: Command, ctx: CliContext): void {
     .action(async (runDir: string) => {
       try {
         if (!existsSync(runDir)) throw new Error(`${runDir}: no such run folder`);
-        const written = await withRunLock(runDir, 'report', () => reportStage(runDir, { log: ctx.log }));
+        const written = await runs.withRunLock(runDir, 'report', () =>
+          runs.reportStage(runDir, { log: ctx.log }),
+        );
         ctx.stdout.write(`report: ${written.reportFile}\n`);
       } catch (e) {
         ctx.fail(e);

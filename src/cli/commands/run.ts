@@ -1,16 +1,6 @@
 // `canarylab run`: the whole pipeline on an eval config, then the verdict summary.
 import type { Command } from 'commander';
-import {
-  BudgetReachedError,
-  createProgressReporter,
-  formatSeconds,
-  formatVerdict,
-  loadEvalConfig,
-  nanToNull,
-  type PipelineResult,
-  runPipeline,
-  VERDICT_EXIT_CODES,
-} from '../../index';
+import { BudgetReachedError, loadEvalConfig, type PipelineResult, runPipeline, text } from '../../index';
 import { positiveInt, positiveNumber } from '../args';
 import { type CliContext, EXIT_BUDGET, EXIT_HELP } from '../context';
 
@@ -63,7 +53,7 @@ export function addRunCommand(program: Command, ctx: CliContext): void {
 /** Loads the config and runs the pipeline with a progress line on stderr. */
 async function runFromConfig(ctx: CliContext, o: RunOptions): Promise<PipelineResult> {
   const config = await loadEvalConfig(o.config);
-  const progress = createProgressReporter({ stream: ctx.stderr });
+  const progress = text.createProgressReporter({ stream: ctx.stderr });
   return runPipeline({
     config,
     configFile: o.config,
@@ -85,7 +75,7 @@ async function runFromConfig(ctx: CliContext, o: RunOptions): Promise<PipelineRe
 
 /** The verdict summary (stdout, or stderr with --json beside the decision JSON) and the exit status. */
 function printResult(ctx: CliContext, o: RunOptions, result: PipelineResult): void {
-  const summary = formatVerdict({
+  const summary = text.formatVerdict({
     decision: result.decision,
     comparisons: result.analysis.comparisons,
     reportFile: result.report.reportFile,
@@ -97,10 +87,10 @@ function printResult(ctx: CliContext, o: RunOptions, result: PipelineResult): vo
   });
   if (o.json) {
     ctx.stderr.write(`\n${summary}`);
-    ctx.stdout.write(`${JSON.stringify(result.decision, nanToNull, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify(result.decision, null, 2)}\n`);
   } else ctx.stdout.write(`\n${summary}`);
-  ctx.log(`done in ${formatSeconds(result.wallMs)}`);
-  ctx.code = o.exitCode ? VERDICT_EXIT_CODES[result.decision.verdict] : 0;
+  ctx.log(`done in ${text.formatSeconds(result.wallMs)}`);
+  ctx.code = o.exitCode ? text.VERDICT_EXIT_CODES[result.decision.verdict] : 0;
   if (result.budgetReached) {
     ctx.log(`canarylab: ${result.budgetReached.message}`);
     ctx.code = EXIT_BUDGET;

@@ -1,6 +1,6 @@
 // `canarylab sim`: the embedded simulator, its own arguments passed through untouched.
 import type { Command } from 'commander';
-import { runSimCommand } from '../../index';
+import { runSimCommand } from '../../sim/cli';
 import type { CliContext } from '../context';
 
 /** Adds `sim` to the program. */
