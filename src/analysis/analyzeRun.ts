@@ -43,7 +43,7 @@ export type {
 /**
  * Turns a run's records into the comparisons the decision reads, and everything the charts and the
  * report show. Pure and deterministic: the same records, options and seed give the same analysis.
- * The calls are first summarised ({@link summarizeRunCalls}: counts, histograms, sums, time windows) and
+ * The calls are first summarised (`summarizeRunCalls`: counts, histograms, sums, time windows) and
  * every success, latency, cost and window metric is computed from that summary by analyzeSummaries, the
  * same code that analyses production logs; quality and pairwise verdicts are compared per item.
  * Failed calls count against the success rate and are left out of latency and quality (never counted as

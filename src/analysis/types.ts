@@ -106,7 +106,7 @@ export interface SegmentInfo {
 /** Everything the analysis found: the body of runs/<runId>/comparison.json. */
 export interface RunAnalysis {
   runId: string;
-  /** Metric names in {@link METRICS}; segment ones carry `segment` and `test.adjustedPValue` (Holm). */
+  /** Metric names in `METRICS`; segment ones carry `segment` and `test.adjustedPValue` (Holm). */
   comparisons: MetricComparison[];
   /** Failed calls by error kind ('unknown' when a failed call has none). */
   errors: { primary: Record<string, number>; canary: Record<string, number> };

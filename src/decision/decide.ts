@@ -58,7 +58,7 @@ export interface DecisionDetails extends Decision {
  * promote to the next step of the plan. Failed recommended gates are reported but do not block.
  *
  * The third argument is either the rollout position or a {@link DecideContext}. With an SRM result, a
- * sample-ratio gate (metric {@link SRM_METRIC}: the canary's share of traffic, its (1 − α) Wilson interval
+ * sample-ratio gate (metric `SRM_METRIC`: the canary's share of traffic, its (1 − α) Wilson interval
  * against the configured share) is added; a mismatch blocks promotion (hold) when the policy's
  * `srm.severity` is required or important, but never causes a rollback by itself — a broken split says the
  * measurement is wrong, not the canary. With a sequential summary the reasons say how many looks were
@@ -147,7 +147,7 @@ function judgeSrm(given: SrmResult, policy: Policy): SrmResult {
   });
 }
 
-/** The sample-ratio gate ({@link SRM_METRIC}): the canary's share of traffic against the configured share. */
+/** The sample-ratio gate (`SRM_METRIC`): the canary's share of traffic against the configured share. */
 function sampleRatioGate(srm: SrmResult, policy: Policy): GateResult {
   return {
     gate: 'sample ratio',

@@ -1,7 +1,7 @@
 /**
  * The promotion policy as data: gates, the rollout plan, the sample-ratio check and sequential monitoring.
  * Every object is strict (a misspelled key such as `treshold` is an error with a did-you-mean, never
- * dropped), and {@link policyProblems} checks what the types cannot: every gate can pass, no two gates
+ * dropped), and `policyProblems` checks what the types cannot: every gate can pass, no two gates
  * contradict each other, and the plan's steps are consistent.
  *
  * The parts' schemas are in policyFields.ts, the semantic checks in policyChecks.ts, the whole schema and

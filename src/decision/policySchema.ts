@@ -101,7 +101,7 @@ export const DEFAULT_POLICY: Policy = PolicySchema.parse({
 });
 
 /**
- * Validates a policy object (defaults filled in): strict keys, then {@link policyProblems}. Errors name
+ * Validates a policy object (defaults filled in): strict keys, then `policyProblems`. Errors name
  * the field (and its line, given `locate`), with a did-you-mean for a misspelled key.
  *
  * @throws {ConfigError} naming `source` and each field with what was expected

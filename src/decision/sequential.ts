@@ -61,7 +61,7 @@ export interface UpdateSequentialHistoryOptions {
    * New file only.
    */
   nExpected?: number;
-  /** Looks a verdict is expected within (default {@link DEFAULT_EXPECTED_LOOKS}); sets the default nExpected. */
+  /** Looks a verdict is expected within (default `DEFAULT_EXPECTED_LOOKS`); sets the default nExpected. */
   expectedLooks?: number;
   /** Legacy: total sample size (both arms) for the mixture SPRT; default 2 × nExpected. New file only. */
   tuning?: number;

@@ -31,7 +31,7 @@ export function replaySequential(a: {
   tuning?: number;
   /** Calls per arm the sequences are tuned for (default tuning / 2, else the first look's calls per arm × expectedLooks). */
   nExpected?: number;
-  /** Looks a verdict is expected within (default {@link DEFAULT_EXPECTED_LOOKS}). */
+  /** Looks a verdict is expected within (default `DEFAULT_EXPECTED_LOOKS`). */
   expectedLooks?: number;
   inputs: ReadonlyArray<LookInput>;
 }): SequentialSummary {

@@ -33,7 +33,7 @@ export interface FrameLike {
   values: unknown[][] | unknown[];
 }
 
-/** Options of {@link tableHtml} / {@link showTable}. */
+/** Options of `tableHtml` / {@link showTable}. */
 export interface TableOptions {
   /** Columns to show, in order (default: every column, in first-seen order). */
   columns?: string[];
@@ -235,7 +235,7 @@ export function decisionHtml(decision: Decision, opts: { digits?: number; title?
   return `<div class="canarylab-decision">${title}${head}${reasons}${gates}</div>`;
 }
 
-/** Shows a decision (see {@link decisionHtml}). */
+/** Shows a decision (see `decisionHtml`). */
 export function showDecision(
   decision: Decision,
   opts: { digits?: number; title?: string; display?: HtmlSink } = {},
@@ -378,7 +378,7 @@ export function sideBySideHtml(
   return blocks.join('\n');
 }
 
-/** Shows disagreements side by side (see {@link sideBySideHtml}). */
+/** Shows disagreements side by side (see `sideBySideHtml`). */
 export function sideBySide(
   disagreements: readonly ReportDisagreement[],
   opts: { maxChars?: number; display?: HtmlSink } = {},

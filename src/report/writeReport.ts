@@ -5,7 +5,7 @@ import { sanitizeSvg } from './escape';
 import { renderReport } from './renderReport';
 import type { ReportInput, ReportOptions } from './types';
 
-/** What {@link writeReport} wrote. */
+/** What `writeReport` wrote. */
 export interface WrittenReport {
   /** runDir/report.html */
   reportFile: string;

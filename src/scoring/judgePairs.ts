@@ -102,7 +102,7 @@ const PAIRWISE_SHAPE: JsonlRecordShape<JudgedPairRecord> = {
 /**
  * Judges every pair of a run: the primary's and the canary's calls on the same item and repeat, both
  * successful (a pair with a failed or missing call is excluded and counted, never a loss), `judgments`
- * times each, and appends one {@link JudgedPairRecord} per (item, repeat, judgment) to
+ * times each, and appends one `JudgedPairRecord` per (item, repeat, judgment) to
  * `<runDir>/pairwise.jsonl`. Resumable like scoreRun: pairs already in the file are skipped, a torn last
  * line is cut off with a warning. A comparison that throws is recorded with `error` (secrets redacted) and
  * its cost; `winner` is then 'tie' and must not be counted (pairwiseSummary and judgeReliability skip it).

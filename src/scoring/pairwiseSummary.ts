@@ -7,7 +7,7 @@ import type { PairwiseRecord } from '../types';
 import { judgmentOf, pickJudge, wilsonFractional } from './pairwiseRecords';
 import type { PairwiseSummary } from './pairwiseSummaryType';
 
-/** Canary-vs-primary outcome of one pairwise judge: the analysis's {@link PairwiseSummary}. */
+/** Canary-vs-primary outcome of one pairwise judge: the analysis's `PairwiseSummary`. */
 export type PairwiseWinSummary = PairwiseSummary;
 
 /** Options of {@link pairwiseSummary}. */

@@ -102,7 +102,7 @@ export function squadTokens(text: string): string[] {
 
 /**
  * SQuAD token F1 against the reference (the best of several): harmonic mean of token precision and recall
- * over the multiset of {@link squadTokens}. Both empty → 1, one empty → 0 (SQuAD's convention). Linear
+ * over the multiset of `squadTokens`. Both empty → 1, one empty → 0 (SQuAD's convention). Linear
  * time, no cap needed.
  */
 export function tokenF1(opts: SimilarityOptions = {}): Scorer {
@@ -190,7 +190,7 @@ export function lcsLength<T>(a: readonly T[], b: readonly T[]): number {
 
 /**
  * ROUGE-L against the reference (the best of several): F-measure of LCS precision and recall over
- * {@link rougeTokens} (β = 1, as Google's rouge-score reports; either side empty → 0). The LCS is
+ * `rougeTokens` (β = 1, as Google's rouge-score reports; either side empty → 0). The LCS is
  * bit-parallel: O(n·⌈m/32⌉) time and small memory, so a 1 MB output against a paragraph takes
  * milliseconds. When both sides exceed `maxTokens` (default 10,000) both are cut to their first
  * `maxTokens` tokens and the reason says so (the score is then that of the two prefixes).

@@ -39,7 +39,7 @@ export function tangoStatistic(b: number, c: number, n: number, delta: number): 
 /**
  * Non-inferiority test for paired pass/fail outcomes (the same items graded for primary and canary) with
  * Tango's score test and score interval. Tests H0: p_canary − p_primary ≤ −δ against H1: > −δ, with
- * z = Z(−δ) from {@link tangoStatistic} and one-sided p = 1 − Φ(z). `lowerBound` is the one-sided
+ * z = Z(−δ) from `tangoStatistic` and one-sided p = 1 − Φ(z). `lowerBound` is the one-sided
  * (1 − α) Tango score bound: the δ₀ < (c − b)/n with Z(δ₀) = z₁₋α (found by bisection); `nonInferior` is
  * `lowerBound > −margin` (equivalently p < α). Tango's interval keeps close to nominal coverage with few
  * discordant pairs and never leaves [−1, 1], where the Wald interval does both badly.

@@ -30,7 +30,7 @@ export interface QuantileCsResult {
   nExpected: number;
   alpha: number;
   /**
-   * [s_lo, s_hi]: the counts of observations below the quantile that the Bernoulli(p) mixture test accepts at
+   * `[s_lo, s_hi]`: the counts of observations below the quantile that the Bernoulli(p) mixture test accepts at
    * this n (the lower end is the last cell edge with fewer than s_lo observations below it, the upper end the
    * first cell edge with more than s_hi at or below it).
    */

@@ -21,7 +21,7 @@ import {
 export const TARGET_WINDOWS = 20;
 
 /**
- * The error-rate window width of an offline run: the smallest of {@link WINDOW_WIDTHS_MS} that splits the
+ * The error-rate window width of an offline run: the smallest of `WINDOW_WIDTHS_MS` that splits the
  * span from the first to the last call start into at most 20 windows (aligned at multiples of the width,
  * so up to 21 can hold calls); the largest width for longer runs.
  *

@@ -41,7 +41,7 @@
  * t = the call's start time in integer epoch milliseconds (UTC). Window start = floor(t / widthMs) * widthMs
  * (SQL: `intDiv(t, w) * w` in ClickHouse, `(t // w) * w` in DuckDB; t ≥ 0). Windows with no calls are
  * absent. Logs default to one hour (3,600,000 ms). Offline runs pick the smallest width of
- * {@link WINDOW_WIDTHS_MS} that gives at most 20 windows over the run's span (first to last start), so the
+ * `WINDOW_WIDTHS_MS` that gives at most 20 windows over the run's span (first to last start), so the
  * error-rate consistency statistic sees ~20 windows; see `chooseWindowWidth` in build.ts.
  *
  * ## Merging
