@@ -1,18 +1,6 @@
-/**
- * The eval config (`canarylab run --config eval.yaml`): one zod schema that validates the file and produces
- * its error messages (file, line, field path, what was expected). YAML or JSON. Relative paths inside the
- * file (dataset, policy, JSON schemas, pricing, simulator traces) resolve against the file's directory.
- * API keys are never in the file: an arm names the environment variable that holds its key (`apiKeyEnv`),
- * read at run time only ({@link resolveSecrets}).
- *
- * This file reads a config file ({@link loadEvalConfig}) and is the config's entry point: the schema is in
- * schema.ts, parsing and resolving in parse.ts (policy, simulator, files beside it), defaults in
- * defaults.ts, secrets in secrets.ts, shared types in types.ts; all are re-exported here.
- */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, issueLine, type Locate } from '../input/schemaErrors';
-import { parseSettingsText } from '../input/yamlSource';
+import { issueLine, type Locate } from '../input/schemaErrors';
+import { readSettingsFile } from '../input/yamlSource';
 import { parseEvalConfig } from './parse';
 import type { LoadedEvalConfig } from './types';
 
@@ -50,16 +38,7 @@ export { issueLine, type Locate };
  * loaded.config.arms.canary.model; // 'gpt-4.1-mini'
  */
 export async function loadEvalConfig(file: string): Promise<LoadedEvalConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(file, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`]);
-  }
-  const { value, locate } = parseSettingsText(text, file);
-  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(file, ['(root): expected a mapping of settings (arms, dataset, scorers, …)']);
-  }
+  const { value, locate } = await readSettingsFile(file, 'arms, dataset, scorers, …');
   return parseEvalConfig(value, {
     source: file,
     baseDir: dirname(resolve(file)),

@@ -55,6 +55,4 @@ export const decisionMsg = {
   decisionUnreadable: (code: string | undefined) => `cannot read the decision (${code ?? 'error'})`,
   decisionNotJson: (detail: string) => `not valid JSON (${detail})`,
   // a policy file (ConfigError lines)
-  policyUnreadable: (code: string | undefined) => `cannot read the file (${code ?? 'error'})`,
-  policyNotMapping: () => '(root): expected a mapping of settings (gates, plan, …)',
 };

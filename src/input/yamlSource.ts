@@ -4,6 +4,7 @@
  * repeat the file's content (a config may hold something secret by mistake: only fixed descriptions of the
  * problem are used, never the parser's own message, which quotes the text).
  */
+import { readFile } from 'node:fs/promises';
 import { isAlias, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
 import { ConfigError, type Locate } from './schemaErrors';
 
@@ -127,6 +128,33 @@ export function parseSettingsText(text: string, file: string): ParsedSource {
     throw new ConfigError(file, [`not valid ${kind}: ${unreadable(e)}`]);
   }
   return { value, locate: documentLocator(doc, lines) };
+}
+
+/**
+ * Reads a settings file (YAML, or JSON by its extension) whose root must be a mapping: the eval config and a
+ * policy are read this way.
+ *
+ * @param holds what the mapping holds, for the error (e.g. 'gates, plan, …')
+ * @throws {ConfigError} naming `file`: unreadable (with the system's code), not valid YAML/JSON (line and
+ *   column), or a root that is not a mapping
+ * @example
+ * const { value, locate } = await readSettingsFile('policy.yaml', 'gates, plan, …');
+ */
+export async function readSettingsFile(
+  file: string,
+  holds: string,
+): Promise<{ value: Record<string, unknown>; locate: Locate }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(file, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  const { value, locate } = parseSettingsText(text, file);
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(file, [`(root): expected a mapping of settings (${holds})`]);
+  }
+  return { value: value as Record<string, unknown>, locate };
 }
 
 function unreadable(e: unknown): string {
