@@ -3,10 +3,9 @@
  * recorded answer, the cut at a stop sequence or at the max-tokens limit, the content filter, and the usage
  * (prompt-cache reads and writes, reasoning tokens), as a dialect-neutral SimAnswer.
  */
-import type { Rng } from '../stats/random';
+import { hash32, type Rng } from '../stats/random';
 import type { FaultName } from './config';
 import type { SimAnswer, SimDialect, SimRequest } from './protocols/types';
-import { fnv1a } from './seed';
 import { exactTokenCount, promptTokenCount, truncateToTokens } from './tokens';
 
 const TEMPLATE_WORDS = (
@@ -49,7 +48,7 @@ function promptCache(
   if (!prefix) return NOT_CACHED;
   const prefixTokens = promptTokenCount(prefix.messages);
   if (prefixTokens < dialect.cacheMinTokens) return NOT_CACHED;
-  const key = fnv1a(JSON.stringify(prefix.messages), fnv1a(`${dialect.name}|${request.model}`));
+  const key = hash32(JSON.stringify(prefix.messages), hash32(`${dialect.name}|${request.model}`));
   if (cache.has(key)) {
     return { cachedTokens: prefixTokens - (prefixTokens % dialect.cacheGranularity), cacheWriteTokens: 0 };
   }

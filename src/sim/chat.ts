@@ -4,7 +4,7 @@
  * verdict, a recorded answer or a template) written at its drawn times, as JSON or streamed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRng } from '../stats/random';
+import { createRng, hash32 } from '../stats/random';
 import { answerId, composeAnswer, templateAnswer } from './answer';
 import { loadAnswerBook } from './answers';
 import { type At, type Delivery, deliverAnswer } from './deliver';
@@ -20,7 +20,7 @@ import {
   type SimRequest,
   type SimRoute,
 } from './protocols/types';
-import { fnv1a, nextOccurrence } from './seed';
+import { nextOccurrence } from './seed';
 import type { ModelState, SimState } from './state';
 import { countServed, type SimModelStats } from './stats';
 import { promptTokenCount } from './tokens';
@@ -60,9 +60,9 @@ export async function handleChat(sim: SimState, job: PendingChat): Promise<void>
   }
 
   // Per-request randomness: (seed, model, messages, occurrence).
-  const reqHash = fnv1a(request.hashKey, fnv1a(model));
+  const reqHash = hash32(request.hashKey, hash32(model));
   const occurrence = nextOccurrence(sim.seen, reqHash);
-  const draw = drawRequest(profile, state, createRng(fnv1a(`${sim.cfg.seed}|${occurrence}`, reqHash)));
+  const draw = drawRequest(profile, state, createRng(hash32(`${sim.cfg.seed}|${occurrence}`, reqHash)));
   const { fault } = draw;
   if (fault) {
     stats.faults[fault]++;
@@ -90,7 +90,7 @@ export async function handleChat(sim: SimState, job: PendingChat): Promise<void>
     sim.answerBook ??= loadAnswerBook(sim.cfg.answersFile);
     text = (await sim.answerBook).find(promptText)?.solutions[profile.answers];
   }
-  text ??= templateAnswer(model, promptText, createRng(fnv1a(String(sim.cfg.seed), reqHash)));
+  text ??= templateAnswer(model, promptText, createRng(hash32(String(sim.cfg.seed), reqHash)));
   const { answer, completionTokens } = composeAnswer({
     text,
     request,

@@ -20,9 +20,9 @@
 import type { SimJudgeProfile } from '../config/simulator';
 import { extractFinalNumber, numbersMatch } from '../scoring/extractFinalNumber';
 import { type ParsedJudgePrompt, parseJudgePrompt } from '../scoring/judgePrompt';
-import { createRng, type Rng } from '../stats/random';
+import { createRng, hash32, type Rng } from '../stats/random';
 import type { SimMsg } from './protocols/types';
-import { fnv1a, nextOccurrence } from './seed';
+import { nextOccurrence } from './seed';
 
 export type { SimJudgeProfile };
 
@@ -143,9 +143,9 @@ export function simJudgeAnswer(args: {
   const parsed = parseJudgePrompt(messages as Parameters<typeof parseJudgePrompt>[0]);
   if (!parsed) return undefined;
   // Seeded by the judge request's content without its per-call fence token.
-  const key = fnv1a(judgeRequestKey(parsed, messages.length), fnv1a(args.model));
+  const key = hash32(judgeRequestKey(parsed, messages.length), hash32(args.model));
   const seen = nextOccurrence(args.seen, key);
-  const rng = createRng(fnv1a(`${args.seed}|judge|${seen}`, key));
+  const rng = createRng(hash32(`${args.seed}|judge|${seen}`, key));
   const planned = args.plan.shift();
   const malformed = planned !== undefined ? planned === 'malformed' : rng.next() < profile.malformed;
   return simJudgeReply({ parsed, profile, rng, malformed });

@@ -86,12 +86,15 @@ function rotl(x: number, k: number): number {
 }
 
 /**
- * 32-bit FNV-1a hash of a string's UTF-16 code units: a stable seed or coin derived from a key.
+ * 32-bit FNV-1a hash of a string's UTF-16 code units: a stable seed or coin derived from a key. It continues
+ * from `h` (the FNV offset basis by default), so that `hash32(b, hash32(a)) === hash32(a + b)`: the simulator
+ * chains request content and seeds this way.
+ * @see Fowler, Noll, Vo: http://www.isthe.com/chongo/tech/comp/fnv/
  * @example
  * hash32('a'); // => 3826002220
+ * hash32('b', hash32('a')) === hash32('ab'); // => true
  */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
+export function hash32(s: string, h = 0x811c9dc5): number {
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
