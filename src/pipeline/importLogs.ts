@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RUN_FILES } from '../analysis/loadRun';
@@ -8,7 +8,8 @@ import { type SequentialSummary, updateSequentialHistory } from '../decision/seq
 import type { Pricing } from '../gateway/pricing';
 import type { ColumnMapping } from '../logs/mapping';
 import { type LogSummary, summarizeLogs } from '../logs/summarizeLogs';
-import { acquireRunLock, LOCK_FILE, RunExistsError, validateRunId } from '../runner/runFolder';
+import { runnerMsg } from '../runner/errors';
+import { acquireRunLock, holdsFiles, RunExistsError, validateRunId } from '../runner/runFolder';
 import { analyzeStage, IMPORT_FILE, type ImportInfo } from './stages';
 
 /** The summary of an imported log, kept in the run folder instead of the log (its size does not grow). */
@@ -81,11 +82,7 @@ export async function importLogsRun(opts: ImportLogsRunOptions): Promise<{
 }> {
   validateRunId(opts.runId);
   const runDir = join(opts.outDir, opts.runId);
-  const holdsRun = (d: string) => existsSync(d) && readdirSync(d).some((n) => n !== LOCK_FILE);
-  if (holdsRun(runDir) && !opts.force)
-    throw new RunExistsError(
-      `${runDir} already holds a run: choose another --run-id, or pass --force to replace it`,
-    );
+  if (holdsFiles(runDir) && !opts.force) throw new RunExistsError(runnerMsg.runExists(runDir, '--force'));
   const imported = await summarizeLogs(opts.source, {
     skipInvalid: opts.skipInvalid === true,
     ...(opts.pricing ? { pricing: opts.pricing } : {}),
@@ -119,7 +116,7 @@ export async function importLogsRun(opts: ImportLogsRunOptions): Promise<{
     await writeFile(join(tmp, SUMMARY_FILE), `${JSON.stringify(imported.summary)}\n`);
     ({ analysis } = await analyzeStage(tmp, { summary: imported.summary, runId: opts.runId }));
     // Publish: a new folder by one rename; an existing one (with --force) under its lock, swapped out.
-    if (holdsRun(runDir)) {
+    if (holdsFiles(runDir)) {
       const lock = acquireRunLock(runDir, 'analyze');
       const old = join(opts.outDir, `.${opts.runId}.replaced-${process.pid}`);
       try {

@@ -50,8 +50,8 @@ export function validateRunId(runId: unknown, what = 'run id'): string {
   return runId;
 }
 
-/** Whether a folder exists and holds anything but a lock file. */
-function holdsFiles(dir: string): boolean {
+/** Whether a folder exists and holds anything but a lock file (a run, or the remains of one). */
+export function holdsFiles(dir: string): boolean {
   try {
     return readdirSync(dir).some((n) => n !== LOCK_FILE);
   } catch {
