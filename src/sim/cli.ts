@@ -3,12 +3,11 @@
  * (or the given signal aborts). The config file is JSON or YAML (SimConfigInput); relative trace and answer
  * paths in it are resolved against the config file's directory.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../input/schemaErrors';
+import { readSettingsFile } from '../input/yamlSource';
 import { SimConfigError, type SimConfigInput } from './config';
-import { simMsg } from './messages';
 import { startSimulator } from './server';
 
 export interface SimCommandIo {
@@ -24,22 +23,14 @@ const USAGE = 'usage: canarylab sim [--config <file.json|yaml>] [--port <n>] [--
 
 /** Reads a simulator config file (JSON or YAML); relative paths inside resolve against its directory. */
 export async function readSimConfigFile(path: string): Promise<SimConfigInput> {
-  let text: string;
+  let cfg: Record<string, unknown>;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new SimConfigError([`--config: ${simMsg.configFileUnreadable(path)}`]);
+    // The one settings reader (input/yamlSource.ts): a syntax error names the line and column.
+    cfg = (await readSettingsFile(path, 'models, host, port, seed, …')).value;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new SimConfigError(e.issues.map((i) => `--config: ${path}: ${i}`));
+    throw e;
   }
-  let data: unknown;
-  try {
-    data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
-  } catch {
-    throw new SimConfigError([`--config: ${simMsg.configFileUnparsable(path)}`]);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new SimConfigError([`--config: ${simMsg.configFileUnparsable(path)}`]);
-  }
-  const cfg = data as Record<string, unknown>;
   const dir = dirname(resolve(path));
   return {
     ...cfg,

@@ -5,8 +5,6 @@
 
 export const simMsg = {
   answersMissing: (path: string) => `answers file ${path} cannot be read`,
-  configFileUnreadable: (path: string) => `cannot read config file ${path}`,
-  configFileUnparsable: (path: string) => `config file ${path} is neither valid JSON nor valid YAML`,
   // OpenAI-shaped error texts
   modelNotFound: (model: string) => `The model \`${model}\` does not exist or you do not have access to it.`,
   contextLength: (max: number, got: number) =>

@@ -69,7 +69,14 @@ describe('canarylab sim', () => {
     expect(
       await runSimCommand(['--config', join(dir, 'missing.json')], { stdout: sink(), stderr: err2 }),
     ).toBe(2);
-    expect(err2.text).toMatch(/cannot read config file/);
+    expect(err2.text).toContain(`--config: ${join(dir, 'missing.json')}: cannot read the file (ENOENT)`);
+    // A syntax error is located (the one settings reader, input/yamlSource.ts): the unclosed flow sequence
+    // that starts on line 3 is reported at the end of the text, line 4 (the yaml parser's position), column 1.
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'models:\n  m:\n    latency: [1, 2\n');
+    const err3 = sink();
+    expect(await runSimCommand(['--config', broken], { stdout: sink(), stderr: err3 })).toBe(2);
+    expect(err3.text).toContain(`--config: ${broken}: line 4, column 1: not valid YAML`);
     expect(await runSimCommand(['--bogus'], { stdout: sink(), stderr: sink() })).toBe(2);
   });
 
