@@ -1,7 +1,7 @@
 /** The sequential history file: read and validate it (null when missing), write it atomically. */
 import { readFile } from 'node:fs/promises';
+import { writeJsonAtomic } from '../fileAtomic';
 import { decisionMsg, SequentialHistoryError } from './errors';
-import { writeJsonAtomic } from './jsonFile';
 import { checkCounts, checkGateInput, checkPairs } from './sequentialCounts';
 import type { SequentialHistory } from './sequentialTypes';
 

@@ -1,10 +1,10 @@
 /** decision.json in a run folder: written atomically (NaN/±∞ as null) and read back. */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeJsonAtomic } from '../fileAtomic';
 import type { Decision } from '../types';
 import type { DecisionDetails } from './decide';
 import { decisionMsg } from './errors';
-import { writeJsonAtomic } from './jsonFile';
 
 /** File name of the decision inside a run folder. */
 export const DECISION_FILE = 'decision.json';

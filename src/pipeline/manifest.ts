@@ -3,9 +3,9 @@
  * It records the names of the environment variables that hold API keys, never their values.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fileAtomic';
+import { writeJsonAtomic } from '../fileAtomic';
 import { PACKAGE_ROOT } from '../packageRoot';
 import type { Stage } from '../types';
 
@@ -85,9 +85,8 @@ export function toolVersion(): string {
 
 /** Writes run.json atomically (temporary file + rename). */
 export async function writeManifest(runDir: string, manifest: RunManifest): Promise<string> {
-  await mkdir(runDir, { recursive: true });
   const file = join(runDir, MANIFEST_FILE);
-  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeJsonAtomic(file, manifest);
   return file;
 }
 

@@ -4,7 +4,7 @@
  * records → comparison.json (analyze) → decision.json (decide) → charts/*.svg + report.html (report).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { analyzeRun, analyzeSummaries } from '../analysis/analyzeRun';
 import { loadRun, RUN_FILES, writeAnalysis } from '../analysis/loadRun';
@@ -15,7 +15,7 @@ import { type DecideContext, type DecisionDetails, decide, type RolloutPosition 
 import { DEFAULT_POLICY, type Policy, parsePolicy } from '../decision/policy';
 import { readSequentialHistory, type SequentialSummary, updateHistory } from '../decision/sequential';
 import { readDecision, writeDecision } from '../decision/writeDecision';
-import { writeFileAtomic } from '../fileAtomic';
+import { writeJsonAtomic } from '../fileAtomic';
 import { selectDisagreements } from '../report/disagreements';
 import type { ReportManifest } from '../report/types';
 import { type WrittenReport, writeReport } from '../report/writeReport';
@@ -83,8 +83,7 @@ export async function readAnalysis(runDir: string): Promise<RunAnalysis> {
 
 /** Writes the policy a run is judged with (policy.json), so `decide <runDir>` reuses it. */
 export async function writeRunPolicy(runDir: string, policy: Policy): Promise<void> {
-  await mkdir(runDir, { recursive: true });
-  await writeFileAtomic(join(runDir, POLICY_FILE), `${JSON.stringify(policy, null, 2)}\n`);
+  await writeJsonAtomic(join(runDir, POLICY_FILE), policy);
 }
 
 /** The policy of a run: policy.json when present, else the default policy. */
