@@ -5,9 +5,7 @@ import { RUN_FILES } from '../analysis/loadRun';
 import type { RunSummary } from '../analysis/summary/types';
 import type { RunAnalysis } from '../analysis/types';
 import { type SequentialSummary, updateSequentialHistory } from '../decision/sequential';
-import type { Pricing } from '../gateway/pricing';
-import type { ColumnMapping } from '../logs/mapping';
-import { type LogSummary, summarizeLogs } from '../logs/summarizeLogs';
+import { type LogSummary, type SummarizeLogsOptions, summarizeLogs } from '../logs/summarizeLogs';
 import { runnerMsg } from '../runner/errors';
 import { acquireRunLock, holdsFiles, RunExistsError, validateRunId } from '../runner/runFolder';
 import { analyzeStage, IMPORT_FILE, type ImportInfo } from './stages';
@@ -15,8 +13,8 @@ import { analyzeStage, IMPORT_FILE, type ImportInfo } from './stages';
 /** The summary of an imported log, kept in the run folder instead of the log (its size does not grow). */
 export const SUMMARY_FILE = 'summary.json';
 
-/** Options of {@link importLogsRun}. */
-export interface ImportLogsRunOptions {
+/** Options of {@link importLogsRun}: where the logs are and where the run goes, plus summarizeLogs' options. */
+export interface ImportLogsRunOptions extends SummarizeLogsOptions {
   /**
    * The production logs: a file, folder or glob of JSONL / JSONL.gz / CSV / Parquet (DuckDB, embedded), or
    * `clickhouse://HOST:PORT/DATABASE/TABLE` (credentials in CANARYLAB_CLICKHOUSE_USER / _PASSWORD).
@@ -28,23 +26,8 @@ export interface ImportLogsRunOptions {
   runId: string;
   /** Replace an existing run folder of that name (default: refuse). */
   force?: boolean;
-  /** Skip malformed lines and count them (reported in the analysis notes) instead of failing on the first. */
-  skipInvalid?: boolean;
-  /** Price table for the cost of each line. */
-  pricing?: Pricing;
-  primaryModel?: string;
-  canaryModel?: string;
-  /** Their column names for the playbook's fields. */
-  mapping?: ColumnMapping;
-  /** Error-rate window, and sequential look, width in ms (default one hour). */
-  windowMs?: number;
   /** Add one sequential look per time window to this history file (`<runId>@<window start>`). */
   historyFile?: string;
-  /** Where ClickHouse credentials are read from (default process.env). */
-  env?: NodeJS.ProcessEnv;
-  /** OpenTelemetry exports: the span attribute naming the arm, and its values per arm. */
-  armAttribute?: string;
-  armValues?: { primary: readonly string[]; canary: readonly string[] };
 }
 
 /** What import.json holds for a log import. */
@@ -80,22 +63,13 @@ export async function importLogsRun(opts: ImportLogsRunOptions): Promise<{
   /** The sequential state after this import's looks (with historyFile). */
   sequential?: SequentialSummary;
 }> {
-  validateRunId(opts.runId);
-  const runDir = join(opts.outDir, opts.runId);
-  if (holdsFiles(runDir) && !opts.force) throw new RunExistsError(runnerMsg.runExists(runDir, '--force'));
-  const imported = await summarizeLogs(opts.source, {
-    skipInvalid: opts.skipInvalid === true,
-    ...(opts.pricing ? { pricing: opts.pricing } : {}),
-    ...(opts.primaryModel ? { primaryModel: opts.primaryModel } : {}),
-    ...(opts.canaryModel ? { canaryModel: opts.canaryModel } : {}),
-    ...(opts.mapping ? { mapping: opts.mapping } : {}),
-    ...(opts.windowMs ? { windowMs: opts.windowMs } : {}),
-    ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.armAttribute ? { armAttribute: opts.armAttribute } : {}),
-    ...(opts.armValues ? { armValues: opts.armValues } : {}),
-  });
-  await mkdir(opts.outDir, { recursive: true });
-  const tmp = join(opts.outDir, `.${opts.runId}.importing-${process.pid}`);
+  const { source, outDir, runId, force, historyFile, ...logOptions } = opts;
+  validateRunId(runId);
+  const runDir = join(outDir, runId);
+  if (holdsFiles(runDir) && !force) throw new RunExistsError(runnerMsg.runExists(runDir, '--force'));
+  const imported = await summarizeLogs(source, logOptions);
+  await mkdir(outDir, { recursive: true });
+  const tmp = join(outDir, `.${runId}.importing-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp);
   let analysis: RunAnalysis;
@@ -114,11 +88,11 @@ export async function importLogsRun(opts: ImportLogsRunOptions): Promise<{
     };
     await writeFile(join(tmp, IMPORT_FILE), `${JSON.stringify(info, null, 2)}\n`);
     await writeFile(join(tmp, SUMMARY_FILE), `${JSON.stringify(imported.summary)}\n`);
-    ({ analysis } = await analyzeStage(tmp, { summary: imported.summary, runId: opts.runId }));
+    ({ analysis } = await analyzeStage(tmp, { summary: imported.summary, runId: runId }));
     // Publish: a new folder by one rename; an existing one (with --force) under its lock, swapped out.
     if (holdsFiles(runDir)) {
       const lock = acquireRunLock(runDir, 'analyze');
-      const old = join(opts.outDir, `.${opts.runId}.replaced-${process.pid}`);
+      const old = join(outDir, `.${runId}.replaced-${process.pid}`);
       try {
         await rename(runDir, old);
         await rename(tmp, runDir);
@@ -135,7 +109,7 @@ export async function importLogsRun(opts: ImportLogsRunOptions): Promise<{
     throw e;
   }
   let sequential: SequentialSummary | undefined;
-  if (opts.historyFile) sequential = await addWindowLooks(opts.historyFile, opts.runId, imported.summary);
+  if (historyFile) sequential = await addWindowLooks(historyFile, runId, imported.summary);
   return { runDir, imported, analysis, file: join(runDir, RUN_FILES.comparison), sequential };
 }
 
